@@ -1,0 +1,92 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data, Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
+import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
+import styles from "./styles.css?url";
+import { csrf } from "./utils/csrf.server.ts";
+import { getUser } from "./utils/session.server.ts";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, [csrfToken, csrfCookie]] = await Promise.all([getUser(request), csrf.commitToken(request)]);
+  return data(
+    { user: user && { id: user.id, name: user.name, role: user.role, paused: Boolean(user.pausedAt) }, csrfToken },
+    { headers: csrfCookie ? { "Set-Cookie": csrfCookie } : {} },
+  );
+}
+
+export function useOptionalUser() {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+function Nav() {
+  const user = useOptionalUser();
+  return (
+    <header className="topbar">
+      <NavLink to="/" className="brand">
+        Pairwise
+      </NavLink>
+      <nav>
+        {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
+        {user ? <NavLink to="/work">Label</NavLink> : null}
+        {user && user.role !== "labeler" ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
+      </nav>
+      <div className="who">
+        {user ? (
+          <Form method="post" action="/logout">
+            <AuthenticityTokenInput />
+            <span className="muted">
+              {user.name} · {user.role}
+            </span>{" "}
+            <button type="submit" className="link">
+              Sign out
+            </button>
+          </Form>
+        ) : (
+          <>
+            <NavLink to="/login">Sign in</NavLink> <NavLink to="/signup">Sign up</NavLink>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <AuthenticityTokenProvider token={data?.csrfToken ?? ""}>
+      <Nav />
+      <main>
+        <Outlet />
+      </main>
+    </AuthenticityTokenProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <main>
+      <GeneralErrorBoundary />
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, Form, Link, redirect, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { FieldError, FormErrors } from "~/components/forms.tsx";
+import { verifyLogin } from "~/utils/auth.server.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { clientIp, rateLimitOrRespond } from "~/utils/rate-limit.server.ts";
+import { LoginSchema } from "~/utils/schemas.ts";
+import { getUser, homeFor, safeRedirect, startSession } from "~/utils/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Pairwise" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(homeFor(user));
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await rateLimitOrRespond("auth", clientIp(request));
+  const formData = await request.formData();
+  await validateCsrf(formData, request.headers);
+  const submission = parseWithZod(formData, { schema: LoginSchema });
+  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  const user = await verifyLogin(submission.value.email, submission.value.password);
+  if (!user) {
+    return data(submission.reply({ formErrors: ["Wrong email or password"], hideFields: ["password"] }), { status: 400 });
+  }
+  return startSession(user.id, safeRedirect(submission.value.redirectTo, homeFor(user)));
+}
+
+export default function Login() {
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "login",
+    lastResult,
+    constraint: getZodConstraint(LoginSchema),
+    shouldRevalidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+  });
+  return (
+    <div className="card" style={{ maxWidth: 480 }}>
+      <h1>Sign in</h1>
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <AuthenticityTokenInput />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <label>
+          Email
+          <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" />
+          <FieldError field={fields.email} />
+        </label>
+        <label>
+          Password
+          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
+          <FieldError field={fields.password} />
+        </label>
+        <FormErrors errors={form.errors} />
+        <button type="submit" disabled={navigation.state !== "idle"}>
+          Sign in
+        </button>
+        <p className="small muted">
+          New here? <Link to="/signup">Create an account</Link>
+        </p>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

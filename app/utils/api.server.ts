@@ -1,0 +1,75 @@
+import { data } from "@remix-run/node";
+import type { Role } from "../../db/schema/index.ts";
+import { DomainError } from "../../db/errors.ts";
+import { DatasetError } from "../../db/datasets/index.ts";
+import { findUserByApiKeyHash, type PublicUser } from "../../db/queries/users.ts";
+import { hashApiKey } from "./api-keys.server.ts";
+import { db } from "./db.server.ts";
+import { RateLimitedError } from "./rate-limit.server.ts";
+import { getUser } from "./session.server.ts";
+import { UploadRequestError } from "./upload.server.ts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function apiErrorResponse(status: number, code: string, message: string, details?: unknown) {
+  return data({ error: { code, message, ...(details ? { details } : {}) } }, { status });
+}
+
+/**
+ * The caller of an API request: a Bearer API key, or the browser session for JSON requests (a cross-site form
+ * cannot send application/json without a CORS preflight, which this API never grants).
+ */
+export async function requireApiUser(request: Request, roles: Role[]): Promise<PublicUser> {
+  const auth = request.headers.get("Authorization");
+  let user: PublicUser | null = null;
+  if (auth) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!match) throw new ApiError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
+    user = await findUserByApiKeyHash(db, hashApiKey(match[1]));
+    if (!user) throw new ApiError(401, "unauthorized", "Unknown or revoked API key");
+  } else {
+    const safe = request.method === "GET" || request.headers.get("Content-Type")?.startsWith("application/json");
+    user = safe ? await getUser(request) : null;
+    if (!user) throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <key>`");
+  }
+  if (user.role !== "admin" && !roles.includes(user.role)) {
+    throw new ApiError(403, "forbidden", `This endpoint is for ${roles.join(" or ")} accounts`);
+  }
+  return user;
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new ApiError(400, "invalid_json", "The request body must be valid JSON");
+  }
+}
+
+/** Runs an API handler and turns every known failure into `{ error: { code, message } }` JSON. */
+export async function api<T>(handler: () => Promise<T>): Promise<T | ReturnType<typeof apiErrorResponse>> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof ApiError) return apiErrorResponse(error.status, error.code, error.message, error.details);
+    if (error instanceof DomainError) return apiErrorResponse(error.status, error.code, error.message);
+    if (error instanceof DatasetError)
+      return apiErrorResponse(422, "invalid_dataset", "The dataset was rejected; nothing was stored", error.problems);
+    if (error instanceof UploadRequestError) return apiErrorResponse(error.status, error.code, error.message);
+    if (error instanceof RateLimitedError) return apiErrorResponse(429, "rate_limited", error.message);
+    if (error instanceof Response) {
+      return apiErrorResponse(error.status, error.status === 404 ? "not_found" : "error", await error.text());
+    }
+    console.error(error);
+    return apiErrorResponse(500, "internal", "Internal error");
+  }
+}

@@ -1,0 +1,19 @@
+import type { z } from "zod";
+import { parseCategories, type ProjectSchema } from "./schemas.ts";
+
+/** Maps the validated form/API input onto createProject's parameters. */
+export function toNewProject(ownerId: string, value: z.infer<typeof ProjectSchema>) {
+  return {
+    ownerId,
+    title: value.title,
+    instructions: value.instructions,
+    taskType: value.taskType,
+    labelsPerItem: value.labelsPerItem,
+    rewardPerLabel: value.rewardPerLabel,
+    budget: value.budget,
+    categories: value.taskType === "label" ? parseCategories(value.categories) : null,
+    ratingMin: value.taskType === "rating" ? value.ratingMin : null,
+    ratingMax: value.taskType === "rating" ? value.ratingMax : null,
+    leaseSeconds: value.leaseMinutes * 60,
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+// Shared by forms (Conform, in the browser) and actions (on the server).
+
+export const EmailSchema = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
+export const PasswordSchema = z.string().min(10, "Use at least 10 characters").max(200);
+
+export const SignupSchema = z.object({
+  name: z.string().trim().min(1, "Enter your name").max(80),
+  email: EmailSchema,
+  password: PasswordSchema,
+  role: z.enum(["requester", "labeler"], { message: "Choose a role" }),
+});
+
+export const LoginSchema = z.object({
+  email: EmailSchema,
+  password: z.string().min(1, "Enter your password").max(200),
+  redirectTo: z.string().optional(),
+});
+
+const bigintString = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,19}$/, `${what} must be a whole number of token base units`)
+    .transform((s) => BigInt(s))
+    .refine((n) => n <= 9_223_372_036_854_775_807n, `${what} is too large`);
+
+export const ProjectSchema = z
+  .object({
+    title: z.string().trim().min(3, "Give the project a title").max(200),
+    instructions: z.string().max(50_000).default(""),
+    taskType: z.enum(["pairwise", "rating", "label"]),
+    labelsPerItem: z.coerce.number().int().min(1).max(50).default(3),
+    rewardPerLabel: bigintString("Reward per label"),
+    budget: bigintString("Budget"),
+    categories: z.string().max(5_000).optional(),
+    ratingMin: z.coerce.number().int().min(-100).max(100).optional(),
+    ratingMax: z.coerce.number().int().min(-100).max(100).optional(),
+    leaseMinutes: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  })
+  .superRefine((p, ctx) => {
+    if (p.taskType === "label") {
+      const cats = parseCategories(p.categories);
+      if (cats.length < 2)
+        ctx.addIssue({ code: "custom", path: ["categories"], message: "List at least two categories, one per line" });
+      if (new Set(cats).size !== cats.length)
+        ctx.addIssue({ code: "custom", path: ["categories"], message: "Categories must be distinct" });
+    }
+    if (p.taskType === "rating") {
+      if (p.ratingMin === undefined || p.ratingMax === undefined || p.ratingMin >= p.ratingMax)
+        ctx.addIssue({ code: "custom", path: ["ratingMax"], message: "Set a scale whose maximum is above its minimum" });
+    }
+  });
+
+export function parseCategories(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(/[\n,]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+}
+
+export const FLAG_REASONS = ["unanswerable", "harmful", "broken"] as const;
+
+/** One labeling form post: an answer, a skip or a flag. `choice` is in on-screen terms (left/right for pairs). */
+export const TaskActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("answer"),
+    assignmentId: z.coerce.number().int().positive(),
+    choice: z.string().trim().min(1, "Choose an answer").max(200),
+    strength: z.coerce.number().int().min(1).max(3).optional(),
+    rationale: z.string().max(5_000).optional(),
+    timeSpentMs: z.coerce.number().int().min(0).max(24 * 3600 * 1000).optional(),
+  }),
+  z.object({ intent: z.literal("skip"), assignmentId: z.coerce.number().int().positive() }),
+  z.object({
+    intent: z.literal("flag"),
+    assignmentId: z.coerce.number().int().positive(),
+    reason: z.enum(FLAG_REASONS),
+  }),
+]);
+
+export const ApiKeySchema = z.object({ name: z.string().trim().min(1, "Name the key").max(80) });

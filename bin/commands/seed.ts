@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { ingestDataset } from "../../db/datasets/index.ts";
+import { readLlmbarPairs, readOasstPairs, type PublicPreference } from "../../db/datasets/public.ts";
+import type { Db } from "../../db/client.ts";
+import { createProject } from "../../db/queries/projects.ts";
+import { createUser, findUserByEmail } from "../../db/queries/users.ts";
+import { projects, type Role } from "../../db/schema/index.ts";
+import { hashPassword } from "../../app/utils/password.server.ts";
+import type { Command } from "../cli.ts";
+import { CliError } from "../cli-error.ts";
+import { openConfiguredDb } from "../open-db.ts";
+
+export const DEMO_PASSWORD = "pairwise-demo";
+export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
+  { email: "requester@pairwise.test", name: "Demo Requester", role: "requester" },
+  { email: "labeler1@pairwise.test", name: "Demo Labeler 1", role: "labeler" },
+  { email: "labeler2@pairwise.test", name: "Demo Labeler 2", role: "labeler" },
+  { email: "labeler3@pairwise.test", name: "Demo Labeler 3", role: "labeler" },
+  { email: "admin@pairwise.test", name: "Demo Admin", role: "admin" },
+];
+const PROJECT_TITLE = "Demo: which assistant answer is better?";
+const INSTRUCTIONS = `Read the prompt, then both answers. Pick the answer that is **more helpful, honest and harmless**.
+
+- Prefer correct over confident; check facts and code where you can.
+- Choose *Tie* only when they are equally good, *Both bad* when neither is acceptable.
+- Keyboard: \`1\` A, \`2\` B, \`3\` tie, \`4\` both bad, \`s\` skip, \`Enter\` submit.
+
+Data: Open-Assistant (Apache-2.0) and LLMBar / MT-Bench (MIT).`;
+
+/** A stable pseudo-random bit per id, so the seed is reproducible. */
+const bit = (id: string, salt: string) => createHash("sha256").update(salt + id).digest()[0];
+
+function toItem(p: PublicPreference) {
+  const swap = bit(p.id, "order") & 1;
+  const gold = bit(p.id, "gold") % 10 === 0 ? (swap ? "b" : "a") : undefined;
+  return {
+    id: p.id,
+    prompt: p.prompt,
+    response_a: swap ? p.rejected : p.chosen,
+    response_b: swap ? p.chosen : p.rejected,
+    metadata: { source: p.source },
+    ...(gold ? { gold } : {}),
+  };
+}
+
+export function datasetsDir(): string {
+  return process.env.PAIRWISE_DATASETS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/datasets");
+}
+
+export async function seedDemo(db: Db, datasets = datasetsDir()) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const users: Record<string, string> = {};
+  for (const u of DEMO_USERS) {
+    const existing = await findUserByEmail(db, u.email);
+    users[u.email] = existing?.id ?? (await createUser(db, { ...u, passwordHash }))!.id;
+  }
+  const ownerId = users[DEMO_USERS[0].email];
+  const [existing] = await db.select().from(projects).where(eq(projects.title, PROJECT_TITLE));
+  const project =
+    existing ??
+    (await createProject(db, {
+      ownerId,
+      title: PROJECT_TITLE,
+      instructions: INSTRUCTIONS,
+      taskType: "pairwise",
+      labelsPerItem: 3,
+      rewardPerLabel: 1_000_000n,
+      budget: 10_000_000_000n,
+    }));
+  const pairs = [
+    ...readOasstPairs(path.join(datasets, "oasst/en_100_tree.jsonl")),
+    ...readLlmbarPairs(path.join(datasets, "llmbar/mt_bench_human.json"), "mt_bench"),
+    ...readLlmbarPairs(path.join(datasets, "llmbar/natural.json"), "llmbar_natural"),
+  ];
+  const jsonl = pairs.map((p) => JSON.stringify(toItem(p))).join("\n");
+  const result = await ingestDataset(db, {
+    project,
+    input: Readable.from([jsonl]),
+    filename: "demo-seed.jsonl",
+    format: "jsonl",
+  });
+  return { projectId: project.id, ...result };
+}
+
+export const command: Command = {
+  name: "seed",
+  summary: "create a demo requester, labelers and a pairwise project from ../shared/datasets",
+  usage: `usage: pairwise seed [--datasets DIR]
+
+Creates (or tops up) a demo pairwise project from the Open-Assistant and LLMBar preference data.
+Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")} with password "${DEMO_PASSWORD}".
+Uses DATABASE_URL, or the embedded database under DATA_DIR (default ./data) when the app is stopped.`,
+  options: { datasets: { type: "string" } },
+  async run(values) {
+    const datasets = (values.datasets as string | undefined) ?? datasetsDir();
+    let handle;
+    try {
+      handle = await openConfiguredDb();
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    try {
+      const result = await seedDemo(handle.db, datasets);
+      console.log(JSON.stringify({ ...result, users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD }, null, 2));
+    } finally {
+      await handle.close();
+    }
+  },
+};

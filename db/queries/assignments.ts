@@ -1,0 +1,243 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { DomainError, NotFoundError } from "../errors.ts";
+import { queryRows } from "../rows.ts";
+import { assignments, items, labels, projects, users, type FlagReason, type ItemContent } from "../schema/index.ts";
+
+export interface Task {
+  assignmentId: number;
+  itemId: number;
+  projectId: string;
+  content: ItemContent;
+  swapped: boolean;
+  expiresAt: Date;
+}
+
+interface TaskRow {
+  assignment_id: string | number;
+  item_id: string | number;
+  project_id: string;
+  content: ItemContent | string;
+  swapped: boolean;
+  expires_at: Date | string;
+}
+
+function toTask(row: TaskRow): Task {
+  return {
+    assignmentId: Number(row.assignment_id),
+    itemId: Number(row.item_id),
+    projectId: row.project_id,
+    content: typeof row.content === "string" ? JSON.parse(row.content) : row.content,
+    swapped: row.swapped,
+    expiresAt: new Date(row.expires_at),
+  };
+}
+
+async function assertCanWork(db: Db, projectId: string, labelerId: string) {
+  const [row] = await db
+    .select({ paused: projects.paused, labelerPaused: users.pausedReason })
+    .from(projects)
+    .innerJoin(users, eq(users.id, labelerId))
+    .where(eq(projects.id, projectId));
+  if (!row) throw new NotFoundError("project");
+  if (row.paused) throw new DomainError("project_paused", "This project is paused by its requester.", 409);
+  if (row.labelerPaused) throw new DomainError("labeler_paused", `Your account is paused: ${row.labelerPaused}`, 403);
+}
+
+/**
+ * Leases the next item to a labeler, Mechanical Turk style: an item they hold already comes back first; otherwise
+ * the highest-priority open item they have never answered or skipped, whose answers plus live leases are under
+ * its wanted count. Items are locked with SKIP LOCKED so concurrent labelers never wait on each other, and the
+ * capacity is re-read after the lock (a fresh statement sees every lease committed before it).
+ */
+export async function leaseNextTask(
+  db: Db,
+  params: { projectId: string; labelerId: string; leaseSeconds?: number; random?: () => number },
+): Promise<Task | null> {
+  const { projectId, labelerId } = params;
+  await assertCanWork(db, projectId, labelerId);
+  return db.transaction(async (tx) => {
+    const [held] = await queryRows<TaskRow>(
+      tx,
+      sql`select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
+          from assignments a join items i on i.id = a.item_id
+          where a.labeler_id = ${labelerId} and a.project_id = ${projectId}
+            and a.status = 'leased' and a.expires_at > now()
+          order by a.leased_at limit 1`,
+    );
+    if (held) return toTask(held);
+
+    const tried: number[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const exclude = tried.length ? sql`and i.id not in (${sql.join(tried.map((id) => sql`${id}`), sql`, `)})` : sql``;
+      const [candidate] = await queryRows<{ id: string | number }>(
+        tx,
+        sql`select i.id from items i
+            where i.project_id = ${projectId} and not i.done ${exclude}
+              and not exists (select 1 from assignments a
+                where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
+              and i.answers + (select count(*) from assignments a
+                where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
+            order by i.priority desc, i.id
+            limit 1
+            for update of i skip locked`,
+      );
+      if (!candidate) return null;
+      const itemId = Number(candidate.id);
+      const [capacity] = await queryRows<{ free: boolean }>(
+        tx,
+        sql`select i.answers + (select count(*) from assignments a
+              where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted as free
+            from items i where i.id = ${itemId}`,
+      );
+      if (!capacity?.free) {
+        tried.push(itemId);
+        continue;
+      }
+      const swapped = (params.random ?? Math.random)() < 0.5;
+      const leaseSeconds = params.leaseSeconds ?? (await leaseSecondsOf(tx, projectId));
+      const [row] = await queryRows<TaskRow>(
+        tx,
+        sql`with leased as (
+              insert into assignments (item_id, project_id, labeler_id, status, swapped, leased_at, expires_at)
+              values (${itemId}, ${projectId}, ${labelerId}, 'leased', ${swapped}, now(),
+                now() + make_interval(secs => ${leaseSeconds}))
+              on conflict (item_id, labeler_id) do update
+                set status = 'leased', swapped = excluded.swapped, leased_at = excluded.leased_at,
+                    expires_at = excluded.expires_at
+                where assignments.status = 'leased'
+              returning id, item_id, project_id, swapped, expires_at)
+            select l.id as assignment_id, l.item_id, l.project_id, i.content, l.swapped, l.expires_at
+            from leased l join items i on i.id = l.item_id`,
+      );
+      if (row) return toTask(row);
+      tried.push(itemId);
+    }
+    return null;
+  });
+}
+
+async function leaseSecondsOf(db: Db, projectId: string): Promise<number> {
+  const [row] = await db.select({ s: projects.leaseSeconds }).from(projects).where(eq(projects.id, projectId));
+  return row?.s ?? 600;
+}
+
+export interface Answer {
+  /** In the item's own terms (already mapped back from the on-screen order). */
+  value: string;
+  strength?: number | null;
+  rationale?: string | null;
+  /** What the browser measured; capped at the time the server saw the lease open. */
+  timeSpentMs?: number | null;
+}
+
+interface HeldAssignment {
+  id: number;
+  status: string;
+  swapped: boolean;
+  expired: boolean;
+  elapsed_ms: number;
+  item_id: number;
+  project_id: string;
+  answers: number;
+  labels_wanted: number;
+  other_leases: number;
+}
+
+/** Locks the item and returns the labeler's assignment on it, refusing anything that is not their live lease. */
+async function holdAssignment(tx: Db, params: { assignmentId: number; labelerId: string }): Promise<HeldAssignment> {
+  const [row] = await queryRows<HeldAssignment>(
+    tx,
+    sql`select a.id::int, a.status, a.swapped, a.expires_at <= now() as expired,
+          (extract(epoch from (now() - a.leased_at)) * 1000)::int as elapsed_ms,
+          i.id::int as item_id, i.project_id, i.answers, i.labels_wanted,
+          (select count(*)::int from assignments o where o.item_id = i.id and o.id <> a.id
+             and o.status = 'leased' and o.expires_at > now()) as other_leases
+        from assignments a join items i on i.id = a.item_id
+        where a.id = ${params.assignmentId} and a.labeler_id = ${params.labelerId}
+        for update of i, a`,
+  );
+  if (!row) throw new NotFoundError("assignment");
+  if (row.status !== "leased") throw new DomainError("already_finished", "This task was already answered or skipped.", 409);
+  if (row.expired && row.answers + row.other_leases >= row.labels_wanted) {
+    throw new DomainError("lease_expired", "Your lease on this task expired and it went to another labeler.", 409);
+  }
+  return row;
+}
+
+export async function submitAnswer(
+  db: Db,
+  params: { assignmentId: number; labelerId: string; answer: Answer },
+): Promise<{ labelId: number; itemId: number; projectId: string }> {
+  return db.transaction(async (tx) => {
+    const held = await holdAssignment(tx, params);
+    const { answer } = params;
+    const timeSpentMs = Math.max(0, Math.min(answer.timeSpentMs ?? held.elapsed_ms, held.elapsed_ms));
+    const [label] = await tx
+      .insert(labels)
+      .values({
+        assignmentId: held.id,
+        itemId: held.item_id,
+        projectId: held.project_id,
+        labelerId: params.labelerId,
+        value: answer.value,
+        strength: answer.strength ?? null,
+        rationale: answer.rationale?.trim() || null,
+        swapped: held.swapped,
+        timeSpentMs,
+      })
+      .returning({ id: labels.id });
+    await tx
+      .update(assignments)
+      .set({ status: "answered", finishedAt: new Date() })
+      .where(eq(assignments.id, held.id));
+    await tx
+      .update(items)
+      .set({ answers: sql`${items.answers} + 1`, done: sql`${items.answers} + 1 >= ${items.labelsWanted}` })
+      .where(eq(items.id, held.item_id));
+    return { labelId: label.id, itemId: held.item_id, projectId: held.project_id };
+  });
+}
+
+/** Skips a task, or flags it with a reason; either way the labeler never gets that item again. */
+export async function releaseTask(
+  db: Db,
+  params: { assignmentId: number; labelerId: string; flag?: FlagReason },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const held = await holdAssignment(tx, params);
+    await tx
+      .update(assignments)
+      .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
+      .where(and(eq(assignments.id, held.id)));
+  });
+}
+
+export async function getLabelerCounts(db: Db, params: { labelerId: string; projectId?: string }) {
+  const scope = params.projectId ? sql`and project_id = ${params.projectId}` : sql``;
+  const [row] = await queryRows<{ today: number; total: number }>(
+    db,
+    sql`select count(*) filter (where created_at >= date_trunc('day', now()))::int as today, count(*)::int as total
+        from labels where labeler_id = ${params.labelerId} ${scope}`,
+  );
+  return row;
+}
+
+/** Whether this labeler's assignment showed B on the left; a 404 unless it is theirs and in this project. */
+export async function getAssignmentSwap(
+  db: Db,
+  params: { assignmentId: number; labelerId: string; projectId: string },
+): Promise<boolean> {
+  const [row] = await db
+    .select({ swapped: assignments.swapped })
+    .from(assignments)
+    .where(
+      and(
+        eq(assignments.id, params.assignmentId),
+        eq(assignments.labelerId, params.labelerId),
+        eq(assignments.projectId, params.projectId),
+      ),
+    );
+  if (!row) throw new NotFoundError("assignment");
+  return row.swapped;
+}

@@ -1,0 +1,152 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { queryRows } from "../rows.ts";
+import { assignments, items, labels, projects, uploads, type TaskType } from "../schema/index.ts";
+
+export type Project = typeof projects.$inferSelect;
+
+// Drizzle prints columns unqualified inside single-table selects; correlated subqueries need the table name.
+const projectIdRef = sql.raw('"projects"."id"');
+const itemIdRef = sql.raw('"items"."id"');
+
+export interface NewProject {
+  ownerId: string;
+  title: string;
+  instructions: string;
+  taskType: TaskType;
+  labelsPerItem: number;
+  rewardPerLabel: bigint;
+  budget: bigint;
+  categories?: string[] | null;
+  ratingMin?: number | null;
+  ratingMax?: number | null;
+  leaseSeconds?: number;
+}
+
+export async function createProject(db: Db, params: NewProject): Promise<Project> {
+  const [project] = await db.insert(projects).values(params).returning();
+  return project;
+}
+
+export async function getProject(db: Db, id: string): Promise<Project | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [project] = await db.select().from(projects).where(eq(projects.id, id));
+  return project ?? null;
+}
+
+export async function listOwnedProjects(db: Db, ownerId: string): Promise<Project[]> {
+  return db.select().from(projects).where(eq(projects.ownerId, ownerId)).orderBy(desc(projects.createdAt));
+}
+
+export async function setProjectPaused(db: Db, params: { projectId: string; paused: boolean }) {
+  await db.update(projects).set({ paused: params.paused }).where(eq(projects.id, params.projectId));
+}
+
+/** Projects a labeler can work on, with how many items are still open to them. */
+export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
+  return db
+    .select({
+      id: projects.id,
+      title: projects.title,
+      taskType: projects.taskType,
+      rewardPerLabel: projects.rewardPerLabel,
+      open: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and not i.done
+        and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
+      mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
+    })
+    .from(projects)
+    .where(eq(projects.paused, false))
+    .orderBy(desc(projects.createdAt));
+}
+
+export interface ProjectProgress {
+  items: number;
+  done: number;
+  inProgress: number;
+  open: number;
+  answers: number;
+  skipped: number;
+  flagged: number;
+}
+
+export async function getProjectProgress(db: Db, projectId: string): Promise<ProjectProgress> {
+  const [row] = await db
+    .select({
+      items: sql<number>`count(*)::int`,
+      done: sql<number>`count(*) filter (where ${items.done})::int`,
+      inProgress: sql<number>`count(*) filter (where not ${items.done} and (${items.answers} > 0 or exists (
+        select 1 from ${assignments} a where a.item_id = ${itemIdRef} and a.status = 'leased' and a.expires_at > now())))::int`,
+      answers: sql<number>`coalesce(sum(${items.answers}), 0)::int`,
+    })
+    .from(items)
+    .where(eq(items.projectId, projectId));
+  const [status] = await db
+    .select({
+      skipped: sql<number>`count(*) filter (where ${assignments.status} = 'skipped')::int`,
+      flagged: sql<number>`count(*) filter (where ${assignments.status} = 'flagged')::int`,
+    })
+    .from(assignments)
+    .where(eq(assignments.projectId, projectId));
+  return { ...row, open: row.items - row.done - row.inProgress, ...status };
+}
+
+export async function listProjectLabelers(db: Db, projectId: string) {
+  return queryRows<{
+    labeler_id: string;
+    name: string;
+    email: string;
+    answers: number;
+    skipped: number;
+    flagged: number;
+    median_ms: number | null;
+    last_at: string | null;
+  }>(db, sql`
+    select u.id as labeler_id, u.name, u.email,
+      count(*) filter (where a.status = 'answered')::int as answers,
+      count(*) filter (where a.status = 'skipped')::int as skipped,
+      count(*) filter (where a.status = 'flagged')::int as flagged,
+      (select percentile_cont(0.5) within group (order by l.time_spent_ms) from labels l
+        where l.project_id = ${projectId} and l.labeler_id = u.id)::int as median_ms,
+      max(a.finished_at)::text as last_at
+    from assignments a join users u on u.id = a.labeler_id
+    where a.project_id = ${projectId} and a.status <> 'leased'
+    group by u.id, u.name, u.email
+    order by answers desc, u.name`);
+}
+
+export async function listFlaggedItems(db: Db, projectId: string, limit = 100) {
+  return db
+    .select({
+      itemId: items.id,
+      externalId: items.externalId,
+      reason: assignments.flagReason,
+      at: assignments.finishedAt,
+      count: sql<number>`count(*) over (partition by ${items.id})::int`,
+    })
+    .from(assignments)
+    .innerJoin(items, eq(items.id, assignments.itemId))
+    .where(and(eq(assignments.projectId, projectId), eq(assignments.status, "flagged")))
+    .orderBy(desc(assignments.finishedAt))
+    .limit(limit);
+}
+
+export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
+  return db
+    .select({
+      id: projects.id,
+      title: projects.title,
+      taskType: projects.taskType,
+      paused: projects.paused,
+      rewardPerLabel: projects.rewardPerLabel,
+      items: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef})`,
+      done: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and i.done)`,
+      untouched: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and i.answers = 0 and not i.done)`,
+    })
+    .from(projects)
+    .where(eq(projects.ownerId, ownerId))
+    .orderBy(desc(projects.createdAt));
+}
+
+export async function listUploads(db: Db, projectId: string) {
+  return db.select().from(uploads).where(eq(uploads.projectId, projectId)).orderBy(desc(uploads.createdAt)).limit(50);
+}

@@ -1,0 +1,104 @@
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { apiKeys, sessions, users, type Role } from "../schema/index.ts";
+
+export type User = typeof users.$inferSelect;
+export type PublicUser = Omit<User, "passwordHash">;
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  pausedAt: users.pausedAt,
+  pausedReason: users.pausedReason,
+  createdAt: users.createdAt,
+};
+
+export async function createUser(
+  db: Db,
+  params: { email: string; name: string; passwordHash: string; role: Role },
+): Promise<PublicUser | null> {
+  const [user] = await db
+    .insert(users)
+    .values({ ...params, email: params.email.trim() })
+    .onConflictDoNothing()
+    .returning(publicColumns);
+  return user ?? null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email.trim()})`);
+  return user ?? null;
+}
+
+export async function getUser(db: Db, id: string): Promise<PublicUser | null> {
+  const [user] = await db.select(publicColumns).from(users).where(eq(users.id, id));
+  return user ?? null;
+}
+
+export async function createSession(db: Db, params: { id: string; userId: string; expiresAt: Date }) {
+  await db.insert(sessions).values(params);
+}
+
+export async function getSessionUser(db: Db, sessionId: string): Promise<PublicUser | null> {
+  const [row] = await db
+    .select(publicColumns)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
+}
+
+export async function deleteSession(db: Db, sessionId: string) {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function setUserPaused(db: Db, params: { userId: string; reason: string | null }) {
+  await db
+    .update(users)
+    .set({ pausedAt: params.reason ? new Date() : null, pausedReason: params.reason })
+    .where(eq(users.id, params.userId));
+}
+
+export async function createApiKey(db: Db, params: { userId: string; name: string; prefix: string; keyHash: string }) {
+  const [row] = await db.insert(apiKeys).values(params).returning();
+  return row;
+}
+
+export async function listApiKeys(db: Db, userId: string) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, userId))
+    .orderBy(apiKeys.createdAt);
+}
+
+export async function revokeApiKey(db: Db, params: { userId: string; keyId: string }): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, params.keyId), eq(apiKeys.userId, params.userId), sql`${apiKeys.revokedAt} is null`))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export async function findUserByApiKeyHash(db: Db, keyHash: string): Promise<PublicUser | null> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date() })
+    .from(users)
+    .where(and(eq(apiKeys.keyHash, keyHash), sql`${apiKeys.revokedAt} is null`, eq(users.id, apiKeys.userId)))
+    .returning(publicColumns);
+  return row ?? null;
+}

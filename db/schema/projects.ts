@@ -1,0 +1,46 @@
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users.ts";
+
+export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label"]);
+export type TaskType = (typeof taskTypeEnum.enumValues)[number];
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id),
+    title: text("title").notNull(),
+    instructions: text("instructions").notNull().default(""),
+    taskType: taskTypeEnum("task_type").notNull(),
+    labelsPerItem: integer("labels_per_item").notNull().default(3),
+    rewardPerLabel: bigint("reward_per_label", { mode: "bigint" }).notNull(),
+    budget: bigint("budget", { mode: "bigint" }).notNull(),
+    categories: jsonb("categories").$type<string[]>(),
+    ratingMin: integer("rating_min"),
+    ratingMax: integer("rating_max"),
+    leaseSeconds: integer("lease_seconds").notNull().default(600),
+    paused: boolean("paused").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("projects_owner_idx").on(t.ownerId)],
+);
+
+export const uploads = pgTable(
+  "uploads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    format: text("format").notNull(),
+    sha256: text("sha256").notNull(),
+    bytes: bigint("bytes", { mode: "number" }).notNull(),
+    rows: integer("rows").notNull(),
+    inserted: integer("inserted").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("uploads_project_idx").on(t.projectId)],
+);
