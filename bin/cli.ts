@@ -1,0 +1,56 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliError } from "./cli-error.ts";
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+}
+
+const loaders: Record<string, () => Promise<{ command: Command }>> = {
+  seed: () => import("./commands/seed.ts"),
+};
+
+function topHelp(commands: Command[]) {
+  return [
+    "usage: pairwise <command> [options]",
+    "",
+    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    "",
+    "Run `pairwise <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === "--help" || name === "-h" || name === "help") {
+      const commands = await Promise.all(Object.values(loaders).map(async (l) => (await l()).command));
+      console.log(topHelp(commands));
+      return name ? 0 : 1;
+    }
+    const load = loaders[name];
+    if (!load) throw new CliError(`unknown command "${name}" (try --help)`);
+    const { command } = await load();
+    const { values } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(command.usage);
+      return 0;
+    }
+    await command.run(values);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const known = error instanceof CliError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    console.error(`pairwise ${name ?? ""}: ${known ? message : `unexpected error: ${message}`}`.replace(/\n/g, " "));
+    if (!known && process.env.DEBUG) console.error(error);
+    return 1;
+  }
+}
