@@ -6,7 +6,10 @@ import styles from "./styles.css?url";
 import { csrf } from "./utils/csrf.server.ts";
 import { getUser } from "./utils/session.server.ts";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, [csrfToken, csrfCookie]] = await Promise.all([getUser(request), csrf.commitToken(request)]);

@@ -49,7 +49,7 @@ function isMessages(value: unknown): value is Message[] {
 }
 
 function renderMessages(messages: Message[]): string {
-  if (messages.length === 1 && messages[0].role === "user") return messages[0].content;
+  if (messages.length === 1) return messages[0].content;
   return messages.map((m) => `**${m.role[0].toUpperCase()}${m.role.slice(1)}:** ${m.content}`).join("\n\n");
 }
 

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
 import type { DatasetProblem } from "./errors.ts";
 
@@ -76,8 +76,29 @@ async function* jsonlRecords(input: Readable): AsyncGenerator<RawRecord> {
   }
 }
 
+/** Reads the first chunk to sniff the format, then hands back a stream that still starts at the first byte. */
+async function peek(input: Readable): Promise<{ head: string; stream: Readable }> {
+  const iterator = input[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? "" : Buffer.from(first.value).toString("utf8", 0, 64);
+  async function* replay() {
+    if (!first.done) yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, stream: Readable.from(replay(), { objectMode: false }) };
+}
+
 async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
-  const parser = input.pipe(
+  const { head, stream } = await peek(input);
+  const start = head.replace(/^\uFEFF/, "").trimStart();
+  if (start.startsWith("{") || start.startsWith("[")) {
+    yield {
+      ok: false,
+      problem: { line: 1, message: "expected CSV with a header row but this looks like JSON; upload it as .jsonl" },
+    };
+    return;
+  }
+  const parser = stream.pipe(
     parseCsv({
       bom: true,
       columns: false,
@@ -97,14 +118,6 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
           return;
         }
         header = record.map((cell) => cell.trim());
-        const first = header[0] ?? "";
-        if (first.startsWith("{") || first.startsWith("[")) {
-          yield {
-            ok: false,
-            problem: { line, message: "expected CSV with a header row but this looks like JSON; upload it as .jsonl" },
-          };
-          return;
-        }
         const seen = new Set<string>();
         for (const [i, name] of header.entries()) {
           if (!name) yield { ok: false, problem: { line, column: i + 1, message: "empty column name in the header" } };

@@ -68,21 +68,26 @@ export async function leaseNextTask(
     if (held) return toTask(held);
 
     const tried: number[] = [];
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 60; attempt++) {
       const exclude = tried.length ? sql`and i.id not in (${sql.join(tried.map((id) => sql`${id}`), sql`, `)})` : sql``;
+      const eligible = sql`i.project_id = ${projectId} and not i.done ${exclude}
+          and not exists (select 1 from assignments a
+            where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
+          and i.answers + (select count(*) from assignments a
+            where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted`;
       const [candidate] = await queryRows<{ id: string | number }>(
         tx,
-        sql`select i.id from items i
-            where i.project_id = ${projectId} and not i.done ${exclude}
-              and not exists (select 1 from assignments a
-                where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
-              and i.answers + (select count(*) from assignments a
-                where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
-            order by i.priority desc, i.id
-            limit 1
-            for update of i skip locked`,
+        sql`select i.id from items i where ${eligible}
+            order by i.priority desc, i.id limit 1 for update of i skip locked`,
       );
-      if (!candidate) return null;
+      if (!candidate) {
+        // Everything eligible may only be locked by labelers leasing right now: wait for them rather than
+        // wrongly reporting that nothing is left.
+        const [any] = await queryRows<{ id: string | number }>(tx, sql`select i.id from items i where ${eligible} limit 1`);
+        if (!any) return null;
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
+        continue;
+      }
       const itemId = Number(candidate.id);
       const [capacity] = await queryRows<{ free: boolean }>(
         tx,

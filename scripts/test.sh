@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test: types, the vitest suites on PGlite and on PostgreSQL, then Playwright against the built app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== typecheck"
+npx tsc --noEmit
+
+echo "== vitest on PGlite"
+TEST_DB=pglite npx vitest run
+
+echo "== vitest on PostgreSQL (${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test})"
+TEST_DB=postgres npx vitest run test/db test/app
+
+echo "== build"
+npx remix vite:build >/dev/null
+
+echo "== Playwright (Chromium)"
+npx playwright test

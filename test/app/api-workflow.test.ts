@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { bootApp, call, request } from "../helpers/app.ts";
+import { makeUser, pairLines } from "../helpers/fixtures.ts";
+
+let h: DbHandle;
+let requesterKey = "";
+const labelerKeys: string[] = [];
+
+beforeAll(async () => {
+  h = await bootApp();
+  const { issueApiKey } = await import("~/utils/api-keys.server.ts");
+  requesterKey = await issueApiKey((await makeUser(h.db, "requester")).id, "pipeline");
+  for (let i = 0; i < 3; i++) labelerKeys.push(await issueApiKey((await makeUser(h.db, "labeler")).id, "bench"));
+});
+afterAll(() => h.close());
+
+const auth = (key: string, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${key}`, ...extra });
+
+describe("requester JSON API end to end", () => {
+  let projectId = "";
+
+  it("creates a project, validating input with field-level reasons", async () => {
+    const { action } = await import("~/routes/api.v1.projects.ts");
+    const bad = await call(action as never, request("/api/v1/projects", {
+      method: "POST",
+      headers: auth(requesterKey, { "Content-Type": "application/json" }),
+      body: JSON.stringify({ title: "x", taskType: "label", rewardPerLabel: -1, budget: "10" }),
+    }));
+    expect(bad.status).toBe(400);
+    const body = await bad.json();
+    expect(body.error.code).toBe("invalid_project");
+    expect(body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(["title", "rewardPerLabel"]));
+
+    const ok = await call(action as never, request("/api/v1/projects", {
+      method: "POST",
+      headers: auth(requesterKey, { "Content-Type": "application/json" }),
+      body: JSON.stringify({ title: "API project", taskType: "pairwise", labelsPerItem: 2, rewardPerLabel: 250, budget: "90000000000000000" }),
+    }));
+    expect(ok.status).toBe(201);
+    const { project } = await ok.json();
+    expect(project).toMatchObject({ taskType: "pairwise", labelsPerItem: 2, rewardPerLabel: "250", budget: "90000000000000000" });
+    projectId = project.id;
+  });
+
+  it("uploads all-or-nothing: a bad file returns 422 with line numbers, a good one 201", async () => {
+    const { action } = await import("~/routes/api.v1.projects.$projectId.items.ts");
+    const path = `/api/v1/projects/${projectId}/items`;
+    const bad = await call(action as never, request(path, {
+      method: "POST",
+      headers: auth(requesterKey, { "Content-Type": "application/x-ndjson" }),
+      body: pairLines(5) + '\n{"prompt":1}',
+    }), { projectId });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error).toMatchObject({ code: "invalid_dataset", details: [{ line: 6 }] });
+
+    const unknown = await call(action as never, request(path, { method: "POST", headers: auth(requesterKey), body: "x" }), { projectId });
+    expect(unknown.status).toBe(415);
+
+    const ok = await call(action as never, request(`${path}?filename=pairs.jsonl`, {
+      method: "POST",
+      headers: auth(requesterKey),
+      body: pairLines(4),
+    }), { projectId });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).upload).toMatchObject({ rows: 4, inserted: 4 });
+  });
+
+  it("labelers answer through the task API in on-screen terms; exports map them back to the items' A/B", async () => {
+    const { action } = await import("~/routes/api.v1.projects.$projectId.tasks.ts");
+    const post = (key: string, body: object) =>
+      call(action as never, request(`/api/v1/projects/${projectId}/tasks`, {
+        method: "POST",
+        headers: auth(key, { "Content-Type": "application/json" }),
+        body: JSON.stringify(body),
+      }), { projectId });
+
+    // Every labeler always prefers the response whose text starts with "a " (the item's A), wherever it is shown.
+    for (const key of labelerKeys.slice(0, 2)) {
+      let { task } = await (await post(key, {})).json();
+      let answered = 0;
+      while (task) {
+        const choice = task.left.startsWith("a ") ? "left" : "right";
+        const response = await post(key, { intent: "answer", assignmentId: task.assignmentId, choice, strength: 2, timeSpentMs: 1500 });
+        expect(response.status).toBe(200);
+        task = (await response.json()).task;
+        answered++;
+      }
+      expect(answered).toBe(4);
+    }
+    const third = await (await post(labelerKeys[2], {})).json();
+    expect(third.task).toBeNull();
+
+    const invalid = await post(labelerKeys[0], { intent: "answer", assignmentId: 999999, choice: "left" });
+    expect(invalid.status).toBe(404);
+
+    const { loader } = await import("~/routes/api.v1.projects.$projectId.export.ts");
+    const prefs = await call(loader as never, request(`/api/v1/projects/${projectId}/export`, { headers: auth(requesterKey) }), { projectId });
+    expect(prefs.headers.get("Content-Type")).toMatch(/ndjson/);
+    const lines = (await prefs.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      expect(l.chosen).toMatch(/^a /);
+      expect(l.rejected).toMatch(/^b /);
+      expect(l).toMatchObject({ votes: { a: 2 }, agreement: 1 });
+    }
+    const raw = await call(loader as never, request(`/api/v1/projects/${projectId}/export?kind=raw`, { headers: auth(requesterKey) }), { projectId });
+    const answers = (await raw.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(answers).toHaveLength(8);
+    expect(answers.every((a) => a.answer === "a" && a.strength === 2 && ["ab", "ba"].includes(a.shown_order))).toBe(true);
+    expect(new Set(answers.map((a) => a.labeler_id)).size).toBe(2);
+
+    const progress = await call((await import("~/routes/api.v1.projects.$projectId.progress.ts")).loader as never,
+      request(`/api/v1/projects/${projectId}/progress`, { headers: auth(requesterKey) }), { projectId });
+    expect((await progress.json()).progress).toMatchObject({ items: 4, done: 4, answers: 8, open: 0 });
+  });
+});

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { bootApp, call, csrfPair, request, sessionCookie } from "../helpers/app.ts";
+import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
+
+let h: DbHandle;
+const cookies: Record<string, string> = {};
+let projectId = "";
+let apiKeys: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await bootApp();
+  const owner = await makeUser(h.db, "requester", "owner");
+  const stranger = await makeUser(h.db, "requester", "stranger");
+  const labeler = await makeUser(h.db, "labeler");
+  const admin = await makeUser(h.db, "admin");
+  const project = await makeProject(h.db, owner.id);
+  await uploadPairs(h.db, project, 3);
+  projectId = project.id;
+  for (const [name, user] of Object.entries({ owner, stranger, labeler, admin })) cookies[name] = await sessionCookie(user.id);
+  const { issueApiKey } = await import("~/utils/api-keys.server.ts");
+  apiKeys = {
+    owner: await issueApiKey(owner.id, "k"),
+    stranger: await issueApiKey(stranger.id, "k"),
+    labeler: await issueApiKey(labeler.id, "k"),
+  };
+});
+afterAll(() => h.close());
+
+const routes = {
+  projects: () => import("~/routes/projects._index.tsx"),
+  newProject: () => import("~/routes/projects.new.tsx"),
+  project: () => import("~/routes/projects.$projectId._index.tsx"),
+  exportRaw: () => import("~/routes/projects.$projectId.export.$kind.ts"),
+  upload: () => import("~/routes/projects.$projectId.upload.ts"),
+  work: () => import("~/routes/work._index.tsx"),
+  label: () => import("~/routes/work.$projectId.tsx"),
+  apiKeys: () => import("~/routes/settings.api-keys.tsx"),
+};
+
+type Who = "anonymous" | "owner" | "stranger" | "labeler" | "admin";
+type Case = { route: keyof typeof routes; path: string; method?: "POST"; params?: () => Record<string, string>; expect: Partial<Record<Who, number>> };
+
+const p = () => ({ projectId });
+const cases: Case[] = [
+  { route: "projects", path: "/projects", expect: { anonymous: 302, labeler: 403, owner: 200, admin: 200 } },
+  { route: "newProject", path: "/projects/new", expect: { anonymous: 302, labeler: 403, owner: 200 } },
+  { route: "project", path: "/projects/x", params: p, expect: { anonymous: 302, labeler: 403, stranger: 404, owner: 200, admin: 200 } },
+  { route: "project", path: "/projects/x", method: "POST", params: p, expect: { anonymous: 302, labeler: 403, stranger: 404 } },
+  { route: "exportRaw", path: "/projects/x/export/raw", params: () => ({ projectId, kind: "raw" }), expect: { anonymous: 302, labeler: 403, stranger: 404, owner: 200 } },
+  { route: "upload", path: "/projects/x/upload", method: "POST", params: p, expect: { anonymous: 302, labeler: 403, stranger: 404 } },
+  { route: "work", path: "/work", expect: { anonymous: 302, owner: 403, stranger: 403, labeler: 200 } },
+  { route: "label", path: "/work/x", params: p, expect: { anonymous: 302, owner: 403, labeler: 200 } },
+  { route: "label", path: "/work/x", method: "POST", params: p, expect: { anonymous: 302, owner: 403 } },
+  { route: "apiKeys", path: "/settings/api-keys", expect: { anonymous: 302, labeler: 403, owner: 200 } },
+];
+
+describe("role and ownership checks on every loader and action", () => {
+  for (const c of cases) {
+    for (const [who, status] of Object.entries(c.expect)) {
+      it(`${c.method ?? "GET"} ${c.route} as ${who} → ${status}`, async () => {
+        const mod = (await routes[c.route]()) as { loader?: never; action?: never };
+        const fn = c.method === "POST" ? mod.action : mod.loader;
+        const req = request(c.path, { method: c.method ?? "GET", cookie: cookies[who], body: c.method ? new FormData() : undefined });
+        const response = await call(fn, req, c.params?.() ?? {});
+        expect(response.status).toBe(status);
+        if (status === 302) expect(response.headers.get("Location")).toMatch(/^\/login\?redirectTo=/);
+      });
+    }
+  }
+
+  it("refuses a form post without a valid CSRF token, and accepts one with it", async () => {
+    const mod = await routes.newProject();
+    const body = new FormData();
+    for (const [k, v] of Object.entries({ title: "CSRF test", taskType: "pairwise", rewardPerLabel: "5", budget: "100" })) body.set(k, v);
+    const refused = await call(mod.action as never, request("/projects/new", { method: "POST", cookie: cookies.owner, body }));
+    expect(refused.status).toBe(403);
+
+    const { token, cookie } = await csrfPair();
+    const withToken = new FormData();
+    for (const [k, v] of body.entries()) withToken.set(k, v);
+    withToken.set("csrf", token);
+    const ok = await call(mod.action as never, request("/projects/new", { method: "POST", cookie: `${cookies.owner}; ${cookie}`, body: withToken }));
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get("Location")).toMatch(/^\/projects\/[0-9a-f-]{36}$/);
+  });
+});
+
+describe("API keys scope the JSON API", () => {
+  const api = {
+    list: () => import("~/routes/api.v1.projects.ts"),
+    project: () => import("~/routes/api.v1.projects.$projectId.ts"),
+    exportRoute: () => import("~/routes/api.v1.projects.$projectId.export.ts"),
+  };
+  const bearer = (who: string) => ({ Authorization: `Bearer ${apiKeys[who]}` });
+
+  it("401 without a key or with a wrong one, as JSON with a code", async () => {
+    const { loader } = await api.list();
+    const none = await call(loader as never, request("/api/v1/projects"));
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ error: { code: "unauthorized" } });
+    const wrong = await call(loader as never, request("/api/v1/projects", { headers: { Authorization: "Bearer pw_nope" } }));
+    expect(wrong.status).toBe(401);
+  });
+
+  it("403 for a labeler's key, 404 for another requester's project, 200 for the owner", async () => {
+    const { loader } = await api.project();
+    const path = `/api/v1/projects/${projectId}`;
+    expect((await call(loader as never, request(path, { headers: bearer("labeler") }), { projectId })).status).toBe(403);
+    const stranger = await call(loader as never, request(path, { headers: bearer("stranger") }), { projectId });
+    expect(stranger.status).toBe(404);
+    expect(await stranger.json()).toMatchObject({ error: { code: "not_found" } });
+    const own = await call(loader as never, request(path, { headers: bearer("owner") }), { projectId });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ project: { id: projectId }, progress: { items: 3 } });
+    const exp = await call((await api.exportRoute()).loader as never, request(`${path}/export?kind=raw`, { headers: bearer("stranger") }), { projectId });
+    expect(exp.status).toBe(404);
+  });
+
+  it("a revoked key stops working at once", async () => {
+    const { issueApiKey } = await import("~/utils/api-keys.server.ts");
+    const { listApiKeys, revokeApiKey } = await import("../../db/queries/users.ts");
+    const owner = await makeUser(h.db, "requester");
+    const key = await issueApiKey(owner.id, "temp");
+    const { loader } = await api.list();
+    expect((await call(loader as never, request("/api/v1/projects", { headers: { Authorization: `Bearer ${key}` } }))).status).toBe(200);
+    const [row] = await listApiKeys(h.db, owner.id);
+    expect(row.prefix).toBe(key.slice(0, 10));
+    await revokeApiKey(h.db, { userId: owner.id, keyId: row.id });
+    expect((await call(loader as never, request("/api/v1/projects", { headers: { Authorization: `Bearer ${key}` } }))).status).toBe(401);
+  });
+});

@@ -1,0 +1,46 @@
+import { Readable } from "node:stream";
+import type { Db } from "../../db/client.ts";
+import { ingestDataset } from "../../db/datasets/index.ts";
+import { createProject, type NewProject } from "../../db/queries/projects.ts";
+import { createUser } from "../../db/queries/users.ts";
+import type { Role } from "../../db/schema/index.ts";
+
+let counter = 0;
+
+export async function makeUser(db: Db, role: Role, name = role) {
+  counter++;
+  const user = await createUser(db, {
+    email: `${name}-${counter}-${Date.now()}@example.test`,
+    name: `${name} ${counter}`,
+    passwordHash: "not-used",
+    role,
+  });
+  return user!;
+}
+
+export async function makeProject(db: Db, ownerId: string, overrides: Partial<NewProject> = {}) {
+  return createProject(db, {
+    ownerId,
+    title: "Test project",
+    instructions: "Pick the better answer.",
+    taskType: "pairwise",
+    labelsPerItem: 3,
+    rewardPerLabel: 100n,
+    budget: 1_000_000n,
+    ...overrides,
+  });
+}
+
+export function pairLines(n: number, prefix = "item") {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ id: `${prefix}-${i}`, prompt: `prompt ${i}`, response_a: `a ${i}`, response_b: `b ${i}` }),
+  ).join("\n");
+}
+
+export async function uploadPairs(
+  db: Db,
+  project: Awaited<ReturnType<typeof makeProject>>,
+  n: number,
+) {
+  return ingestDataset(db, { project, input: Readable.from([pairLines(n)]), filename: "pairs.jsonl", format: "jsonl" });
+}
