@@ -46,6 +46,8 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     const client = postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // JIT compilation costs far more than it saves on short OLTP queries like ours.
+      connection: { jit: "off" },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });

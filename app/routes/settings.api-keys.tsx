@@ -5,8 +5,7 @@ import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { FieldError } from "~/components/forms.tsx";
-import { listApiKeys, revokeApiKey } from "../../db/queries/users.ts";
-import { issueApiKey } from "~/utils/api-keys.server.ts";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../db/queries/users.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { ApiKeySchema } from "~/utils/schemas.ts";
@@ -38,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: ApiKeySchema });
   if (submission.status !== "success") return data({ result: submission.reply(), key: null }, { status: 400 });
-  const key = await issueApiKey(user.id, submission.value.name);
+  const key = await createApiKey(db, { userId: user.id, name: submission.value.name });
   return { result: submission.reply({ resetForm: true }), key };
 }
 

@@ -2,8 +2,7 @@ import { data } from "@remix-run/node";
 import type { Role } from "../../db/schema/index.ts";
 import { DomainError } from "../../db/errors.ts";
 import { DatasetError } from "../../db/datasets/index.ts";
-import { findUserByApiKeyHash, type PublicUser } from "../../db/queries/users.ts";
-import { hashApiKey } from "./api-keys.server.ts";
+import { findUserByApiKey, type PublicUser } from "../../db/queries/users.ts";
 import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
@@ -34,7 +33,7 @@ export async function requireApiUser(request: Request, roles: Role[]): Promise<P
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new ApiError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
-    user = await findUserByApiKeyHash(db, hashApiKey(match[1]));
+    user = await findUserByApiKey(db, match[1]);
     if (!user) throw new ApiError(401, "unauthorized", "Unknown or revoked API key");
   } else {
     const safe = request.method === "GET" || request.headers.get("Content-Type")?.startsWith("application/json");
@@ -55,10 +54,11 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** Runs an API handler and turns every known failure into `{ error: { code, message } }` JSON. */
-export async function api<T>(handler: () => Promise<T>): Promise<T | ReturnType<typeof apiErrorResponse>> {
+/** Runs an API handler: plain results become JSON responses, every known failure `{ error: { code, message } }`. */
+export async function api(handler: () => Promise<object>): Promise<Response | ReturnType<typeof apiErrorResponse>> {
   try {
-    return await handler();
+    const result = await handler();
+    return result instanceof Response ? result : Response.json(result);
   } catch (error) {
     if (error instanceof ApiError) return apiErrorResponse(error.status, error.code, error.message, error.details);
     if (error instanceof DomainError) return apiErrorResponse(error.status, error.code, error.message);

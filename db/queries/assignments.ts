@@ -1,8 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
-import { assignments, items, labels, projects, users, type FlagReason, type ItemContent } from "../schema/index.ts";
+import { assignments, type FlagReason, type ItemContent } from "../schema/index.ts";
 
 export interface Task {
   assignmentId: number;
@@ -33,39 +33,44 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-async function assertCanWork(db: Db, projectId: string, labelerId: string) {
-  const [row] = await db
-    .select({ paused: projects.paused, labelerPaused: users.pausedReason })
-    .from(projects)
-    .innerJoin(users, eq(users.id, labelerId))
-    .where(eq(projects.id, projectId));
-  if (!row) throw new NotFoundError("project");
-  if (row.paused) throw new DomainError("project_paused", "This project is paused by its requester.", 409);
-  if (row.labelerPaused) throw new DomainError("labeler_paused", `Your account is paused: ${row.labelerPaused}`, 403);
+interface LeaseContext extends Partial<TaskRow> {
+  paused: boolean;
+  lease_seconds: number;
+  labeler_paused: string | null;
 }
 
 /**
  * Leases the next item to a labeler, Mechanical Turk style: an item they hold already comes back first; otherwise
  * the highest-priority open item they have never answered or skipped, whose answers plus live leases are under
  * its wanted count. Items are locked with SKIP LOCKED so concurrent labelers never wait on each other, and the
- * capacity is re-read after the lock (a fresh statement sees every lease committed before it).
+ * capacity is checked again by the insert itself, a fresh statement that sees every lease committed before it.
  */
 export async function leaseNextTask(
   db: Db,
-  params: { projectId: string; labelerId: string; leaseSeconds?: number; random?: () => number },
+  params: { projectId: string; labelerId: string; random?: () => number },
 ): Promise<Task | null> {
   const { projectId, labelerId } = params;
-  await assertCanWork(db, projectId, labelerId);
   return db.transaction(async (tx) => {
-    const [held] = await queryRows<TaskRow>(
+    // A lease lost in a crash only returns its item to the pool, so its commit need not wait for the disk flush;
+    // answers (submitAnswer) keep full durability.
+    await tx.execute(sql`set local synchronous_commit = off`);
+    const [context] = await queryRows<LeaseContext>(
       tx,
-      sql`select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
-          from assignments a join items i on i.id = a.item_id
-          where a.labeler_id = ${labelerId} and a.project_id = ${projectId}
-            and a.status = 'leased' and a.expires_at > now()
-          order by a.leased_at limit 1`,
+      sql`select p.paused, p.lease_seconds, u.paused_reason as labeler_paused, h.*
+          from projects p
+          join users u on u.id = ${labelerId}
+          left join lateral (
+            select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
+            from assignments a join items i on i.id = a.item_id
+            where a.labeler_id = ${labelerId} and a.project_id = p.id and a.status = 'leased' and a.expires_at > now()
+            order by a.leased_at limit 1) h on true
+          where p.id = ${projectId}`,
     );
-    if (held) return toTask(held);
+    if (!context) throw new NotFoundError("project");
+    if (context.paused) throw new DomainError("project_paused", "This project is paused by its requester.", 409);
+    if (context.labeler_paused)
+      throw new DomainError("labeler_paused", `Your account is paused: ${context.labeler_paused}`, 403);
+    if (context.assignment_id) return toTask(context as TaskRow);
 
     const tried: number[] = [];
     for (let attempt = 0; attempt < 60; attempt++) {
@@ -75,10 +80,11 @@ export async function leaseNextTask(
             where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
           and i.answers + (select count(*) from assignments a
             where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted`;
+      // "nulls last" matches items_open_idx, so the scan walks the index in order and stops at the first hit.
       const [candidate] = await queryRows<{ id: string | number }>(
         tx,
         sql`select i.id from items i where ${eligible}
-            order by i.priority desc, i.id limit 1 for update of i skip locked`,
+            order by i.priority desc nulls last, i.id limit 1 for update of i skip locked`,
       );
       if (!candidate) {
         // Everything eligible may only be locked by labelers leasing right now: wait for them rather than
@@ -89,24 +95,16 @@ export async function leaseNextTask(
         continue;
       }
       const itemId = Number(candidate.id);
-      const [capacity] = await queryRows<{ free: boolean }>(
-        tx,
-        sql`select i.answers + (select count(*) from assignments a
-              where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted as free
-            from items i where i.id = ${itemId}`,
-      );
-      if (!capacity?.free) {
-        tried.push(itemId);
-        continue;
-      }
       const swapped = (params.random ?? Math.random)() < 0.5;
-      const leaseSeconds = params.leaseSeconds ?? (await leaseSecondsOf(tx, projectId));
       const [row] = await queryRows<TaskRow>(
         tx,
         sql`with leased as (
               insert into assignments (item_id, project_id, labeler_id, status, swapped, leased_at, expires_at)
-              values (${itemId}, ${projectId}, ${labelerId}, 'leased', ${swapped}, now(),
-                now() + make_interval(secs => ${leaseSeconds}))
+              select i.id, i.project_id, ${labelerId}, 'leased', ${swapped}, now(),
+                now() + make_interval(secs => ${context.lease_seconds})
+              from items i
+              where i.id = ${itemId} and i.answers + (select count(*) from assignments a
+                where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
               on conflict (item_id, labeler_id) do update
                 set status = 'leased', swapped = excluded.swapped, leased_at = excluded.leased_at,
                     expires_at = excluded.expires_at
@@ -122,14 +120,9 @@ export async function leaseNextTask(
   });
 }
 
-async function leaseSecondsOf(db: Db, projectId: string): Promise<number> {
-  const [row] = await db.select({ s: projects.leaseSeconds }).from(projects).where(eq(projects.id, projectId));
-  return row?.s ?? 600;
-}
-
 export interface Answer {
-  /** In the item's own terms (already mapped back from the on-screen order). */
-  value: string;
+  /** In the item's own terms; a function gets whether B was shown on the left and maps the on-screen choice back. */
+  value: string | ((swapped: boolean) => string);
   strength?: number | null;
   rationale?: string | null;
   /** What the browser measured; capped at the time the server saw the lease open. */
@@ -150,7 +143,11 @@ interface HeldAssignment {
 }
 
 /** Locks the item and returns the labeler's assignment on it, refusing anything that is not their live lease. */
-async function holdAssignment(tx: Db, params: { assignmentId: number; labelerId: string }): Promise<HeldAssignment> {
+async function holdAssignment(
+  tx: Db,
+  params: { assignmentId: number; labelerId: string; projectId?: string },
+): Promise<HeldAssignment> {
+  const inProject = params.projectId ? sql`and a.project_id = ${params.projectId}` : sql``;
   const [row] = await queryRows<HeldAssignment>(
     tx,
     sql`select a.id::int, a.status, a.swapped, a.expires_at <= now() as expired,
@@ -159,7 +156,7 @@ async function holdAssignment(tx: Db, params: { assignmentId: number; labelerId:
           (select count(*)::int from assignments o where o.item_id = i.id and o.id <> a.id
              and o.status = 'leased' and o.expires_at > now()) as other_leases
         from assignments a join items i on i.id = a.item_id
-        where a.id = ${params.assignmentId} and a.labeler_id = ${params.labelerId}
+        where a.id = ${params.assignmentId} and a.labeler_id = ${params.labelerId} ${inProject}
         for update of i, a`,
   );
   if (!row) throw new NotFoundError("assignment");
@@ -172,49 +169,39 @@ async function holdAssignment(tx: Db, params: { assignmentId: number; labelerId:
 
 export async function submitAnswer(
   db: Db,
-  params: { assignmentId: number; labelerId: string; answer: Answer },
+  params: { assignmentId: number; labelerId: string; projectId?: string; answer: Answer },
 ): Promise<{ labelId: number; itemId: number; projectId: string }> {
   return db.transaction(async (tx) => {
     const held = await holdAssignment(tx, params);
     const { answer } = params;
+    const value = typeof answer.value === "function" ? answer.value(held.swapped) : answer.value;
     const timeSpentMs = Math.max(0, Math.min(answer.timeSpentMs ?? held.elapsed_ms, held.elapsed_ms));
-    const [label] = await tx
-      .insert(labels)
-      .values({
-        assignmentId: held.id,
-        itemId: held.item_id,
-        projectId: held.project_id,
-        labelerId: params.labelerId,
-        value: answer.value,
-        strength: answer.strength ?? null,
-        rationale: answer.rationale?.trim() || null,
-        swapped: held.swapped,
-        timeSpentMs,
-      })
-      .returning({ id: labels.id });
-    await tx
-      .update(assignments)
-      .set({ status: "answered", finishedAt: new Date() })
-      .where(eq(assignments.id, held.id));
-    await tx
-      .update(items)
-      .set({ answers: sql`${items.answers} + 1`, done: sql`${items.answers} + 1 >= ${items.labelsWanted}` })
-      .where(eq(items.id, held.item_id));
-    return { labelId: label.id, itemId: held.item_id, projectId: held.project_id };
+    const [label] = await queryRows<{ id: string | number }>(
+      tx,
+      sql`with answered as (
+            update assignments set status = 'answered', finished_at = now() where id = ${held.id}),
+          counted as (
+            update items set answers = answers + 1, done = answers + 1 >= labels_wanted where id = ${held.item_id})
+          insert into labels (assignment_id, item_id, project_id, labeler_id, value, strength, rationale, swapped, time_spent_ms)
+          values (${held.id}, ${held.item_id}, ${held.project_id}, ${params.labelerId}, ${value},
+            ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, ${held.swapped}, ${timeSpentMs})
+          returning id`,
+    );
+    return { labelId: Number(label.id), itemId: held.item_id, projectId: held.project_id };
   });
 }
 
 /** Skips a task, or flags it with a reason; either way the labeler never gets that item again. */
 export async function releaseTask(
   db: Db,
-  params: { assignmentId: number; labelerId: string; flag?: FlagReason },
+  params: { assignmentId: number; labelerId: string; projectId?: string; flag?: FlagReason },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const held = await holdAssignment(tx, params);
     await tx
       .update(assignments)
       .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
-      .where(and(eq(assignments.id, held.id)));
+      .where(eq(assignments.id, held.id));
   });
 }
 
@@ -228,21 +215,3 @@ export async function getLabelerCounts(db: Db, params: { labelerId: string; proj
   return row;
 }
 
-/** Whether this labeler's assignment showed B on the left; a 404 unless it is theirs and in this project. */
-export async function getAssignmentSwap(
-  db: Db,
-  params: { assignmentId: number; labelerId: string; projectId: string },
-): Promise<boolean> {
-  const [row] = await db
-    .select({ swapped: assignments.swapped })
-    .from(assignments)
-    .where(
-      and(
-        eq(assignments.id, params.assignmentId),
-        eq(assignments.labelerId, params.labelerId),
-        eq(assignments.projectId, params.projectId),
-      ),
-    );
-  if (!row) throw new NotFoundError("assignment");
-  return row.swapped;
-}

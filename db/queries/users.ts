@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { apiKeys, sessions, users, type Role } from "../schema/index.ts";
@@ -64,9 +65,14 @@ export async function setUserPaused(db: Db, params: { userId: string; reason: st
     .where(eq(users.id, params.userId));
 }
 
-export async function createApiKey(db: Db, params: { userId: string; name: string; prefix: string; keyHash: string }) {
-  const [row] = await db.insert(apiKeys).values(params).returning();
-  return row;
+// Keys carry 256 random bits, so a fast hash stores them safely (a slow password hash would only cost latency).
+const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** Creates an API key and returns its plain text, which is never stored: only its hash and a short prefix are. */
+export async function createApiKey(db: Db, params: { userId: string; name: string }): Promise<string> {
+  const key = `pw_${randomBytes(32).toString("base64url")}`;
+  await db.insert(apiKeys).values({ ...params, prefix: key.slice(0, 10), keyHash: hashApiKey(key) });
+  return key;
 }
 
 export async function listApiKeys(db: Db, userId: string) {
@@ -93,12 +99,17 @@ export async function revokeApiKey(db: Db, params: { userId: string; keyId: stri
   return rows.length > 0;
 }
 
-export async function findUserByApiKeyHash(db: Db, keyHash: string): Promise<PublicUser | null> {
+/** The key's owner, or null for an unknown or revoked key. Last use is recorded at most once a minute per key. */
+export async function findUserByApiKey(db: Db, key: string): Promise<PublicUser | null> {
   const [row] = await db
-    .update(apiKeys)
-    .set({ lastUsedAt: new Date() })
-    .from(users)
-    .where(and(eq(apiKeys.keyHash, keyHash), sql`${apiKeys.revokedAt} is null`, eq(users.id, apiKeys.userId)))
-    .returning(publicColumns);
-  return row ?? null;
+    .select({ ...publicColumns, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), sql`${apiKeys.revokedAt} is null`));
+  if (!row) return null;
+  const { keyId, lastUsedAt, ...user } = row;
+  if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
+    await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, keyId));
+  }
+  return user;
 }

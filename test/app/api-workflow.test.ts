@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { bootApp, call, request } from "../helpers/app.ts";
+import { createApiKey } from "../../db/queries/users.ts";
 import { makeUser, pairLines } from "../helpers/fixtures.ts";
 
 let h: DbHandle;
@@ -9,9 +10,8 @@ const labelerKeys: string[] = [];
 
 beforeAll(async () => {
   h = await bootApp();
-  const { issueApiKey } = await import("~/utils/api-keys.server.ts");
-  requesterKey = await issueApiKey((await makeUser(h.db, "requester")).id, "pipeline");
-  for (let i = 0; i < 3; i++) labelerKeys.push(await issueApiKey((await makeUser(h.db, "labeler")).id, "bench"));
+    requesterKey = await createApiKey(h.db, { userId: (await makeUser(h.db, "requester")).id, name: "pipeline" });
+  for (let i = 0; i < 3; i++) labelerKeys.push(await createApiKey(h.db, { userId: (await makeUser(h.db, "labeler")).id, name: "bench" }));
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { bootApp, call, csrfPair, request, sessionCookie } from "../helpers/app.ts";
+import { createApiKey } from "../../db/queries/users.ts";
 import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
 
 let h: DbHandle;
@@ -18,11 +19,10 @@ beforeAll(async () => {
   await uploadPairs(h.db, project, 3);
   projectId = project.id;
   for (const [name, user] of Object.entries({ owner, stranger, labeler, admin })) cookies[name] = await sessionCookie(user.id);
-  const { issueApiKey } = await import("~/utils/api-keys.server.ts");
-  apiKeys = {
-    owner: await issueApiKey(owner.id, "k"),
-    stranger: await issueApiKey(stranger.id, "k"),
-    labeler: await issueApiKey(labeler.id, "k"),
+    apiKeys = {
+    owner: await createApiKey(h.db, { userId: owner.id, name: "k" }),
+    stranger: await createApiKey(h.db, { userId: stranger.id, name: "k" }),
+    labeler: await createApiKey(h.db, { userId: labeler.id, name: "k" }),
   };
 });
 afterAll(() => h.close());
@@ -59,7 +59,7 @@ describe("role and ownership checks on every loader and action", () => {
   for (const c of cases) {
     for (const [who, status] of Object.entries(c.expect)) {
       it(`${c.method ?? "GET"} ${c.route} as ${who} → ${status}`, async () => {
-        const mod = (await routes[c.route]()) as { loader?: never; action?: never };
+        const mod = (await routes[c.route]()) as unknown as { loader?: never; action?: never };
         const fn = c.method === "POST" ? mod.action : mod.loader;
         const req = request(c.path, { method: c.method ?? "GET", cookie: cookies[who], body: c.method ? new FormData() : undefined });
         const response = await call(fn, req, c.params?.() ?? {});
@@ -118,10 +118,9 @@ describe("API keys scope the JSON API", () => {
   });
 
   it("a revoked key stops working at once", async () => {
-    const { issueApiKey } = await import("~/utils/api-keys.server.ts");
-    const { listApiKeys, revokeApiKey } = await import("../../db/queries/users.ts");
+        const { listApiKeys, revokeApiKey } = await import("../../db/queries/users.ts");
     const owner = await makeUser(h.db, "requester");
-    const key = await issueApiKey(owner.id, "temp");
+    const key = await createApiKey(h.db, { userId: owner.id, name: "temp" });
     const { loader } = await api.list();
     expect((await call(loader as never, request("/api/v1/projects", { headers: { Authorization: `Bearer ${key}` } }))).status).toBe(200);
     const [row] = await listApiKeys(h.db, owner.id);

@@ -7,7 +7,7 @@ import type { Role } from "../../db/schema/index.ts";
 
 let counter = 0;
 
-export async function makeUser(db: Db, role: Role, name = role) {
+export async function makeUser(db: Db, role: Role, name: string = role) {
   counter++;
   const user = await createUser(db, {
     email: `${name}-${counter}-${Date.now()}@example.test`,

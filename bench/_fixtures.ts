@@ -1,0 +1,31 @@
+import { Readable } from "node:stream";
+import type { Db } from "../db/client.ts";
+import { ingestDataset } from "../db/datasets/index.ts";
+import { createProject } from "../db/queries/projects.ts";
+import { createUser } from "../db/queries/users.ts";
+
+/** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
+export async function makeBenchProject(db: Db, params: { items: number; labelers: number }) {
+  const owner = (await createUser(db, { email: "bench-owner@bench.test", name: "Bench", passwordHash: "x", role: "requester" }))!;
+  const project = await createProject(db, {
+    ownerId: owner.id,
+    title: "Bench",
+    instructions: "",
+    taskType: "pairwise",
+    labelsPerItem: 3,
+    rewardPerLabel: 10n,
+    budget: 10n ** 12n,
+  });
+  const lines = function* () {
+    for (let i = 0; i < params.items; i++) {
+      yield JSON.stringify({ id: `b${i}`, prompt: `Prompt ${i} `.repeat(20), response_a: `Answer A ${i} `.repeat(40), response_b: `Answer B ${i} `.repeat(40) }) + "\n";
+    }
+  };
+  await ingestDataset(db, { project, input: Readable.from(lines()), filename: "bench.jsonl", format: "jsonl" });
+  const labelerIds: string[] = [];
+  for (let i = 0; i < params.labelers; i++) {
+    const u = await createUser(db, { email: `bench-${i}@bench.test`, name: `L${i}`, passwordHash: "x", role: "labeler" });
+    labelerIds.push(u!.id);
+  }
+  return { projectId: project.id, labelerIds };
+}
