@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { serverOnlyFolders } from "../../vite-plugins/server-only-folders.ts";
+
+const resolveId = serverOnlyFolders().resolveId as (source: string, importer?: string, options?: { ssr?: boolean }) => unknown;
+
+describe("server folders never reach the browser bundle", () => {
+  it("fails a client build that imports db/, reward/, trainer/ or bin/", () => {
+    for (const source of ["../../db/client.ts", "../../reward/consensus/index.ts", "/work/x/trainer/train.ts", "../../bin/cli.ts"]) {
+      expect(() => resolveId(source, "/work/x/app/components/chart.tsx", { ssr: false })).toThrow(/browser bundle/);
+    }
+  });
+
+  it("lets the server build and app-internal imports through", () => {
+    expect(resolveId("../../db/client.ts", "/work/x/app/utils/db.server.ts", { ssr: true })).toBeNull();
+    expect(resolveId("./progress-bar.tsx", "/work/x/app/components/upload.tsx", { ssr: false })).toBeNull();
+    expect(resolveId("react", "/work/x/app/root.tsx", { ssr: false })).toBeNull();
+  });
+});
