@@ -10,6 +10,7 @@ export interface Command {
 }
 
 const loaders: Record<string, () => Promise<{ command: Command }>> = {
+  aggregate: () => import("./commands/aggregate.ts"),
   seed: () => import("./commands/seed.ts"),
 };
 

@@ -1,0 +1,127 @@
+import { writeFile } from "node:fs/promises";
+import {
+  aggregateLabelMatrix,
+  aggregatePairMatrix,
+  confidenceHistogram,
+  ConsensusInputError,
+  fleissKappa,
+  goldByTask,
+  krippendorffAlpha,
+  type LabelIndexer,
+  type PairIndexer,
+  posteriorMax,
+} from "../../reward/consensus/index.ts";
+import { readAggregateInput, readGold } from "../aggregate-input.ts";
+import type { Command } from "../cli.ts";
+import { CliError } from "../cli-error.ts";
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function aggregateLabelsOutput(answers: LabelIndexer, gold: Map<string, string> | undefined) {
+  const m = answers.finish(gold?.values() ?? []);
+  const goldIndex = goldByTask(m, gold);
+  const r = aggregateLabelMatrix(m, goldIndex);
+  const K = m.classIds.length;
+  const tasks = m.taskIds.map((task, t) => ({
+    task,
+    label: m.classIds[r.label[t]],
+    confidence: round(r.posterior[t * K + r.label[t]]),
+    answers: m.taskStart[t + 1] - m.taskStart[t],
+    ...(goldIndex[t] >= 0 ? { gold: true } : {}),
+  }));
+  const workers = r.workers.map((w) => ({
+    worker: w.worker,
+    quality: round(w.quality),
+    answers: w.answers,
+    accuracy: round(w.accuracy),
+    chance: round(w.chance),
+    kappa: round(w.kappa),
+    goldAnswered: w.goldAnswered,
+    goldCorrect: w.goldCorrect,
+    flags: w.flags,
+  }));
+  return {
+    kind: "labels",
+    method: r.method,
+    classes: m.classIds,
+    iterations: r.iterations,
+    converged: r.converged,
+    agreement: { krippendorffAlpha: round(krippendorffAlpha(m)), fleissKappa: round(fleissKappa(m)) },
+    confidenceHistogram: confidenceHistogram(posteriorMax(r.posterior, K), 10),
+    tasks,
+    workers,
+  };
+}
+
+function aggregatePairsOutput(answers: PairIndexer) {
+  const p = answers.finish();
+  const { fit, workers } = aggregatePairMatrix(p);
+  return {
+    kind: "pairs",
+    iterations: fit.iterations,
+    converged: fit.converged,
+    items: p.itemIds.map((item, i) => ({ item, score: round(fit.scores[i]) })),
+    workers: workers.map((w) => ({
+      worker: w.worker,
+      quality: round(w.quality),
+      answers: w.answers,
+      ties: w.ties,
+      accuracy: round(w.accuracy),
+      chance: round(w.chance),
+      kappa: round(w.kappa),
+      leftShare: round(w.leftShare),
+      reliability: round(w.reliability),
+      positionBias: round(w.positionBias),
+      flags: w.flags,
+    })),
+  };
+}
+
+/** Parses, aggregates and serialises: everything `aggregate` does except writing the result. */
+export async function aggregateFile(inputFile: string, goldFile?: string): Promise<string> {
+  const input = await readAggregateInput(inputFile);
+  if (input.kind === "pairs" && goldFile) {
+    throw new CliError("--gold is not supported for pairwise input (gold is only used for task,worker,label answers)");
+  }
+  const gold = goldFile ? await readGold(goldFile) : undefined;
+  try {
+    const result = input.kind === "labels" ? aggregateLabelsOutput(input.answers, gold) : aggregatePairsOutput(input.answers);
+    return JSON.stringify(result) + "\n";
+  } catch (error) {
+    if (error instanceof ConsensusInputError) throw new CliError(`${inputFile}: ${error.message}`);
+    throw error;
+  }
+}
+
+export const command: Command = {
+  name: "aggregate",
+  summary: "consensus labels or item scores, and a quality score per labeler",
+  usage: `usage: pairwise aggregate --input FILE [--gold FILE] [--out FILE]
+
+Estimates the consensus from crowd answers and how far each labeler can be trusted.
+
+  --input FILE  CSV (with a header row) or JSON Lines; the format comes from the extension
+                (.csv, .jsonl, .ndjson) or, failing that, from the first character.
+                Labels or ratings: columns task,worker,label  -> Dawid-Skene consensus per task
+                Pairwise:          columns worker,left,right,label with label left, right or tie
+                                   -> Bradley-Terry score per item (labeler reliability, position bias)
+  --gold FILE   known answers, columns task,label (labels only; not supported for pairwise input)
+  --out FILE    write the JSON here instead of standard output
+
+Output (JSON): labels -> {"tasks":[{"task","label","confidence"}],"workers":[{"worker","quality"}]}
+               pairs  -> {"items":[{"item","score"}],"workers":[{"worker","quality"}]}
+with further fields explaining each quality score (answers, accuracy, chance, kappa, gold, flags).`,
+  options: {
+    input: { type: "string" },
+    gold: { type: "string" },
+    out: { type: "string" },
+  },
+  async run(values) {
+    const input = values.input;
+    if (typeof input !== "string" || input === "") throw new CliError("--input FILE is required");
+    const gold = typeof values.gold === "string" ? values.gold : undefined;
+    const json = await aggregateFile(input, gold);
+    if (typeof values.out === "string") await writeFile(values.out, json);
+    else await new Promise<void>((resolve, reject) => process.stdout.write(json, (e) => (e ? reject(e) : resolve())));
+  },
+};
