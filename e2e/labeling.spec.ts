@@ -45,7 +45,7 @@ test("requester uploads, two labelers answer with the keyboard, the export holds
 
   await upload(page, "items.jsonl", items);
   await expect(page.getByRole("status")).toContainText("Upload complete: 3 rows, 3 new items");
-  await expect(page.getByRole("progressbar").or(page.getByTestId("done"))).toBeVisible();
+  await expect(page.getByLabel("0 done, 0 in progress, 3 open")).toBeVisible();
   await expect(page.getByText("items", { exact: true }).locator("..").locator(".stat")).toHaveText("3");
 
   // A bad upload names the line and stores nothing.

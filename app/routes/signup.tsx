@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, Link, redirect, useActionData, useNavigation } from "@remix-run/react";
+import { data, Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { FieldError, FormErrors } from "~/components/forms.tsx";
@@ -9,15 +9,11 @@ import { signUp } from "~/utils/auth.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { clientIp, rateLimitOrRespond } from "~/utils/rate-limit.server.ts";
 import { SignupSchema } from "~/utils/schemas.ts";
-import { getUser, homeFor, startSession } from "~/utils/session.server.ts";
+import { homeFor, requireAnonymous, startSession } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Pairwise" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  if (user) throw redirect(homeFor(user));
-  return null;
-}
+export const loader = ({ request }: LoaderFunctionArgs) => requireAnonymous(request);
 
 export async function action({ request }: ActionFunctionArgs) {
   await rateLimitOrRespond("auth", clientIp(request));

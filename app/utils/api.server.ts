@@ -1,4 +1,3 @@
-import { data } from "@remix-run/node";
 import type { Role } from "../../db/schema/index.ts";
 import { DomainError } from "../../db/errors.ts";
 import { DatasetError } from "../../db/datasets/index.ts";
@@ -20,7 +19,7 @@ export class ApiError extends Error {
 }
 
 export function apiErrorResponse(status: number, code: string, message: string, details?: unknown) {
-  return data({ error: { code, message, ...(details ? { details } : {}) } }, { status });
+  return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status });
 }
 
 /**
@@ -55,7 +54,7 @@ export async function readJson(request: Request): Promise<unknown> {
 }
 
 /** Runs an API handler: plain results become JSON responses, every known failure `{ error: { code, message } }`. */
-export async function api(handler: () => Promise<object>): Promise<Response | ReturnType<typeof apiErrorResponse>> {
+export async function api(handler: () => Promise<object>): Promise<Response> {
   try {
     const result = await handler();
     return result instanceof Response ? result : Response.json(result);

@@ -38,6 +38,13 @@ export async function requireUser(request: Request, roles?: Role[]): Promise<Pub
   return user;
 }
 
+/** For sign-in and sign-up pages: a signed-in user goes straight to their home page. */
+export async function requireAnonymous(request: Request): Promise<null> {
+  const user = await getUser(request);
+  if (user) throw redirect(homeFor(user));
+  return null;
+}
+
 export async function startSession(userId: string, redirectTo: string) {
   const id = randomBytes(24).toString("base64url");
   await createSession(db, { id, userId, expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000) });

@@ -43,8 +43,12 @@ export function describeUpload(request: Request) {
   return { filename: filename || `upload.${format}`, format };
 }
 
-export function ingestRequest(project: Project, request: Request, onProgress?: (p: IngestProgress) => void) {
-  const { filename, format } = describeUpload(request);
+export function ingestRequest(
+  project: Project,
+  request: Request,
+  onProgress?: (p: IngestProgress) => void,
+  { filename, format } = describeUpload(request),
+) {
   return ingestDataset(db, {
     project,
     input: Readable.fromWeb(request.body as WebReadableStream<Uint8Array>),
@@ -60,13 +64,13 @@ export function ingestRequest(project: Project, request: Request, onProgress?: (
  * {"phase":"done",…} or {"phase":"error","problems":[…]} last. The browser shows them as a live progress bar.
  */
 export function streamingIngestResponse(project: Project, request: Request): Response {
-  describeUpload(request);
+  const upload = describeUpload(request);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (event: object) => controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
       try {
-        const result = await ingestRequest(project, request, send);
+        const result = await ingestRequest(project, request, send, upload);
         send({ phase: "done", ...result });
       } catch (error) {
         if (error instanceof DatasetError) send({ phase: "error", problems: error.problems });

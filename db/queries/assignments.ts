@@ -47,7 +47,7 @@ interface LeaseContext extends Partial<TaskRow> {
  */
 export async function leaseNextTask(
   db: Db,
-  params: { projectId: string; labelerId: string; random?: () => number },
+  params: { projectId: string; labelerId: string },
 ): Promise<Task | null> {
   const { projectId, labelerId } = params;
   return db.transaction(async (tx) => {
@@ -95,7 +95,7 @@ export async function leaseNextTask(
         continue;
       }
       const itemId = Number(candidate.id);
-      const swapped = (params.random ?? Math.random)() < 0.5;
+      const swapped = Math.random() < 0.5;
       const [row] = await queryRows<TaskRow>(
         tx,
         sql`with leased as (
