@@ -36,7 +36,10 @@ app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build }));
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, () => console.log(`Pairwise listening on http://localhost:${port}`));
+const server = app.listen(port, () => {
+  console.log(`Pairwise listening on http://localhost:${port}`);
+  build.entry.module.startBackgroundWork?.();
+});
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {

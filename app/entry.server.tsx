@@ -5,11 +5,22 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { closeDb } from "./utils/db.server.ts";
+import { startJobWorker } from "./utils/jobs.server.ts";
 
 export const streamTimeout = 5_000;
 
-/** Called by server.js on SIGINT/SIGTERM so PGlite flushes its files before the process exits. */
-export const shutdown = closeDb;
+let stopJobWorker: (() => Promise<void>) | undefined;
+
+/** Called by server.js once it listens: background work (consensus runs, training, payout epochs). */
+export function startBackgroundWork() {
+  stopJobWorker ??= startJobWorker();
+}
+
+/** Called by server.js on SIGINT/SIGTERM: lets a running job finish its step, then PGlite flushes its files. */
+export async function shutdown() {
+  await stopJobWorker?.();
+  await closeDb();
+}
 
 const securityHeaders: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",

@@ -1,7 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data, Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
+import { useEffect } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
+import { ensureDeviceCookie } from "./utils/device-fingerprint.client.ts";
 import styles from "./styles.css?url";
 import { csrf } from "./utils/csrf.server.ts";
 import { getUser } from "./utils/session.server.ts";
@@ -32,8 +34,10 @@ function Nav() {
       </NavLink>
       <nav>
         {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
-        {user ? <NavLink to="/work">Label</NavLink> : null}
+        {user ? <NavLink to="/work" end>Label</NavLink> : null}
+        {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
         {user && user.role !== "labeler" ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
+        {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
       </nav>
       <div className="who">
         {user ? (
@@ -76,6 +80,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");
+  useEffect(() => void ensureDeviceCookie(), []);
   return (
     <AuthenticityTokenProvider token={data?.csrfToken ?? ""}>
       <Nav />

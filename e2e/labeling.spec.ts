@@ -75,4 +75,11 @@ test("requester uploads, two labelers answer with the keyboard, the export holds
   expect(groups.some((g) => g.every(leftRule))).toBe(true);
   expect(groups.some((g) => g.every((r) => !leftRule(r)))).toBe(true);
   expect(rows.every((r) => typeof r.time_spent_ms === "number" && r.assignment_id > 0)).toBe(true);
+
+  // Consensus runs in the background; the dashboard follows it live and then charts agreement and scores labelers.
+  await page.getByRole("button", { name: "Recompute now" }).click();
+  await expect(page.getByTestId("quality-table").locator("tbody tr")).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByLabel("Agreement over time")).toBeVisible();
+  await expect(page.getByLabel("Consensus confidence distribution")).toBeVisible();
+  await expect(page.getByTestId("alpha")).toHaveText(/^-?\d\.\d\d$/);
 });

@@ -9,6 +9,7 @@ import { verifyLogin } from "~/utils/auth.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { clientIp, rateLimitOrRespond } from "~/utils/rate-limit.server.ts";
 import { LoginSchema } from "~/utils/schemas.ts";
+import { noteDevice } from "~/utils/devices.server.ts";
 import { homeFor, requireAnonymous, safeRedirect, startSession } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Pairwise" }];
@@ -25,6 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!user) {
     return data(submission.reply({ formErrors: ["Wrong email or password"], hideFields: ["password"] }), { status: 400 });
   }
+  await noteDevice(request, user.id);
   return startSession(user.id, safeRedirect(submission.value.redirectTo, homeFor(user)));
 }
 

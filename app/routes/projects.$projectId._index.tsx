@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { DatasetUpload } from "~/components/dataset-upload.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { Markdown } from "~/components/markdown.tsx";
+import { ProjectQuality } from "~/components/project-quality.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
 import {
   getProjectProgress,
@@ -12,21 +14,25 @@ import {
   listUploads,
   setProjectPaused,
 } from "../../db/queries/projects.ts";
+import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { usePollWhile } from "~/utils/use-poll.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? "Project"} · Pairwise` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const project = await requireOwnedProject(user, params.projectId);
-  const [progress, labelers, flagged, uploads] = await Promise.all([
+  const [progress, labelers, flagged, uploads, quality] = await Promise.all([
     getProjectProgress(db, project.id),
     listProjectLabelers(db, project.id),
     listFlaggedItems(db, project.id),
     listUploads(db, project.id),
+    loadProjectQuality(project.id),
   ]);
   return {
     project: projectJson(project),
@@ -34,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     labelers,
     flagged: flagged.map((f) => ({ ...f, at: f.at?.toISOString() ?? null })),
     uploads: uploads.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+    quality,
   };
 }
 
@@ -43,13 +50,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   await validateCsrf(formData, request.headers);
   const intent = formData.get("intent");
-  if (intent !== "pause" && intent !== "resume") throw new Response("Unknown action", { status: 400 });
-  await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
-  return { ok: true };
+  if (intent === "pause" || intent === "resume") {
+    await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
+    return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
+  }
+  const submission = parseWithZod(formData, { schema: ConsensusActionSchema });
+  if (submission.status !== "success") {
+    return { message: null, errors: Object.values(submission.error ?? {}).flat().filter(Boolean) as string[] };
+  }
+  return { ...(await performConsensusAction(project, submission.value)), errors: null };
 }
 
 export default function ProjectDashboard() {
-  const { project, progress, labelers, flagged, uploads } = useLoaderData<typeof loader>();
+  const { project, progress, labelers, flagged, uploads, quality } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  usePollWhile(quality.job?.status === "queued" || quality.job?.status === "running");
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -67,6 +82,10 @@ export default function ProjectDashboard() {
         {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label · budget{" "}
         {project.budget}
       </p>
+      {actionData?.message ? <p role="status" className="notice">{actionData.message}</p> : null}
+      {actionData?.errors?.length ? (
+        <ul className="errors" role="alert">{actionData.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+      ) : null}
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Progress</h2>
@@ -87,6 +106,12 @@ export default function ProjectDashboard() {
           </div>
         </div>
       </section>
+
+      <ProjectQuality
+        data={quality}
+        threshold={project.qualityThreshold}
+        pairwise={project.taskType === "pairwise"}
+      />
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Upload items</h2>
@@ -124,8 +149,8 @@ export default function ProjectDashboard() {
               Preferences (TRL JSONL)
             </a>
           ) : null}
-          <a className="button secondary" href={`/projects/${project.id}/export/majority`} download>
-            Majority labels
+          <a className="button secondary" href={`/projects/${project.id}/export/consensus`} download>
+            Consensus with confidence
           </a>
           <a className="button secondary" href={`/projects/${project.id}/export/raw`} download>
             Raw answers

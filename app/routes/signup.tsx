@@ -9,6 +9,7 @@ import { signUp } from "~/utils/auth.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { clientIp, rateLimitOrRespond } from "~/utils/rate-limit.server.ts";
 import { SignupSchema } from "~/utils/schemas.ts";
+import { noteDevice } from "~/utils/devices.server.ts";
 import { homeFor, requireAnonymous, startSession } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Pairwise" }];
@@ -28,6 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  await noteDevice(request, user.id);
   return startSession(user.id, homeFor(user));
 }
 

@@ -1,25 +1,31 @@
-import { exportMajority, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
+import { consensusIsStale } from "../../db/queries/consensus.ts";
+import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
+import { runProjectConsensus } from "../../reward/project-consensus.ts";
 import { db } from "./db.server.ts";
 
-export const EXPORT_KINDS = ["preferences", "majority", "raw"] as const;
+export const EXPORT_KINDS = ["preferences", "consensus", "raw"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export function isExportKind(kind: string | null | undefined): kind is ExportKind {
   return (EXPORT_KINDS as readonly string[]).includes(kind ?? "");
 }
 
-/** Streams an export as JSON Lines, pulling a page from the database only when the client has read the last one. */
-export function exportResponse(project: Project, kind: ExportKind): Response {
+/**
+ * Streams an export as JSON Lines, pulling a page from the database only when the client has read the last one.
+ * Consensus exports first bring the consensus up to date with the latest answers.
+ */
+export async function exportResponse(project: Project, kind: ExportKind): Promise<Response> {
   if (kind === "preferences" && project.taskType !== "pairwise") {
-    return new Response("Preference export is for pairwise projects; use the majority export.", { status: 400 });
+    return new Response("Preference export is for pairwise projects; use the consensus export.", { status: 400 });
   }
+  if (kind !== "raw" && (await consensusIsStale(db, project.id))) await runProjectConsensus(db, project.id);
   const source =
     kind === "raw"
       ? exportRawAnswers(db, project.id)
       : kind === "preferences"
         ? exportPreferences(db, project.id)
-        : exportMajority(db, project.id);
+        : exportConsensus(db, project.id);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

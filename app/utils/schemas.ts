@@ -81,3 +81,27 @@ export const TaskActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export const ApiKeySchema = z.object({ name: z.string().trim().min(1, "Name the key").max(80) });
+
+/** Requester actions on a project's consensus: recompute, send unsure items out again, set the pause threshold. */
+export const ConsensusActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("recompute") }),
+  z.object({
+    intent: z.literal("raise-k"),
+    below: z.coerce.number().min(0.5, "Pick a confidence of at least 0.5").max(1, "Confidence is at most 1"),
+    extra: z.coerce.number().int().min(1, "Ask for at least one more answer").max(10, "At most 10 more answers per item"),
+  }),
+  z.object({
+    intent: z.literal("threshold"),
+    threshold: z
+      .string()
+      .trim()
+      .transform((s) => (s === "" ? null : Number(s)))
+      .refine((n) => n === null || (Number.isFinite(n) && n >= 0 && n <= 1), "The minimum quality is between 0 and 1"),
+  }),
+]);
+
+export const PauseUserSchema = z.object({
+  userId: z.string().uuid(),
+  intent: z.enum(["pause", "unpause"]),
+  reason: z.string().trim().max(300).optional(),
+});

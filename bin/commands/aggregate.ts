@@ -1,15 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import {
-  aggregateLabelMatrix,
-  aggregatePairMatrix,
-  confidenceHistogram,
   ConsensusInputError,
-  fleissKappa,
   goldByTask,
-  krippendorffAlpha,
   type LabelIndexer,
   type PairIndexer,
-  posteriorMax,
+  summarizeLabels,
+  summarizePairs,
 } from "../../reward/consensus/index.ts";
 import { readAggregateInput, readGold } from "../aggregate-input.ts";
 import type { Command } from "../cli.ts";
@@ -19,49 +15,44 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function aggregateLabelsOutput(answers: LabelIndexer, gold: Map<string, string> | undefined) {
   const m = answers.finish(gold?.values() ?? []);
-  const goldIndex = goldByTask(m, gold);
-  const r = aggregateLabelMatrix(m, goldIndex);
-  const K = m.classIds.length;
-  const tasks = m.taskIds.map((task, t) => ({
-    task,
-    label: m.classIds[r.label[t]],
-    confidence: round(r.posterior[t * K + r.label[t]]),
-    answers: m.taskStart[t + 1] - m.taskStart[t],
-    ...(goldIndex[t] >= 0 ? { gold: true } : {}),
-  }));
-  const workers = r.workers.map((w) => ({
-    worker: w.worker,
-    quality: round(w.quality),
-    answers: w.answers,
-    accuracy: round(w.accuracy),
-    chance: round(w.chance),
-    kappa: round(w.kappa),
-    goldAnswered: w.goldAnswered,
-    goldCorrect: w.goldCorrect,
-    flags: w.flags,
-  }));
+  const s = summarizeLabels(m, goldByTask(m, gold));
   return {
-    kind: "labels",
-    method: r.method,
-    classes: m.classIds,
-    iterations: r.iterations,
-    converged: r.converged,
-    agreement: { krippendorffAlpha: round(krippendorffAlpha(m)), fleissKappa: round(fleissKappa(m)) },
-    confidenceHistogram: confidenceHistogram(posteriorMax(r.posterior, K), 10),
-    tasks,
-    workers,
+    kind: s.kind,
+    method: s.method,
+    classes: s.classes,
+    iterations: s.iterations,
+    converged: s.converged,
+    agreement: { krippendorffAlpha: round(s.agreement.krippendorffAlpha), fleissKappa: round(s.agreement.fleissKappa) },
+    confidenceHistogram: s.confidenceHistogram,
+    tasks: s.tasks.map((t) => ({
+      task: t.task,
+      label: t.label,
+      confidence: round(t.confidence),
+      answers: t.answers,
+      ...(t.gold ? { gold: true } : {}),
+    })),
+    workers: s.workers.map((w) => ({
+      worker: w.worker,
+      quality: round(w.quality),
+      answers: w.answers,
+      accuracy: round(w.accuracy),
+      chance: round(w.chance),
+      kappa: round(w.kappa),
+      goldAnswered: w.goldAnswered,
+      goldCorrect: w.goldCorrect,
+      flags: w.flags,
+    })),
   };
 }
 
 function aggregatePairsOutput(answers: PairIndexer) {
-  const p = answers.finish();
-  const { fit, workers } = aggregatePairMatrix(p);
+  const s = summarizePairs(answers.finish());
   return {
-    kind: "pairs",
-    iterations: fit.iterations,
-    converged: fit.converged,
-    items: p.itemIds.map((item, i) => ({ item, score: round(fit.scores[i]) })),
-    workers: workers.map((w) => ({
+    kind: s.kind,
+    iterations: s.iterations,
+    converged: s.converged,
+    items: s.items.map((i) => ({ item: i.item, score: round(i.score) })),
+    workers: s.workers.map((w) => ({
       worker: w.worker,
       quality: round(w.quality),
       answers: w.answers,

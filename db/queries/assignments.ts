@@ -37,6 +37,7 @@ interface LeaseContext extends Partial<TaskRow> {
   paused: boolean;
   lease_seconds: number;
   labeler_paused: string | null;
+  project_paused_reason: string | null;
 }
 
 /**
@@ -56,9 +57,10 @@ export async function leaseNextTask(
     await tx.execute(sql`set local synchronous_commit = off`);
     const [context] = await queryRows<LeaseContext>(
       tx,
-      sql`select p.paused, p.lease_seconds, u.paused_reason as labeler_paused, h.*
+      sql`select p.paused, p.lease_seconds, u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason, h.*
           from projects p
           join users u on u.id = ${labelerId}
+          left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
           left join lateral (
             select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
             from assignments a join items i on i.id = a.item_id
@@ -70,6 +72,8 @@ export async function leaseNextTask(
     if (context.paused) throw new DomainError("project_paused", "This project is paused by its requester.", 409);
     if (context.labeler_paused)
       throw new DomainError("labeler_paused", `Your account is paused: ${context.labeler_paused}`, 403);
+    if (context.project_paused_reason)
+      throw new DomainError("paused_on_project", `You are paused on this project. ${context.project_paused_reason}`, 403);
     if (context.assignment_id) return toTask(context as TaskRow);
 
     const tried: number[] = [];

@@ -9,22 +9,25 @@ interface VoteRow {
   id: string | number;
   external_id: string;
   content: ItemContent | string;
-  metadata: Record<string, unknown> | string | null;
   gold: string | null;
   votes: Record<string, number> | string;
   answers: number;
+  label: string;
+  confidence: number;
+  detail: Record<string, number> | string;
 }
 
 const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
 
-/** Items that have answers, with their vote counts, in id order, a page at a time (keyset pagination). */
-async function* votedItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
+/** Items with a stored consensus and their raw vote counts, in id order, a page at a time (keyset pagination). */
+async function* consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
   let after = 0;
   for (;;) {
     const rows = await queryRows<VoteRow>(
       db,
-      sql`select i.id, i.external_id, i.content, i.metadata, i.gold, v.votes, v.answers
+      sql`select i.id, i.external_id, i.content, i.gold, v.votes, v.answers, c.label, c.confidence, c.detail
           from items i
+          join item_consensus c on c.item_id = i.id
           join lateral (
             select jsonb_object_agg(value, n) as votes, sum(n)::int as answers
             from (select value, count(*)::int as n from labels l where l.item_id = i.id group by value) c
@@ -43,47 +46,47 @@ export interface PreferenceRecord {
   prompt: string;
   chosen: string;
   rejected: string;
+  /** Probability under the consensus model that `chosen` is the better response. */
+  confidence: number;
   votes: Record<string, number>;
-  agreement: number;
 }
 
 /**
- * TRL-ready preferences by simple majority of A over B; items whose A and B votes are level (or that got only
- * ties and "both bad") have no preference and are left out.
+ * TRL-ready preferences from the stored consensus (labeler reliability and position bias taken into account);
+ * items the crowd calls level are left out. Raw votes ride along.
  */
 export async function* exportPreferences(db: Db, projectId: string): AsyncGenerator<PreferenceRecord> {
-  for await (const row of votedItems(db, projectId)) {
+  for await (const row of consensusItems(db, projectId)) {
     const content = parse(row.content);
-    if (content.kind !== "pairwise") continue;
-    const votes = parse(row.votes);
-    const a = votes.a ?? 0;
-    const b = votes.b ?? 0;
-    if (a === b) continue;
+    if (content.kind !== "pairwise" || (row.label !== "a" && row.label !== "b")) continue;
+    const aWins = row.label === "a";
     yield {
       id: row.external_id,
       prompt: content.prompt,
-      chosen: a > b ? content.responseA : content.responseB,
-      rejected: a > b ? content.responseB : content.responseA,
-      votes,
-      agreement: Math.max(a, b) / row.answers,
+      chosen: aWins ? content.responseA : content.responseB,
+      rejected: aWins ? content.responseB : content.responseA,
+      confidence: row.confidence,
+      votes: parse(row.votes),
     };
   }
 }
 
-export interface MajorityRecord {
+export interface ConsensusRecord {
   id: string;
   label: string;
+  confidence: number;
+  /** labels/ratings: posterior per class; pairwise: pA, the probability that A is better. */
+  posterior: Record<string, number>;
   votes: Record<string, number>;
-  agreement: number;
   gold: string | null;
 }
 
-/** Majority answer per item for any task type (ties broken by the answer's text, so the output is deterministic). */
-export async function* exportMajority(db: Db, projectId: string): AsyncGenerator<MajorityRecord> {
-  for await (const row of votedItems(db, projectId)) {
-    const votes = parse(row.votes);
-    const [label, n] = Object.entries(votes).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0];
-    yield { id: row.external_id, label, votes, agreement: n / row.answers, gold: row.gold };
+/** The consensus answer per item for any task type, with its confidence and the raw votes. */
+export async function* exportConsensus(db: Db, projectId: string): AsyncGenerator<ConsensusRecord> {
+  for await (const row of consensusItems(db, projectId)) {
+    const detail = parse(row.detail);
+    const posterior = "pA" in detail ? { pA: detail.pA } : detail;
+    yield { id: row.external_id, label: row.label, confidence: row.confidence, posterior, votes: parse(row.votes), gold: row.gold };
   }
 }
 

@@ -42,6 +42,10 @@ export async function setProjectPaused(db: Db, params: { projectId: string; paus
   await db.update(projects).set({ paused: params.paused }).where(eq(projects.id, params.projectId));
 }
 
+export async function setQualityThreshold(db: Db, params: { projectId: string; threshold: number | null }) {
+  await db.update(projects).set({ qualityThreshold: params.threshold }).where(eq(projects.id, params.projectId));
+}
+
 /** Projects a labeler can work on, with how many items are still open to them. */
 export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
   return db

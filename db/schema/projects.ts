@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users.ts";
 
 export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label"]);
@@ -22,6 +22,8 @@ export const projects = pgTable(
     ratingMax: integer("rating_max"),
     leaseSeconds: integer("lease_seconds").notNull().default(600),
     paused: boolean("paused").notNull().default(false),
+    /** Labelers whose quality falls below this (after enough answers) are paused on the project; null: never. */
+    qualityThreshold: real("quality_threshold").default(0.3),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("projects_owner_idx").on(t.ownerId)],

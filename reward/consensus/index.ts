@@ -23,3 +23,4 @@ export {
   type PairLabelerQuality,
 } from "./pairs.ts";
 export { krippendorffAlpha, fleissKappa, confidenceHistogram, posteriorMax, type HistogramBin } from "./agreement.ts";
+export { summarizeLabels, summarizePairs, type LabelSummary, type PairSummary } from "./summary.ts";

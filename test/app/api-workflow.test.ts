@@ -94,6 +94,11 @@ describe("requester JSON API end to end", () => {
     const invalid = await post(labelerKeys[0], { intent: "answer", assignmentId: 999999, choice: "left" });
     expect(invalid.status).toBe(404);
 
+    const { latestJob } = await import("../../db/queries/jobs.ts");
+    const queued = await latestJob(h.db, { kind: "consensus", key: projectId });
+    expect(queued).toMatchObject({ status: "queued", payload: { projectId } });
+    expect(queued!.runAt.getTime()).toBeGreaterThan(Date.now());
+
     const { loader } = await import("~/routes/api.v1.projects.$projectId.export.ts");
     const prefs = await call(loader as never, request(`/api/v1/projects/${projectId}/export`, { headers: auth(requesterKey) }), { projectId });
     expect(prefs.headers.get("Content-Type")).toMatch(/ndjson/);
@@ -102,13 +107,22 @@ describe("requester JSON API end to end", () => {
     for (const l of lines) {
       expect(l.chosen).toMatch(/^a /);
       expect(l.rejected).toMatch(/^b /);
-      expect(l).toMatchObject({ votes: { a: 2 }, agreement: 1 });
+      expect(l).toMatchObject({ votes: { a: 2 } });
+      expect(l.confidence).toBeGreaterThan(0.5);
     }
     const raw = await call(loader as never, request(`/api/v1/projects/${projectId}/export?kind=raw`, { headers: auth(requesterKey) }), { projectId });
     const answers = (await raw.text()).trim().split("\n").map((l) => JSON.parse(l));
     expect(answers).toHaveLength(8);
     expect(answers.every((a) => a.answer === "a" && a.strength === 2 && ["ab", "ba"].includes(a.shown_order))).toBe(true);
     expect(new Set(answers.map((a) => a.labeler_id)).size).toBe(2);
+
+    const { queueConsensus, runDueJobs } = await import("~/utils/jobs.server.ts");
+    await queueConsensus(projectId, { now: true });
+    expect(await runDueJobs(h.db)).toBe(1);
+    expect(await latestJob(h.db, { kind: "consensus", key: projectId })).toMatchObject({
+      status: "done",
+      result: { status: "done", items: 4, labelers: 2 },
+    });
 
     const progress = await call((await import("~/routes/api.v1.projects.$projectId.progress.ts")).loader as never,
       request(`/api/v1/projects/${projectId}/progress`, { headers: auth(requesterKey) }), { projectId });

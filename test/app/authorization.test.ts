@@ -36,6 +36,8 @@ const routes = {
   work: () => import("~/routes/work._index.tsx"),
   label: () => import("~/routes/work.$projectId.tsx"),
   apiKeys: () => import("~/routes/settings.api-keys.tsx"),
+  quality: () => import("~/routes/work.quality.tsx"),
+  abuse: () => import("~/routes/admin.abuse.tsx"),
 };
 
 type Who = "anonymous" | "owner" | "stranger" | "labeler" | "admin";
@@ -53,6 +55,9 @@ const cases: Case[] = [
   { route: "label", path: "/work/x", params: p, expect: { anonymous: 302, owner: 403, labeler: 200 } },
   { route: "label", path: "/work/x", method: "POST", params: p, expect: { anonymous: 302, owner: 403 } },
   { route: "apiKeys", path: "/settings/api-keys", expect: { anonymous: 302, labeler: 403, owner: 200 } },
+  { route: "quality", path: "/work/quality", expect: { anonymous: 302, owner: 403, labeler: 200 } },
+  { route: "abuse", path: "/admin/abuse", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
+  { route: "abuse", path: "/admin/abuse", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
 ];
 
 describe("role and ownership checks on every loader and action", () => {

@@ -1,0 +1,71 @@
+import type { Db } from "../../db/client.ts";
+import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
+import { runProjectConsensus } from "../../reward/project-consensus.ts";
+import { db } from "./db.server.ts";
+
+export interface JobContext {
+  db: Db;
+  job: Job;
+  progress(progress: Record<string, unknown>): Promise<void>;
+}
+
+type Handler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<Record<string, unknown>>;
+
+const LOCK_MS = 10 * 60_000;
+/** New answers wait this long before consensus reruns, so a burst of answers costs one run. */
+export const CONSENSUS_DEBOUNCE_MS = 5_000;
+
+const handlers: Record<string, Handler> = {
+  consensus: async (payload, { db }) => ({ ...(await runProjectConsensus(db, String(payload.projectId))) }),
+};
+
+export function queueConsensus(projectId: string, options: { now?: boolean } = {}) {
+  return enqueueJob(db, {
+    kind: "consensus",
+    key: projectId,
+    payload: { projectId },
+    delayMs: options.now ? 0 : CONSENSUS_DEBOUNCE_MS,
+  });
+}
+
+/** Runs due jobs one after another until none is left; returns how many ran. */
+export async function runDueJobs(database: Db = db): Promise<number> {
+  let ran = 0;
+  for (;;) {
+    const job = await claimJob(database, { kinds: Object.keys(handlers), lockMs: LOCK_MS });
+    if (!job) return ran;
+    ran++;
+    const ctx: JobContext = {
+      db: database,
+      job,
+      progress: (progress) => reportJobProgress(database, { id: job.id, progress, lockMs: LOCK_MS }),
+    };
+    try {
+      const result = await handlers[job.kind](job.payload, ctx);
+      await finishJob(database, { id: job.id, result });
+    } catch (error) {
+      console.error(`job ${job.id} (${job.kind}) failed:`, error);
+      await finishJob(database, { id: job.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+/** Polls the queue in the background of the app process; returns a function that stops it. */
+export function startJobWorker(pollMs = 1_000): () => Promise<void> {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    current = runDueJobs()
+      .catch((error) => console.error("job worker:", error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, pollMs);
+      });
+  };
+  let timer = setTimeout(tick, pollMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current;
+  };
+}

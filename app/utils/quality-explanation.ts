@@ -1,0 +1,56 @@
+// Plain-words explanations of a labeler's quality score, shared by the labeler's pages.
+
+export interface Standing {
+  title: string;
+  taskType: string;
+  threshold: number | null;
+  quality: number;
+  previousQuality: number | null;
+  answers: number;
+  agreement: number;
+  chance: number;
+  goldAnswered: number;
+  goldCorrect: number;
+  leftShare: number | null;
+  flags: string[];
+  pausedReason: string | null;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+const FLAG_WORDS: Record<string, string> = {
+  adversarial: "Your answers disagree with the consensus more often than random clicking would, which looks like answering against the truth on purpose.",
+  constant: "You give the same answer almost every time, whatever the item.",
+  random: "Your answers match the consensus no more often than random clicks would.",
+  "position-bias": "You pick one side of the screen far more often than the other, although the order is random.",
+};
+
+export function explainStanding(s: Standing): string[] {
+  const lines = [
+    `Your quality score is ${s.quality.toFixed(2)} out of 1. It says how far your answers can be trusted as evidence of the right answer: the model compares each of your answers with what the other labelers, weighted by their own reliability, concluded about the same item, and with what random answers would achieve. Careful work scores near 1, random clicking near 0.`,
+    `Of your ${s.answers} answers, ${pct(s.agreement)} match the consensus; answering at random would match about ${pct(s.chance)}.`,
+  ];
+  if (s.goldAnswered > 0) {
+    lines.push(
+      `${s.goldAnswered} of the items you answered have a known right answer set by the requester; you got ${s.goldCorrect} of them right (${pct(s.goldCorrect / s.goldAnswered)}). These count more than other items.`,
+    );
+  }
+  if (s.taskType === "pairwise" && s.leftShare !== null) {
+    lines.push(`You chose the left-hand response in ${pct(s.leftShare)} of your decisive answers; as the order is random, about 50% is expected.`);
+  }
+  for (const f of s.flags) if (FLAG_WORDS[f]) lines.push(FLAG_WORDS[f]);
+  lines.push("Your pay for each label on this project is its reward per label times this score.");
+  return lines;
+}
+
+/** A warning to show, if the score fell or is close to the project's pause threshold. */
+export function qualityWarning(s: Standing): string | null {
+  if (s.pausedReason) return null;
+  if (s.previousQuality !== null && s.quality < s.previousQuality - 0.05) {
+    return `Your quality on ${s.title} fell from ${s.previousQuality.toFixed(2)} to ${s.quality.toFixed(2)}. Read the instructions again and take your time on each item.`;
+  }
+  if (s.threshold !== null && s.quality < s.threshold + 0.1) {
+    return `Your quality on ${s.title} (${s.quality.toFixed(2)}) is close to the project's minimum of ${s.threshold.toFixed(2)}; below it you will be paused on this project.`;
+  }
+  return null;
+}

@@ -1,0 +1,275 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { queryRows } from "../rows.ts";
+import { consensusRuns, itemConsensus, labelerQuality, projects, users, type QualityFlagName } from "../schema/index.ts";
+
+export interface StoredAnswer {
+  labelId: number;
+  labelerId: string;
+  itemId: number;
+  value: string;
+  swapped: boolean;
+  gold: string | null;
+  timeSpentMs: number;
+  /** Length of what the labeler had to read (prompt and responses, or the text). */
+  textChars: number;
+}
+
+/** Every answer of a project in the order given, with what consensus and abuse checks need. */
+export async function loadProjectAnswers(db: Db, projectId: string): Promise<StoredAnswer[]> {
+  const rows = await queryRows<{
+    id: string | number;
+    labeler_id: string;
+    item_id: string | number;
+    value: string;
+    swapped: boolean;
+    gold: string | null;
+    time_spent_ms: number;
+    text_chars: number;
+  }>(
+    db,
+    sql`select l.id, l.labeler_id, l.item_id, l.value, l.swapped, i.gold, l.time_spent_ms,
+          (coalesce(length(i.content->>'prompt'), 0) + coalesce(length(i.content->>'responseA'), 0)
+            + coalesce(length(i.content->>'responseB'), 0) + coalesce(length(i.content->>'response'), 0)
+            + coalesce(length(i.content->>'text'), 0))::int as text_chars
+        from labels l join items i on i.id = l.item_id
+        where l.project_id = ${projectId}
+        order by l.id`,
+  );
+  return rows.map((r) => ({
+    labelId: Number(r.id),
+    labelerId: r.labeler_id,
+    itemId: Number(r.item_id),
+    value: r.value,
+    swapped: r.swapped,
+    gold: r.gold,
+    timeSpentMs: r.time_spent_ms,
+    textChars: r.text_chars,
+  }));
+}
+
+export interface ItemConsensusRow {
+  itemId: number;
+  label: string;
+  confidence: number;
+  detail: Record<string, number>;
+  answers: number;
+}
+
+export interface LabelerQualityRow {
+  labelerId: string;
+  quality: number;
+  answers: number;
+  agreement: number;
+  chance: number;
+  goldAnswered: number;
+  goldCorrect: number;
+  medianMs: number | null;
+  leftShare: number | null;
+  positionBias: number | null;
+  flags: QualityFlagName[];
+}
+
+export interface ConsensusRunRow {
+  method: string;
+  /** The newest label the run saw. */
+  lastLabelId: number;
+  answers: number;
+  items: number;
+  labelers: number;
+  krippendorffAlpha: number | null;
+  fleissKappa: number | null;
+  meanConfidence: number | null;
+  confidenceBins: number[];
+  durationMs: number;
+}
+
+/** Answers a labeler must have given before their quality can pause them. */
+export const MIN_ANSWERS_TO_PAUSE = 10;
+
+const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
+
+/**
+ * Stores one consensus run atomically: item consensus, labeler quality (keeping the previous score, and pausing
+ * or un-pausing each labeler against the project's threshold) and the run's agreement figures.
+ */
+export async function saveConsensus(
+  db: Db,
+  params: { projectId: string; items: ItemConsensusRow[]; labelers: LabelerQualityRow[]; run: ConsensusRunRow },
+): Promise<{ runId: number; paused: string[] }> {
+  const { projectId } = params;
+  return db.transaction(async (tx) => {
+    for (let i = 0; i < params.items.length; i += 1000) {
+      await tx
+        .insert(itemConsensus)
+        .values(params.items.slice(i, i + 1000).map((r) => ({ ...r, projectId })))
+        .onConflictDoUpdate({
+          target: itemConsensus.itemId,
+          set: {
+            label: sql`excluded.label`,
+            confidence: sql`excluded.confidence`,
+            detail: sql`excluded.detail`,
+            answers: sql`excluded.answers`,
+            computedAt: sql`excluded.computed_at`,
+          },
+        });
+    }
+    const [project] = await tx.select({ threshold: projects.qualityThreshold }).from(projects).where(eq(projects.id, projectId));
+    const threshold = project?.threshold ?? null;
+    const paused: string[] = [];
+    for (let i = 0; i < params.labelers.length; i += 500) {
+      const chunk = params.labelers.slice(i, i + 500).map((l) => {
+        const pause = threshold !== null && l.answers >= MIN_ANSWERS_TO_PAUSE && l.quality < threshold;
+        if (pause) paused.push(l.labelerId);
+        return {
+          ...l,
+          projectId,
+          pausedReason: pause ? pauseReason(l, threshold) : null,
+          pausedAt: pause ? sql`now()` : null,
+        };
+      });
+      await tx
+        .insert(labelerQuality)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [labelerQuality.projectId, labelerQuality.labelerId],
+          set: {
+            previousQuality: sql`labeler_quality.quality`,
+            quality: sql`excluded.quality`,
+            answers: sql`excluded.answers`,
+            agreement: sql`excluded.agreement`,
+            chance: sql`excluded.chance`,
+            goldAnswered: sql`excluded.gold_answered`,
+            goldCorrect: sql`excluded.gold_correct`,
+            medianMs: sql`excluded.median_ms`,
+            leftShare: sql`excluded.left_share`,
+            positionBias: sql`excluded.position_bias`,
+            flags: sql`excluded.flags`,
+            pausedAt: sql`case when excluded.paused_at is null then null else coalesce(labeler_quality.paused_at, excluded.paused_at) end`,
+            pausedReason: sql`excluded.paused_reason`,
+            computedAt: sql`excluded.computed_at`,
+          },
+        });
+    }
+    const r = params.run;
+    const [run] = await tx
+      .insert(consensusRuns)
+      .values({
+        ...r,
+        projectId,
+        krippendorffAlpha: finite(r.krippendorffAlpha),
+        fleissKappa: finite(r.fleissKappa),
+        meanConfidence: finite(r.meanConfidence),
+      })
+      .returning({ id: consensusRuns.id });
+    return { runId: run.id, paused };
+  });
+}
+
+function pauseReason(l: LabelerQualityRow, threshold: number): string {
+  const why = l.flags.length ? ` (${l.flags.join(", ")})` : "";
+  return `Your quality score ${l.quality.toFixed(2)} is below this project's minimum of ${threshold.toFixed(2)} after ${l.answers} answers${why}.`;
+}
+
+export async function listConsensusRuns(db: Db, projectId: string, limit = 60) {
+  const rows = await db
+    .select()
+    .from(consensusRuns)
+    .where(eq(consensusRuns.projectId, projectId))
+    .orderBy(desc(consensusRuns.createdAt), desc(consensusRuns.id))
+    .limit(limit);
+  return rows.reverse();
+}
+
+export async function listLabelerQuality(db: Db, projectId: string) {
+  return db
+    .select({
+      labelerId: labelerQuality.labelerId,
+      name: users.name,
+      email: users.email,
+      quality: labelerQuality.quality,
+      previousQuality: labelerQuality.previousQuality,
+      answers: labelerQuality.answers,
+      agreement: labelerQuality.agreement,
+      chance: labelerQuality.chance,
+      goldAnswered: labelerQuality.goldAnswered,
+      goldCorrect: labelerQuality.goldCorrect,
+      medianMs: labelerQuality.medianMs,
+      leftShare: labelerQuality.leftShare,
+      positionBias: labelerQuality.positionBias,
+      flags: labelerQuality.flags,
+      pausedAt: labelerQuality.pausedAt,
+      pausedReason: labelerQuality.pausedReason,
+      computedAt: labelerQuality.computedAt,
+    })
+    .from(labelerQuality)
+    .innerJoin(users, eq(users.id, labelerQuality.labelerId))
+    .where(eq(labelerQuality.projectId, projectId))
+    .orderBy(labelerQuality.quality);
+}
+
+/** A labeler's standing on every project they have worked on. */
+export async function listLabelerStanding(db: Db, labelerId: string) {
+  return db
+    .select({
+      projectId: projects.id,
+      title: projects.title,
+      taskType: projects.taskType,
+      threshold: projects.qualityThreshold,
+      quality: labelerQuality.quality,
+      previousQuality: labelerQuality.previousQuality,
+      answers: labelerQuality.answers,
+      agreement: labelerQuality.agreement,
+      chance: labelerQuality.chance,
+      goldAnswered: labelerQuality.goldAnswered,
+      goldCorrect: labelerQuality.goldCorrect,
+      leftShare: labelerQuality.leftShare,
+      flags: labelerQuality.flags,
+      pausedAt: labelerQuality.pausedAt,
+      pausedReason: labelerQuality.pausedReason,
+      computedAt: labelerQuality.computedAt,
+    })
+    .from(labelerQuality)
+    .innerJoin(projects, eq(projects.id, labelerQuality.projectId))
+    .where(eq(labelerQuality.labelerId, labelerId))
+    .orderBy(desc(labelerQuality.computedAt));
+}
+
+export async function getItemConsensus(db: Db, projectId: string) {
+  return db.select().from(itemConsensus).where(eq(itemConsensus.projectId, projectId));
+}
+
+/**
+ * Sends items whose consensus is less sure than `below` out for `extra` more answers each, ahead of the queue.
+ * Returns how many items were reopened.
+ */
+export async function raiseLabelsWanted(db: Db, params: { projectId: string; below: number; extra: number }): Promise<number> {
+  const rows = await queryRows<{ id: string | number }>(
+    db,
+    sql`update items i set labels_wanted = i.labels_wanted + ${params.extra}, done = false, priority = greatest(i.priority, 1)
+        from item_consensus c
+        where c.item_id = i.id and c.project_id = ${params.projectId} and i.project_id = ${params.projectId}
+          and c.confidence < ${params.below}
+        returning i.id`,
+  );
+  return rows.length;
+}
+
+export async function countLowConfidence(db: Db, params: { projectId: string; below: number }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(itemConsensus)
+    .where(and(eq(itemConsensus.projectId, params.projectId), lt(itemConsensus.confidence, params.below)));
+  return row.n;
+}
+
+/** Whether labels arrived after the latest consensus run, i.e. the stored consensus is out of date. */
+export async function consensusIsStale(db: Db, projectId: string): Promise<boolean> {
+  const [row] = await queryRows<{ stale: boolean }>(
+    db,
+    sql`select coalesce((select max(l.id) from labels l where l.project_id = ${projectId}), 0)
+          > coalesce((select r.last_label_id from consensus_runs r where r.project_id = ${projectId}
+                      order by r.id desc limit 1), 0) as stale`,
+  );
+  return row.stale;
+}

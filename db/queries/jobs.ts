@@ -1,0 +1,83 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { queryRows } from "../rows.ts";
+import { jobs } from "../schema/index.ts";
+
+export type Job = typeof jobs.$inferSelect;
+
+/**
+ * Queues a job unless one with the same kind and key is already waiting; a waiting one is brought forward to the
+ * earlier of the two times, so "run now" overrides a debounced run.
+ */
+export async function enqueueJob(
+  db: Db,
+  params: { kind: string; key: string; payload?: Record<string, unknown>; delayMs?: number },
+): Promise<number> {
+  const runAt = sql`now() + make_interval(secs => ${(params.delayMs ?? 0) / 1000})`;
+  const [row] = await queryRows<{ id: string | number }>(
+    db,
+    sql`insert into jobs (kind, key, payload, run_at)
+        values (${params.kind}, ${params.key}, ${JSON.stringify(params.payload ?? {})}::jsonb, ${runAt})
+        on conflict (kind, key) where status = 'queued'
+        do update set run_at = least(jobs.run_at, excluded.run_at), payload = excluded.payload
+        returning id`,
+  );
+  return Number(row.id);
+}
+
+/**
+ * Claims the next due job (or one whose worker died: its lock ran out) for `lockMs`; SKIP LOCKED lets several
+ * workers poll one table without blocking each other.
+ */
+export async function claimJob(db: Db, params: { kinds: string[]; lockMs: number }): Promise<Job | null> {
+  if (params.kinds.length === 0) return null;
+  const kinds = sql.join(params.kinds.map((k) => sql`${k}`), sql`, `);
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`update jobs set status = 'running', attempts = attempts + 1,
+          locked_until = now() + make_interval(secs => ${params.lockMs / 1000})
+        where id = (
+          select id from jobs
+          where kind in (${kinds}) and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
+          order by run_at, id limit 1 for update skip locked)
+        returning id`,
+  );
+  if (!row) return null;
+  return getJob(db, Number(row.id));
+}
+
+export async function getJob(db: Db, id: number): Promise<Job | null> {
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  return job ?? null;
+}
+
+/** The newest job of a kind for a key (a project's latest consensus run, say), whatever its state. */
+export async function latestJob(db: Db, params: { kind: string; key: string }): Promise<Job | null> {
+  const [job] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.kind, params.kind), eq(jobs.key, params.key)))
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(1);
+  return job ?? null;
+}
+
+export async function reportJobProgress(db: Db, params: { id: number; progress: Record<string, unknown>; lockMs: number }) {
+  await db
+    .update(jobs)
+    .set({ progress: params.progress, lockedUntil: sql`now() + make_interval(secs => ${params.lockMs / 1000})` })
+    .where(eq(jobs.id, params.id));
+}
+
+export async function finishJob(db: Db, params: { id: number; result?: Record<string, unknown>; error?: string }) {
+  await db
+    .update(jobs)
+    .set({
+      status: params.error === undefined ? "done" : "failed",
+      result: params.result ?? null,
+      error: params.error ?? null,
+      lockedUntil: null,
+      finishedAt: sql`now()`,
+    })
+    .where(eq(jobs.id, params.id));
+}

@@ -1,0 +1,223 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { ingestDataset } from "../../db/datasets/index.ts";
+import { listAbuseSignals } from "../../db/queries/abuse.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
+import { getItemConsensus, listLabelerQuality, raiseLabelsWanted } from "../../db/queries/consensus.ts";
+import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
+import type { Project } from "../../db/queries/projects.ts";
+import { items, labels } from "../../db/schema/index.ts";
+import { runProjectConsensus, screenSide } from "../../reward/project-consensus.ts";
+import { createTestDb } from "../helpers/db.ts";
+import { makeProject, makeUser } from "../helpers/fixtures.ts";
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, "../../bin/pairwise");
+let h: DbHandle;
+let dir: string;
+
+beforeAll(async () => {
+  h = await createTestDb();
+  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-consensus-"));
+});
+afterAll(async () => {
+  await h.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function upload(project: Project, lines: object[]) {
+  await ingestDataset(h.db, {
+    project,
+    input: Readable.from([lines.map((l) => JSON.stringify(l)).join("\n")]),
+    filename: "items.jsonl",
+    format: "jsonl",
+  });
+}
+
+/** Every labeler answers every item they are offered, with `answer(index of the item, swapped)`. */
+async function labelAll(project: Project, labelerId: string, answer: (i: number, swapped: boolean) => string) {
+  for (;;) {
+    const task = await leaseNextTask(h.db, { projectId: project.id, labelerId });
+    if (!task) return;
+    const text = task.content.kind === "label" ? task.content.text : task.content.kind === "pairwise" ? task.content.prompt : "";
+    const i = Number(/(\d+)/.exec(text)![1]);
+    await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId, answer: { value: (swapped) => answer(i, swapped) } });
+  }
+}
+
+async function setTimes(labelerId: string, ms: number) {
+  await h.db.update(labels).set({ timeSpentMs: ms }).where(eq(labels.labelerId, labelerId));
+}
+
+async function cli(args: string[]) {
+  const { stdout } = await run(process.execPath, [CLI, "aggregate", ...args]);
+  return JSON.parse(stdout);
+}
+
+async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+}
+
+const CLASSES = ["cat", "dog", "bird"];
+const truth = (i: number) => CLASSES[i % 3];
+
+describe("project consensus (labels)", () => {
+  let project: Project;
+  const who: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const owner = await makeUser(h.db, "requester");
+    project = await makeProject(h.db, owner.id, { taskType: "label", categories: CLASSES, labelsPerItem: 4 });
+    await upload(
+      project,
+      Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, text: `item ${i}`, ...(i % 5 === 0 ? { gold: truth(i) } : {}) })),
+    );
+    for (const name of ["careful", "steady", "sloppy", "adversary"]) who[name] = (await makeUser(h.db, "labeler", name)).id;
+    await labelAll(project, who.careful, truth);
+    await labelAll(project, who.steady, (i) => (i % 10 === 3 ? truth(i + 1) : truth(i)));
+    await labelAll(project, who.sloppy, (i) => (i % 4 === 1 ? truth(i + 2) : truth(i)));
+    await labelAll(project, who.adversary, (i) => truth(i + 1));
+    for (const name of ["careful", "steady", "sloppy"]) await setTimes(who[name], 20_000);
+    await setTimes(who.adversary, 200);
+  });
+
+  it("recovers the truth, scores the adversary near 0, pauses them and reports gold accuracy", async () => {
+    const outcome = await runProjectConsensus(h.db, project.id);
+    expect(outcome.status).toBe("done");
+    const consensus = await getItemConsensus(h.db, project.id);
+    const externalOf = new Map((await h.db.select().from(items).where(eq(items.projectId, project.id))).map((i) => [i.id, i.externalId]));
+    expect(consensus).toHaveLength(30);
+    for (const c of consensus) expect(c.label).toBe(truth(Number(externalOf.get(c.itemId)!.slice(1))));
+
+    const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    expect(quality.get(who.careful)!.quality).toBeGreaterThan(0.7);
+    expect(quality.get(who.careful)!.quality).toBeGreaterThan(quality.get(who.sloppy)!.quality);
+    expect(quality.get(who.adversary)!.quality).toBeLessThan(0.1);
+    expect(quality.get(who.adversary)!.flags).toContain("adversarial");
+    expect(quality.get(who.careful)).toMatchObject({ goldAnswered: 6, goldCorrect: 6, pausedAt: null });
+    expect(quality.get(who.adversary)!.goldCorrect).toBe(0);
+    expect(quality.get(who.adversary)!.pausedReason).toMatch(/below this project's minimum of 0\.30 after 30 answers/);
+    expect(quality.get(who.careful)!.medianMs).toBe(20_000);
+  });
+
+  it("refuses new tasks to a labeler paused on the project, with the reason", async () => {
+    await h.db.execute(sql`update items set labels_wanted = 5, done = false where project_id = ${project.id}`);
+    await expect(leaseNextTask(h.db, { projectId: project.id, labelerId: who.adversary })).rejects.toMatchObject({
+      code: "paused_on_project",
+      message: expect.stringMatching(/You are paused on this project\. Your quality score 0\.\d\d is below/),
+    });
+    await h.db.execute(sql`update items set labels_wanted = 4, done = true where project_id = ${project.id}`);
+  });
+
+  it("flags the too-fast labeler to admins and nobody else", async () => {
+    const signals = (await listAbuseSignals(h.db)).filter((s) => s.projectId === project.id);
+    expect(signals.filter((s) => s.kind === "too_fast").map((s) => s.userId)).toEqual([who.adversary]);
+  });
+
+  it("matches the CLI on the same answers", async () => {
+    const raw = await collect(exportRawAnswers(h.db, project.id));
+    const input = path.join(dir, "labels.csv");
+    await writeFile(input, "task,worker,label\n" + raw.map((r) => `${r.item_id},${r.labeler_id},${r.answer}`).join("\n") + "\n");
+    const goldFile = path.join(dir, "gold.csv");
+    await writeFile(goldFile, "task,label\n" + Array.from({ length: 6 }, (_, j) => `t${j * 5},${truth(j * 5)}`).join("\n") + "\n");
+    const out = await cli(["--input", input, "--gold", goldFile]);
+
+    const exported = new Map((await collect(exportConsensus(h.db, project.id))).map((r) => [r.id, r]));
+    expect(out.tasks).toHaveLength(exported.size);
+    for (const t of out.tasks) {
+      expect(exported.get(t.task)!.label).toBe(t.label);
+      expect(exported.get(t.task)!.confidence).toBeCloseTo(t.confidence, 5);
+    }
+    const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    for (const w of out.workers) expect(quality.get(w.worker)!.quality).toBeCloseTo(w.quality, 5);
+  });
+
+  it("sends low-confidence items out for more answers", async () => {
+    const consensus = await getItemConsensus(h.db, project.id);
+    const unsure = consensus.filter((c) => c.confidence < 0.999).map((c) => c.itemId).sort();
+    expect(unsure.length).toBeGreaterThan(0);
+    expect(unsure.length).toBeLessThan(30);
+    expect(await raiseLabelsWanted(h.db, { projectId: project.id, below: 0.999, extra: 2 })).toBe(unsure.length);
+    const reopened = await h.db.select().from(items).where(sql`${items.projectId} = ${project.id} and not ${items.done}`);
+    expect(reopened.map((i) => i.id).sort()).toEqual(unsure);
+    for (const i of reopened) expect(i.labelsWanted).toBe(6);
+  });
+});
+
+describe("project consensus (pairwise)", () => {
+  let project: Project;
+  const who: Record<string, string> = {};
+  // Item i's better response is A when i is even.
+  const better = (i: number) => (i % 2 === 0 ? "a" : "b");
+
+  beforeAll(async () => {
+    const owner = await makeUser(h.db, "requester");
+    project = await makeProject(h.db, owner.id, { labelsPerItem: 3 });
+    await upload(
+      project,
+      Array.from({ length: 24 }, (_, i) => ({
+        id: `p${i}`,
+        prompt: `prompt ${i}`,
+        response_a: `answer A to ${i}`,
+        response_b: `answer B to ${i}`,
+        ...(i < 4 ? { gold: better(i) } : {}),
+      })),
+    );
+    for (const name of ["careful", "steady", "leftie"]) who[name] = (await makeUser(h.db, "labeler", name)).id;
+    await labelAll(project, who.careful, better);
+    await labelAll(project, who.steady, (i) => (i === 5 ? "tie" : better(i)));
+    // Always clicks the left-hand response, whichever it is.
+    await labelAll(project, who.leftie, (_, swapped) => (swapped ? "b" : "a"));
+    await setTimes(who.careful, 30_000);
+    await setTimes(who.steady, 30_000);
+    await setTimes(who.leftie, 30_000);
+  });
+
+  it("prefers the better response with a confidence, exports it, and flags the left-clicker", async () => {
+    const outcome = await runProjectConsensus(h.db, project.id);
+    expect(outcome.status).toBe("done");
+    const prefs = await collect(exportPreferences(h.db, project.id));
+    expect(prefs).toHaveLength(24);
+    for (const p of prefs) {
+      const i = Number(p.id.slice(1));
+      expect(p.chosen).toBe(`answer ${better(i).toUpperCase()} to ${i}`);
+      expect(p.confidence).toBeGreaterThan(0.5);
+      expect(Object.values(p.votes).reduce((x, y) => x + y, 0)).toBe(3);
+    }
+    const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    expect(quality.get(who.leftie)!.leftShare).toBe(1);
+    expect(quality.get(who.leftie)!.quality).toBeLessThan(quality.get(who.careful)!.quality);
+    expect(quality.get(who.careful)).toMatchObject({ goldAnswered: 4, goldCorrect: 4 });
+    const streaks = (await listAbuseSignals(h.db)).filter((s) => s.projectId === project.id && s.kind === "one_sided_streak");
+    expect(streaks.map((s) => s.userId)).toEqual([who.leftie]);
+  });
+
+  it("matches the CLI on the same answers", async () => {
+    const raw = await collect(exportRawAnswers(h.db, project.id));
+    const input = path.join(dir, "pairs.csv");
+    const rows = raw.map((r) => {
+      const swapped = r.shown_order === "ba";
+      const [left, right] = swapped ? [`${r.item_id}:b`, `${r.item_id}:a`] : [`${r.item_id}:a`, `${r.item_id}:b`];
+      const side = screenSide(r.answer, swapped);
+      return `${r.labeler_id},${left},${right},${side === "left" || side === "right" ? side : "tie"}`;
+    });
+    await writeFile(input, "worker,left,right,label\n" + rows.join("\n") + "\n");
+    const out = await cli(["--input", input]);
+    const score = new Map<string, number>(out.items.map((i: { item: string; score: number }) => [i.item, i.score]));
+    for (const c of await collect(exportConsensus(h.db, project.id))) {
+      const pA = 1 / (1 + Math.exp(-(score.get(`${c.id}:a`)! - score.get(`${c.id}:b`)!)));
+      expect(c.posterior.pA).toBeCloseTo(pA, 4);
+    }
+    const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    for (const w of out.workers) expect(quality.get(w.worker)!.quality).toBeCloseTo(w.quality, 5);
+  });
+});
