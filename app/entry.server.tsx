@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { closePlatform } from "./utils/chain.server.ts";
 import { closeDb } from "./utils/db.server.ts";
 import { startJobWorker } from "./utils/jobs.server.ts";
 
@@ -19,6 +20,7 @@ export function startBackgroundWork() {
 /** Called by server.js on SIGINT/SIGTERM: lets a running job finish its step, then PGlite flushes its files. */
 export async function shutdown() {
   await stopJobWorker?.();
+  await closePlatform();
   await closeDb();
 }
 

@@ -36,7 +36,9 @@ function Nav() {
         {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
         {user ? <NavLink to="/work" end>Label</NavLink> : null}
         {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
+        {user && user.role !== "admin" ? <NavLink to="/wallet">Wallet</NavLink> : null}
         {user && user.role !== "labeler" ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
+        {user?.role === "admin" ? <NavLink to="/admin/treasury">Treasury</NavLink> : null}
         {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
       </nav>
       <div className="who">

@@ -11,6 +11,7 @@ export interface Command {
 
 const loaders: Record<string, () => Promise<{ command: Command }>> = {
   aggregate: () => import("./commands/aggregate.ts"),
+  payout: () => import("./commands/payout.ts"),
   seed: () => import("./commands/seed.ts"),
 };
 

@@ -6,6 +6,8 @@ import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
 import { UploadRequestError } from "./upload.server.ts";
+import { RedemptionRejectedError } from "../../reward/redeem/verify.ts";
+import { SiwsError } from "../../reward/wallet/siws.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -65,6 +67,8 @@ export async function api(handler: () => Promise<object>): Promise<Response> {
       return apiErrorResponse(422, "invalid_dataset", "The dataset was rejected; nothing was stored", error.problems);
     if (error instanceof UploadRequestError) return apiErrorResponse(error.status, error.code, error.message);
     if (error instanceof RateLimitedError) return apiErrorResponse(429, "rate_limited", error.message);
+    if (error instanceof SiwsError) return apiErrorResponse(400, `siws_${error.reason.replace(/-/g, "_")}`, error.message);
+    if (error instanceof RedemptionRejectedError) return apiErrorResponse(422, error.reason.replace(/-/g, "_"), error.message);
     if (error instanceof Response) {
       return apiErrorResponse(error.status, error.status === 404 ? "not_found" : "error", await error.text());
     }

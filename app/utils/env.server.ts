@@ -19,6 +19,14 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  SOLANA_RPC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  PAIRWISE_MINT: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 address").optional(),
+  TREASURY_KEYPAIR: z.string().optional(),
+  TOKEN_DECIMALS: z.coerce.number().int().min(0).max(12).default(6),
+  TREASURY_INITIAL_SUPPLY: z.string().regex(/^\d+$/, "must be a whole number of base units").optional(),
+  CREDITS_PER_TOKEN: z.coerce.number().int().positive().default(100),
+  /** The host the browser shows, for Sign-In-With-Solana messages; defaults to the request's Host. */
+  PUBLIC_HOST: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean };

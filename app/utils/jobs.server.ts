@@ -1,6 +1,8 @@
 import type { Db } from "../../db/client.ts";
 import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
+import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
 import { runProjectConsensus } from "../../reward/project-consensus.ts";
+import { payoutContext } from "./chain.server.ts";
 import { db } from "./db.server.ts";
 
 export interface JobContext {
@@ -17,7 +19,24 @@ export const CONSENSUS_DEBOUNCE_MS = 5_000;
 
 const handlers: Record<string, Handler> = {
   consensus: async (payload, { db }) => ({ ...(await runProjectConsensus(db, String(payload.projectId))) }),
+  payout: async (payload, { db }) => {
+    const ctx = { ...(await payoutContext()), db };
+    return { ...(await runPayout(ctx, { epoch: parseEpochId(String(payload.epoch)) })) };
+  },
+  "settle-payouts": async (_payload, { db }) => {
+    const batches = await settlePayouts({ ...(await payoutContext()), db });
+    return { batches: batches.length, confirmed: batches.filter((b) => b.status === "confirmed").length };
+  },
 };
+
+/** Pays yesterday's epoch (UTC); re-running a paid epoch only settles what is left, such as newly linked wallets. */
+export function queuePayout(epochId = dailyEpoch(new Date(Date.now() - 86_400_000)).id) {
+  return enqueueJob(db, { kind: "payout", key: epochId, payload: { epoch: epochId } });
+}
+
+export function queueSettlePayouts() {
+  return enqueueJob(db, { kind: "settle-payouts", key: "all" });
+}
 
 export function queueConsensus(projectId: string, options: { now?: boolean } = {}) {
   return enqueueJob(db, {
@@ -50,9 +69,17 @@ export async function runDueJobs(database: Db = db): Promise<number> {
   }
 }
 
-/** Polls the queue in the background of the app process; returns a function that stops it. */
+const HOUR = 3_600_000;
+
+/**
+ * Polls the queue in the background of the app process, and queues the daily payout once an hour (it is a no-op
+ * for an epoch already paid); returns a function that stops both.
+ */
 export function startJobWorker(pollMs = 1_000): () => Promise<void> {
   let stopped = false;
+  const schedule = () => void queuePayout().catch((error) => console.error("payout schedule:", error));
+  schedule();
+  const hourly = setInterval(schedule, HOUR);
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
@@ -66,6 +93,7 @@ export function startJobWorker(pollMs = 1_000): () => Promise<void> {
   return async () => {
     stopped = true;
     clearTimeout(timer);
+    clearInterval(hourly);
     await current;
   };
 }

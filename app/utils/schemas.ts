@@ -105,3 +105,24 @@ export const PauseUserSchema = z.object({
   intent: z.enum(["pause", "unpause"]),
   reason: z.string().trim().max(300).optional(),
 });
+
+const base58 = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,88}$/, "must be base58");
+
+export const WalletChallengeSchema = z.object({ address: base58 });
+export const WalletLinkSchema = z.object({ nonce: z.string().min(8).max(100), signature: base58 });
+export const RedemptionStartSchema = z.object({
+  amount: z.string().regex(/^\d{1,19}$/, "amount is a whole number of token base units").transform((s) => BigInt(s)),
+  mode: z.enum(["burn", "transfer"]).default("burn"),
+});
+export const RedemptionCompleteSchema = z
+  .object({ signedTransaction: z.string().max(4000).optional(), signature: base58.optional() })
+  .refine((v) => v.signedTransaction || v.signature, "send signedTransaction (base64) or signature");
+
+export const TreasuryActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("payout"), epoch: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a day like 2026-11-23") }),
+  z.object({
+    intent: z.literal("grant"),
+    email: EmailSchema,
+    credits: z.coerce.number().int().min(1, "Grant at least one credit").max(1_000_000_000),
+  }),
+]);

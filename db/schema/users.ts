@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
+export const apiKeyScopeEnum = pgEnum("api_key_scope", ["api", "premium"]);
+
 export const roleEnum = pgEnum("role", ["requester", "labeler", "admin"]);
 export type Role = (typeof roleEnum.enumValues)[number];
 
@@ -42,6 +44,8 @@ export const apiKeys = pgTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull(),
+    /** api: the requester/labeler API; premium: the metered model API, spending the owner's credits. */
+    scope: apiKeyScopeEnum("scope").notNull().default("api"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),

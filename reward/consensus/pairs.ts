@@ -74,7 +74,9 @@ export function pairQuality(p: PairMatrix, scores: Float64Array, fit: { reliabil
   return p.workerIds.map((worker, w) => {
     const n = decided[w];
     const left = n > 0 ? saidLeft[w] / n : 0.5;
-    const truth = n > 0 ? truthLeft[w] / n : 0.5;
+    // Shrunk towards an even split: with a handful of answers the better response may have happened to sit on
+    // one side every time, which would make perfect agreement look like chance.
+    const truth = (truthLeft[w] + shrinkage * 0.5) / (n + shrinkage);
     const accuracy = n > 0 ? agree[w] / n : 0;
     const chance = left * truth + (1 - left) * (1 - truth);
     const kappa = n > 0 && 1 - chance > 1e-9 ? (accuracy - chance) / (1 - chance) : 0;

@@ -38,6 +38,8 @@ const routes = {
   apiKeys: () => import("~/routes/settings.api-keys.tsx"),
   quality: () => import("~/routes/work.quality.tsx"),
   abuse: () => import("~/routes/admin.abuse.tsx"),
+  wallet: () => import("~/routes/wallet.tsx"),
+  treasury: () => import("~/routes/admin.treasury.tsx"),
 };
 
 type Who = "anonymous" | "owner" | "stranger" | "labeler" | "admin";
@@ -58,6 +60,9 @@ const cases: Case[] = [
   { route: "quality", path: "/work/quality", expect: { anonymous: 302, owner: 403, labeler: 200 } },
   { route: "abuse", path: "/admin/abuse", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
   { route: "abuse", path: "/admin/abuse", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
+  { route: "wallet", path: "/wallet", expect: { anonymous: 302, labeler: 200, owner: 200 } },
+  { route: "treasury", path: "/admin/treasury", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
+  { route: "treasury", path: "/admin/treasury", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
 ];
 
 describe("role and ownership checks on every loader and action", () => {

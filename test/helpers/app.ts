@@ -1,4 +1,8 @@
 import type { DbHandle } from "../../db/client.ts";
+import { Keypair } from "@solana/web3.js";
+import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
+import type { Platform } from "../../reward/chain/platform.ts";
+import { ensurePlatformMint } from "../../reward/chain/setup.ts";
 import { createTestDb } from "./db.ts";
 
 process.env.SESSION_SECRET ??= "test-secret-that-is-long-enough-for-hmac-0123456789";
@@ -12,7 +16,21 @@ process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= "1000";
 export async function bootApp(): Promise<DbHandle> {
   const handle = await createTestDb();
   globalThis.__pairwiseDb = Promise.resolve(handle);
+  globalThis.__pairwisePlatform = inMemoryPlatform();
   return handle;
+}
+
+/** The embedded chain in memory, with a fresh mint and treasury, in place of the one under DATA_DIR. */
+async function inMemoryPlatform(): Promise<Platform> {
+  const chain = LiteSvmChain.open();
+  const token = await ensurePlatformMint(chain, {
+    treasury: Keypair.generate(),
+    mint: Keypair.generate(),
+    decimals: 6,
+    initialSupply: 10n ** 15n,
+    treasuryLamports: 100_000_000_000n,
+  });
+  return { chain, token, kind: "embedded", explorerUrl: () => null, close: () => chain.close() };
 }
 
 type Args = { request: Request; params: Record<string, string>; context: object };

@@ -12,6 +12,11 @@ const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.
  */
 export async function createTestDb(): Promise<DbHandle> {
   if (TEST_DB === "pglite") return openDb({});
+  return (await createPostgresTestDb()).handle;
+}
+
+/** A fresh PostgreSQL database whatever TEST_DB says, with its URL for child processes; dropped on close. */
+export async function createPostgresTestDb(): Promise<{ handle: DbHandle; url: string }> {
   const name = `pairwise_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -19,11 +24,14 @@ export async function createTestDb(): Promise<DbHandle> {
   url.pathname = `/${name}`;
   const handle = await openDb({ databaseUrl: url.toString(), maxConnections: 60 });
   return {
-    ...handle,
-    async close() {
-      await handle.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
+    url: url.toString(),
+    handle: {
+      ...handle,
+      async close() {
+        await handle.close();
+        await admin.unsafe(`drop database if exists "${name}" with (force)`);
+        await admin.end();
+      },
     },
   };
 }

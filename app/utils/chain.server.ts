@@ -1,0 +1,35 @@
+import { chainConfigFromEnv, openPlatform, type Platform } from "../../reward/chain/platform.ts";
+import type { PayoutContext } from "../../reward/payout/executor.ts";
+import type { RedeemContext } from "../../reward/redeem/service.ts";
+import { db } from "./db.server.ts";
+import { env } from "./env.server.ts";
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __pairwisePlatform: Promise<Platform> | undefined;
+}
+
+/** The platform's chain and token, opened on first use (the embedded chain creates its mint then). */
+export function getPlatform(): Promise<Platform> {
+  global.__pairwisePlatform ??= openPlatform(chainConfigFromEnv(process.env, env.DATA_DIR)).catch((error) => {
+    global.__pairwisePlatform = undefined;
+    throw error;
+  });
+  return global.__pairwisePlatform;
+}
+
+export async function closePlatform() {
+  const platform = global.__pairwisePlatform;
+  global.__pairwisePlatform = undefined;
+  if (platform) await (await platform).close();
+}
+
+export async function payoutContext(): Promise<PayoutContext> {
+  const { chain, token } = await getPlatform();
+  return { db, chain, token, commitment: "confirmed" };
+}
+
+export async function redeemContext(): Promise<RedeemContext> {
+  const { chain, token } = await getPlatform();
+  return { db, chain, token, creditsPerToken: BigInt(env.CREDITS_PER_TOKEN) };
+}

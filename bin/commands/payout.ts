@@ -1,0 +1,62 @@
+import { dailyEpoch, parseEpochId, runPayout, type PayoutStep } from "../../reward/payout/executor.ts";
+import { chainConfigFromEnv, openPlatform } from "../../reward/chain/platform.ts";
+import type { Command } from "../cli.ts";
+import { CliError } from "../cli-error.ts";
+import { openConfiguredDb } from "../open-db.ts";
+
+/**
+ * Fault injection for the crash test: PAIRWISE_CRASH_AT=step[:n] kills this process with SIGKILL the n-th time
+ * (default first) the executor reaches that step, exactly as a power cut would.
+ */
+function crashHook(spec: string | undefined): ((step: PayoutStep) => void) | undefined {
+  if (!spec) return undefined;
+  const [step, nth = "1"] = spec.split(":");
+  let seen = 0;
+  return (reached) => {
+    if (reached === step && ++seen === Number(nth)) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+export const command: Command = {
+  name: "payout",
+  summary: "pay an epoch's earnings in the platform token (exactly once, batched)",
+  usage: `usage: pairwise payout [--epoch YYYY-MM-DD] [--dry-run]
+
+Pays labelers for the answers they gave in one daily epoch (UTC; default: yesterday): reward per label times
+their quality weight on each project, never beyond a project's remaining budget. Labelers without a linked
+wallet accrue; they are paid by the first payout after they link one. Safe to re-run at any time: it finishes
+whatever an interrupted run started and pays nobody twice.
+
+  --epoch ID   the UTC day to pay, e.g. 2026-11-23
+  --dry-run    print what would be paid without writing or sending anything
+
+Output (JSON): {"epoch","labelers":[{"labelerId","amount"}],"transactions":[{"batch","signature","recipients","total","status"}],"awaitingWallet"}
+Chain: the embedded LiteSVM chain under DATA_DIR/chain, or SOLANA_RPC_URL with PAIRWISE_MINT and TREASURY_KEYPAIR.`,
+  options: {
+    epoch: { type: "string" },
+    "dry-run": { type: "boolean" },
+  },
+  async run(values) {
+    let epoch;
+    try {
+      epoch = typeof values.epoch === "string" ? parseEpochId(values.epoch) : dailyEpoch(new Date(Date.now() - 86_400_000));
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const handle = await openConfiguredDb();
+    try {
+      const platform = await openPlatform(chainConfigFromEnv(process.env, process.env.DATA_DIR ?? "./data"));
+      try {
+        const summary = await runPayout(
+          { db: handle.db, chain: platform.chain, token: platform.token, onStep: crashHook(process.env.PAIRWISE_CRASH_AT) },
+          { epoch, dryRun: values["dry-run"] === true },
+        );
+        console.log(JSON.stringify(summary));
+      } finally {
+        await platform.close();
+      }
+    } finally {
+      await handle.close();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { DomainError } from "../errors.ts";
+import { queryRows } from "../rows.ts";
+import { creditBalances, creditLedger } from "../schema/index.ts";
+
+type CreditReason = (typeof creditLedger.$inferInsert)["reason"];
+
+export class InsufficientCreditsError extends DomainError {
+  constructor(
+    readonly needed: bigint,
+    readonly balance: bigint,
+  ) {
+    super("insufficient_credits", `This call costs ${needed} credits and your balance is ${balance}.`, 402);
+  }
+}
+
+/**
+ * Adds a ledger row and moves the cached balance in the same statement; the balance's check constraint makes a
+ * spend that would go below zero fail as a whole, however many calls race.
+ */
+async function post(db: Db, params: { userId: string; delta: bigint; reason: CreditReason; ref: string }): Promise<bigint> {
+  const [row] = await queryRows<{ balance: string | number | bigint }>(
+    db,
+    sql`with entry as (
+          insert into credit_ledger (user_id, delta, reason, ref)
+          values (${params.userId}, ${params.delta.toString()}::bigint, ${params.reason}, ${params.ref}))
+        insert into credit_balances (user_id, balance) values (${params.userId}, ${params.delta.toString()}::bigint)
+        on conflict (user_id) do update set balance = credit_balances.balance + excluded.balance
+        returning balance`,
+  );
+  return BigInt(row.balance);
+}
+
+export async function grantCredits(db: Db, params: { userId: string; credits: bigint; ref: string }): Promise<bigint> {
+  if (params.credits <= 0n) throw new DomainError("invalid_amount", "Grant a positive number of credits.");
+  return post(db, { userId: params.userId, delta: params.credits, reason: "grant", ref: params.ref });
+}
+
+/** Credits for a verified redemption; the signature is unique among redemption rows, so a replay fails here. */
+export async function creditRedemption(db: Db, params: { userId: string; credits: bigint; signature: string }): Promise<bigint> {
+  return post(db, { userId: params.userId, delta: params.credits, reason: "redemption", ref: params.signature });
+}
+
+/** Spends credits atomically, or throws InsufficientCreditsError and changes nothing. */
+export async function spendCredits(db: Db, params: { userId: string; credits: bigint; ref: string }): Promise<bigint> {
+  try {
+    return await db.transaction((tx) => post(tx, { userId: params.userId, delta: -params.credits, reason: "api_call", ref: params.ref }));
+  } catch (error) {
+    if (!isCheckViolation(error)) throw error;
+    throw new InsufficientCreditsError(params.credits, await getCreditBalance(db, params.userId));
+  }
+}
+
+/** Gives back what a call spent when the call then failed on our side. */
+export async function refundCredits(db: Db, params: { userId: string; credits: bigint; ref: string }): Promise<bigint> {
+  return post(db, { userId: params.userId, delta: params.credits, reason: "refund", ref: params.ref });
+}
+
+function isCheckViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23514") return true;
+  }
+  return false;
+}
+
+export async function getCreditBalance(db: Db, userId: string): Promise<bigint> {
+  const [row] = await db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, userId));
+  return row?.balance ?? 0n;
+}
+
+export async function listCreditLedger(db: Db, userId: string, limit = 50) {
+  return db
+    .select()
+    .from(creditLedger)
+    .where(eq(creditLedger.userId, userId))
+    .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))
+    .limit(limit);
+}
+
+/** The ledger's sum, to check the cached balance against. */
+export async function sumCreditLedger(db: Db, userId: string): Promise<bigint> {
+  const [row] = await db
+    .select({ total: sql<string>`coalesce(sum(${creditLedger.delta}), 0)::text` })
+    .from(creditLedger)
+    .where(eq(creditLedger.userId, userId));
+  return BigInt(row.total);
+}

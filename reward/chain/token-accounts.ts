@@ -1,0 +1,24 @@
+import type { PublicKey } from "@solana/web3.js";
+import { TOKEN_PROGRAM_ID, unpackAccount, unpackMint, type Account, type Mint } from "@solana/spl-token";
+import { ChainError, type AccountState } from "./types.ts";
+
+function asAccountInfo(state: AccountState) {
+  return { data: Buffer.from(state.data), owner: state.owner, lamports: Number(state.lamports), executable: state.executable };
+}
+
+/** Reads an SPL token account; throws ChainError when the account is something else. */
+export function decodeTokenAccount(address: PublicKey, state: AccountState, programId: PublicKey = TOKEN_PROGRAM_ID): Account {
+  try {
+    return unpackAccount(address, asAccountInfo(state), programId);
+  } catch (error) {
+    throw new ChainError(`${address.toBase58()} is not a token account of ${programId.toBase58()}: ${(error as Error).name}`);
+  }
+}
+
+export function decodeMint(address: PublicKey, state: AccountState, programId: PublicKey = TOKEN_PROGRAM_ID): Mint {
+  try {
+    return unpackMint(address, asAccountInfo(state), programId);
+  } catch (error) {
+    throw new ChainError(`${address.toBase58()} is not a mint of ${programId.toBase58()}: ${(error as Error).name}`);
+  }
+}

@@ -1,0 +1,186 @@
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
+import { listBudgets } from "../../db/queries/payouts.ts";
+import { linkWallet } from "../../db/queries/wallets.ts";
+import { payoutBatches, payouts } from "../../db/schema/index.ts";
+import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
+import { ensurePlatformMint, type PlatformToken } from "../../reward/chain/setup.ts";
+import { dailyEpoch, runPayout, settleBatch, settlePayouts, type PayoutContext } from "../../reward/payout/executor.ts";
+import { createTestDb } from "../helpers/db.ts";
+import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
+
+let h: DbHandle;
+let chain: LiteSvmChain;
+let token: PlatformToken;
+let ctx: PayoutContext;
+
+beforeAll(async () => {
+  h = await createTestDb();
+  chain = LiteSvmChain.open();
+  token = await ensurePlatformMint(chain, {
+    treasury: Keypair.generate(),
+    mint: Keypair.generate(),
+    decimals: 6,
+    initialSupply: 10n ** 15n,
+    treasuryLamports: 100_000_000_000n,
+  });
+  ctx = { db: h.db, chain, token, pollIntervalMs: 1 };
+});
+afterAll(async () => {
+  await chain.close();
+  await h.close();
+});
+
+async function answerAll(projectId: string, labelerId: string, pick: (i: number) => string, limit = Infinity) {
+  for (let n = 0; n < limit; n++) {
+    const task = await leaseNextTask(h.db, { projectId, labelerId });
+    if (!task) return;
+    const i = Number(/(\d+)/.exec(task.content.kind === "pairwise" ? task.content.prompt : "")![1]);
+    await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId, answer: { value: pick(i) } });
+  }
+}
+
+const balanceOf = async (owner: string) => {
+  const account = getAssociatedTokenAddressSync(token.mint, new PublicKey(owner), true);
+  return (await chain.getAccountInfo(account)) ? chain.getTokenBalance(account) : 0n;
+};
+
+describe("payouts on the embedded chain", () => {
+  const wallets = new Map<string, string>();
+  const noWallet: string[] = [];
+  const careless = new Set<string>();
+  let projectId = "";
+
+  beforeAll(async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 25, rewardPerLabel: 1_000_000n, budget: 10n ** 12n });
+    projectId = project.id;
+    await uploadPairs(h.db, project, 60);
+    // 180 labelers with 8 answers each; the better response is A for even items. 150 of them have wallets.
+    for (let i = 0; i < 180; i++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerAll(project.id, labeler.id, (item) => (item % 2 === 0 || i % 7 === 0 ? "a" : "b"), 8);
+      if (i % 7 === 0) careless.add(labeler.id);
+      if (i < 150) {
+        const address = Keypair.generate().publicKey.toBase58();
+        await linkWallet(h.db, { userId: labeler.id, address });
+        wallets.set(labeler.id, address);
+      } else noWallet.push(labeler.id);
+    }
+  }, 120_000);
+
+  it("pays every labeler with a wallet exactly what the ledger says, in batches, and accrues the rest", async () => {
+    const treasuryBefore = await chain.getTokenBalance(token.treasuryTokenAccount);
+    const summary = await runPayout(ctx, { epoch: dailyEpoch(new Date()) });
+    expect(summary.planned).toBe(true);
+    const ledger = await h.db.select().from(payouts);
+    const amount = new Map(ledger.map((r) => [r.labelerId, r.amount]));
+    // Every careful labeler is owed something; one who always clicks A (right half the time) earns far less.
+    const careful = [...wallets.keys(), ...noWallet].filter((id) => !careless.has(id));
+    for (const id of careful) expect(amount.get(id)).toBeGreaterThan(0n);
+    const carefulAmounts = careful.map((id) => amount.get(id)!).sort((x, y) => (x < y ? -1 : 1));
+    for (const id of careless) expect(amount.get(id) ?? 0n).toBeLessThan(carefulAmounts[carefulAmounts.length >> 1] / 2n);
+
+    const withWallet = ledger.filter((r) => wallets.has(r.labelerId)).length;
+    expect(summary.labelers).toHaveLength(ledger.length);
+    expect(summary.awaitingWallet).toBe(ledger.length - withWallet);
+    expect(summary.transactions.length).toBeGreaterThan(1);
+    expect(summary.transactions.every((t) => t.status === "confirmed")).toBe(true);
+    expect(summary.transactions.reduce((n, t) => n + t.recipients, 0)).toBe(withWallet);
+
+    let paid = 0n;
+    for (const row of ledger) {
+      expect(row.amount).toBeGreaterThan(0n);
+      if (wallets.has(row.labelerId)) {
+        expect(row.status).toBe("paid");
+        expect(await balanceOf(wallets.get(row.labelerId)!)).toBe(row.amount);
+        paid += row.amount;
+      } else {
+        expect(row.status).toBe("queued");
+      }
+    }
+    expect(treasuryBefore - (await chain.getTokenBalance(token.treasuryTokenAccount))).toBe(paid);
+    const [budget] = (await listBudgets(h.db)).filter((b) => b.id === projectId);
+    expect(BigInt(budget.paid)).toBe(paid);
+  });
+
+  it("pays nothing more when run again", async () => {
+    const batches = (await h.db.select().from(payoutBatches)).length;
+    const again = await runPayout(ctx, { epoch: dailyEpoch(new Date()) });
+    expect(again.planned).toBe(false);
+    expect((await h.db.select().from(payoutBatches)).length).toBe(batches);
+    for (const row of (await h.db.select().from(payouts)).filter((r) => wallets.has(r.labelerId))) {
+      expect(await balanceOf(wallets.get(row.labelerId)!)).toBe(row.amount);
+    }
+  });
+
+  it("pays an accrued balance once the labeler links a wallet", async () => {
+    const owed = new Set((await h.db.select().from(payouts)).map((r) => r.labelerId));
+    const late = noWallet.filter((id) => owed.has(id)).slice(0, 5);
+    expect(late).toHaveLength(5);
+    for (const id of late) {
+      const address = Keypair.generate().publicKey.toBase58();
+      await linkWallet(h.db, { userId: id, address });
+      wallets.set(id, address);
+    }
+    await settlePayouts(ctx);
+    for (const id of late) {
+      const [row] = await h.db.select().from(payouts).where(eq(payouts.labelerId, id));
+      expect(row.status).toBe("paid");
+      expect(await balanceOf(wallets.get(id)!)).toBe(row.amount);
+    }
+  });
+
+  it("with token accounts in place and a lookup table, fits at least 45 transfers in one transaction", async () => {
+    // A second epoch for the same labelers: their accounts exist now.
+    const epoch = dailyEpoch(new Date(Date.now() + 86_400_000));
+    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where project_id = ${projectId}`);
+    const summary = await runPayout(ctx, { epoch });
+    const full = summary.transactions.filter((t) => t.status === "confirmed");
+    expect(Math.max(...full.map((t) => t.recipients))).toBeGreaterThanOrEqual(45);
+    const fees = await h.db.select({ fee: payoutBatches.feeLamports, n: payoutBatches.recipients }).from(payoutBatches)
+      .where(sql`${payoutBatches.id} in (${sql.join(full.map((t) => sql`${t.batch}`), sql`, `)})`);
+    const totalFee = fees.reduce((s, f) => s + (f.fee ?? 0n), 0n);
+    const recipients = fees.reduce((s, f) => s + f.n, 0);
+    expect(Number(totalFee) / recipients).toBeLessThanOrEqual(150);
+  });
+});
+
+describe("a payout whose blockhash expired before it was sent", () => {
+  it("is looked up, then rebuilt only after expiry, and pays once", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 2, rewardPerLabel: 500n });
+    await uploadPairs(h.db, project, 3);
+    const address = Keypair.generate().publicKey.toBase58();
+    const [a, b] = [await makeUser(h.db, "labeler"), await makeUser(h.db, "labeler")];
+    await answerAll(project.id, a.id, () => "a");
+    await answerAll(project.id, b.id, () => "a");
+    await linkWallet(h.db, { userId: a.id, address });
+    await linkWallet(h.db, { userId: b.id, address: Keypair.generate().publicKey.toBase58() });
+
+    const crash = new Error("crashed after signing");
+    const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 3));
+    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '2 hours'
+      where project_id = ${project.id}`);
+    await expect(
+      runPayout({ ...ctx, onStep: (s) => { if (s === "signed") throw crash; } }, { epoch }),
+    ).rejects.toBe(crash);
+    const [signed] = await h.db.select().from(payoutBatches).where(eq(payoutBatches.status, "signed"));
+    expect(signed.rawTx).toBeInstanceOf(Uint8Array);
+
+    chain.advance(151);
+    const settled = await settleBatch(ctx, signed);
+    expect(settled.status).toBe("confirmed");
+    const [row] = await h.db.select().from(payoutBatches).where(eq(payoutBatches.id, signed.id));
+    expect(row.expiredSignatures).toEqual([signed.signature]);
+    expect(row.signature).not.toBe(signed.signature);
+    expect(await chain.getSignatureStatuses([signed.signature!])).toEqual([null]);
+    const [paid] = await h.db.select().from(payouts).where(eq(payouts.labelerId, a.id));
+    expect(await balanceOf(address)).toBe(paid.amount);
+  });
+});
