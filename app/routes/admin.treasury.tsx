@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     chain.getBalance(token.treasury.publicKey),
     listBudgets(db),
     listRecentBatches(db),
-    latestJob(db, { kind: "payout", key: yesterday }),
+    latestJob(db, { kind: "payout" }),
   ]);
   const fmt = (n: bigint) => formatTokens(n, token.decimals);
   return {
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tokens: fmt(tokens),
     sol: (Number(lamports) / 1e9).toFixed(4),
     yesterday,
-    job: job ? { status: job.status, error: job.error } : null,
+    job: job ? { epoch: job.key, status: job.status, error: job.error } : null,
     budgets: budgets.map((b) => ({
       id: b.id,
       title: b.title,
@@ -102,7 +102,8 @@ export default function Treasury() {
           <label>Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} /></label>
           <button name="intent" value="payout">Run payout</button>
           <span className="small muted">
-            Yesterday's payout: {data.job ? data.job.status : "not run"}{data.job?.error ? ` (${data.job.error})` : ""}. It also runs hourly on its own.
+            {data.job ? `Latest payout run (${data.job.epoch}): ${data.job.status}` : "No payout run yet"}
+            {data.job?.error ? ` (${data.job.error})` : ""}. Yesterday is paid hourly on its own.
           </span>
         </Form>
       </section>

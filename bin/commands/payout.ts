@@ -1,4 +1,4 @@
-import { dailyEpoch, parseEpochId, runPayout, type PayoutStep } from "../../reward/payout/executor.ts";
+import { dailyEpoch, EpochNotOverError, parseEpochId, runPayout, type PayoutStep } from "../../reward/payout/executor.ts";
 import { chainConfigFromEnv, openPlatform } from "../../reward/chain/platform.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";
@@ -50,7 +50,10 @@ Chain: the embedded LiteSVM chain under DATA_DIR/chain, or SOLANA_RPC_URL with P
         const summary = await runPayout(
           { db: handle.db, chain: platform.chain, token: platform.token, onStep: crashHook(process.env.PAIRWISE_CRASH_AT) },
           { epoch, dryRun: values["dry-run"] === true },
-        );
+        ).catch((error) => {
+          if (error instanceof EpochNotOverError) throw new CliError(error.message);
+          throw error;
+        });
         console.log(JSON.stringify(summary));
       } finally {
         await platform.close();

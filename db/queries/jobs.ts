@@ -51,12 +51,12 @@ export async function getJob(db: Db, id: number): Promise<Job | null> {
   return job ?? null;
 }
 
-/** The newest job of a kind for a key (a project's latest consensus run, say), whatever its state. */
-export async function latestJob(db: Db, params: { kind: string; key: string }): Promise<Job | null> {
+/** The newest job of a kind (for a key: a project's latest consensus run, say), whatever its state. */
+export async function latestJob(db: Db, params: { kind: string; key?: string }): Promise<Job | null> {
   const [job] = await db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.kind, params.kind), eq(jobs.key, params.key)))
+    .where(and(eq(jobs.kind, params.kind), params.key === undefined ? undefined : eq(jobs.key, params.key)))
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(1);
   return job ?? null;

@@ -55,6 +55,10 @@ export interface PayoutSummary {
   awaitingWallet: number;
 }
 
+export class EpochNotOverError extends Error {
+  override name = "EpochNotOverError";
+}
+
 const RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
 const BATCH_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
 
@@ -101,6 +105,10 @@ function earningsFor(tallies: Awaited<ReturnType<typeof tallyEpochLabels>>, rema
 export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow; dryRun?: boolean }): Promise<PayoutSummary> {
   const { db } = ctx;
   const { epoch } = params;
+  // An epoch is planned once; planning one still running would leave its later answers unpaid.
+  if (!params.dryRun && epoch.endsAt.getTime() > Date.now()) {
+    throw new EpochNotOverError(`epoch ${epoch.id} has not ended yet (it ends ${epoch.endsAt.toISOString()}); pay it afterwards or use --dry-run`);
+  }
   for (const projectId of await projectsLabeledIn(db, epoch)) {
     if (await consensusIsStale(db, projectId)) await runProjectConsensus(db, projectId);
   }

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
@@ -67,7 +68,9 @@ describe("a payout process killed at any step and restarted", () => {
       await linkWallet(h.db, { userId: labeler.id, address });
       wallets.set(labeler.id, address);
     }
-    const epoch = dailyEpoch(new Date()).id;
+    const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000));
+    await h.db.execute(sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`);
+    const epoch = yesterday.id;
 
     // Each run dies by SIGKILL right after one more piece of durable progress: the ledger written, the batches
     // formed, a transaction signed and stored, sent, confirmed.

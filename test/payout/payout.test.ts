@@ -55,6 +55,11 @@ describe("payouts on the embedded chain", () => {
   const careless = new Set<string>();
   let projectId = "";
 
+  const day = (daysAgo: number) => dailyEpoch(new Date(Date.now() - daysAgo * 86_400_000));
+  const moveLabelsTo = (epoch: ReturnType<typeof dailyEpoch>) =>
+    h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where project_id = ${projectId}`);
+
   beforeAll(async () => {
     const owner = await makeUser(h.db, "requester");
     const project = await makeProject(h.db, owner.id, { labelsPerItem: 25, rewardPerLabel: 1_000_000n, budget: 10n ** 12n });
@@ -71,11 +76,16 @@ describe("payouts on the embedded chain", () => {
         wallets.set(labeler.id, address);
       } else noWallet.push(labeler.id);
     }
+    await moveLabelsTo(day(2));
   }, 120_000);
+
+  it("refuses to plan a day that has not ended", async () => {
+    await expect(runPayout(ctx, { epoch: day(0) })).rejects.toThrow(/has not ended yet/);
+  });
 
   it("pays every labeler with a wallet exactly what the ledger says, in batches, and accrues the rest", async () => {
     const treasuryBefore = await chain.getTokenBalance(token.treasuryTokenAccount);
-    const summary = await runPayout(ctx, { epoch: dailyEpoch(new Date()) });
+    const summary = await runPayout(ctx, { epoch: day(2) });
     expect(summary.planned).toBe(true);
     const ledger = await h.db.select().from(payouts);
     const amount = new Map(ledger.map((r) => [r.labelerId, r.amount]));
@@ -110,7 +120,7 @@ describe("payouts on the embedded chain", () => {
 
   it("pays nothing more when run again", async () => {
     const batches = (await h.db.select().from(payoutBatches)).length;
-    const again = await runPayout(ctx, { epoch: dailyEpoch(new Date()) });
+    const again = await runPayout(ctx, { epoch: day(2) });
     expect(again.planned).toBe(false);
     expect((await h.db.select().from(payoutBatches)).length).toBe(batches);
     for (const row of (await h.db.select().from(payouts)).filter((r) => wallets.has(r.labelerId))) {
@@ -137,10 +147,8 @@ describe("payouts on the embedded chain", () => {
 
   it("with token accounts in place and a lookup table, fits at least 45 transfers in one transaction", async () => {
     // A second epoch for the same labelers: their accounts exist now.
-    const epoch = dailyEpoch(new Date(Date.now() + 86_400_000));
-    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
-      where project_id = ${projectId}`);
-    const summary = await runPayout(ctx, { epoch });
+    await moveLabelsTo(day(1));
+    const summary = await runPayout(ctx, { epoch: day(1) });
     const full = summary.transactions.filter((t) => t.status === "confirmed");
     expect(Math.max(...full.map((t) => t.recipients))).toBeGreaterThanOrEqual(45);
     const fees = await h.db.select({ fee: payoutBatches.feeLamports, n: payoutBatches.recipients }).from(payoutBatches)
