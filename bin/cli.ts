@@ -13,6 +13,9 @@ const loaders: Record<string, () => Promise<{ command: Command }>> = {
   aggregate: () => import("./commands/aggregate.ts"),
   payout: () => import("./commands/payout.ts"),
   seed: () => import("./commands/seed.ts"),
+  train: () => import("./commands/train.ts"),
+  eval: () => import("./commands/eval.ts"),
+  score: () => import("./commands/score.ts"),
 };
 
 function topHelp(commands: Command[]) {

@@ -1,0 +1,106 @@
+import path from "node:path";
+import type { Db } from "../db/client.ts";
+import { consensusIsStale } from "../db/queries/consensus.ts";
+import { exportPreferences } from "../db/queries/exports.ts";
+import { getModel, listDecidedPairs, listOpenPairs, recordModelAgreement, setItemPriorities, updateModel } from "../db/queries/models.ts";
+import type { Scorer } from "./runtime.ts";
+import { trainRewardModel, type TrainingProgress } from "./train.ts";
+import type { PreferencePair } from "./pairs.ts";
+import type { Device } from "./device.ts";
+
+/** Fewer consensus pairs than this cannot give a held-out split worth reporting. */
+export const MIN_TRAINING_PAIRS = 20;
+
+export class NotEnoughPairsError extends Error {
+  override name = "NotEnoughPairsError";
+}
+
+/** The project's consensus preferences as training pairs, each weighted by its consensus confidence. */
+export async function projectPreferencePairs(db: Db, projectId: string): Promise<PreferencePair[]> {
+  const pairs: PreferencePair[] = [];
+  for await (const p of exportPreferences(db, projectId)) {
+    pairs.push({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected, weight: p.confidence });
+  }
+  return pairs;
+}
+
+/**
+ * Trains one queued model version on its project's consensus, reporting progress (with the loss and accuracy
+ * curves so far) into the registry row at most once a second, and stores the model directory under `modelsDir`.
+ * `refreshConsensus` brings the consensus up to date first.
+ */
+export async function trainProjectModel(
+  db: Db,
+  params: { modelId: string; modelsDir: string; device?: Device; refreshConsensus: (projectId: string) => Promise<unknown> },
+) {
+  const model = await getModel(db, params.modelId);
+  if (!model) throw new Error(`model ${params.modelId} does not exist`);
+  try {
+    if (await consensusIsStale(db, model.projectId)) await params.refreshConsensus(model.projectId);
+    const pairs = await projectPreferencePairs(db, model.projectId);
+    if (pairs.length < MIN_TRAINING_PAIRS) {
+      throw new NotEnoughPairsError(`needs at least ${MIN_TRAINING_PAIRS} items with a consensus preference, the project has ${pairs.length}`);
+    }
+    await updateModel(db, model.id, { status: "training", pairs: pairs.length, progress: { epoch: 0, curve: [] } });
+    const curve: Array<{ epoch: number; loss: number; valLoss: number | null; valAccuracy: number | null }> = [];
+    let last = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const onProgress = (p: TrainingProgress) => {
+      if (p.valLoss !== null || p.valAccuracy !== null) curve.push({ epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, valAccuracy: p.valAccuracy });
+      if (Date.now() - last < 1000 && p.valLoss === null) return;
+      last = Date.now();
+      const progress = { epoch: p.epoch, epochs: p.epochs, step: p.step, steps: p.steps, loss: p.loss, curve: [...curve] };
+      pending = pending.then(() => updateModel(db, model.id, { progress }));
+    };
+    const dir = path.join(params.modelsDir, model.id);
+    const metrics = await trainRewardModel({ pairs, outDir: dir, device: params.device, onProgress });
+    await pending;
+    await updateModel(db, model.id, {
+      status: "ready",
+      dir,
+      metrics: metrics as unknown as Record<string, unknown>,
+      progress: { epoch: curve.length, curve },
+      trainedAt: new Date(),
+    });
+    return { modelId: model.id, pairs: pairs.length };
+  } catch (error) {
+    await updateModel(db, model.id, { status: "failed", error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/**
+ * Uncertainty sampling: open items the model is least sure about (P(A better) near ½) go first. Items sent out for
+ * more answers by the requester keep their lead over the rest.
+ */
+export async function prioritizeByUncertainty(db: Db, params: { projectId: string; scorer: Scorer }): Promise<number> {
+  const open = await listOpenPairs(db, params.projectId);
+  const priorities: Array<{ id: number; priority: number }> = [];
+  for (let i = 0; i < open.length; i += 256) {
+    const chunk = open.slice(i, i + 256);
+    const rewards = await params.scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
+    chunk.forEach((p, j) => {
+      const pA = 1 / (1 + Math.exp(rewards[2 * j + 1] - rewards[2 * j]));
+      priorities.push({ id: p.id, priority: 1 - Math.abs(2 * pA - 1) + (p.extra ? 1 : 0) });
+    });
+  }
+  await setItemPriorities(db, priorities);
+  return priorities.length;
+}
+
+/** Share of decided items where the model prefers the same response as the consensus; stored for the chart. */
+export async function measureModelAgreement(db: Db, params: { projectId: string; modelId: string; scorer: Scorer }) {
+  const decided = await listDecidedPairs(db, params.projectId);
+  if (decided.length === 0) return null;
+  let agree = 0;
+  for (let i = 0; i < decided.length; i += 256) {
+    const chunk = decided.slice(i, i + 256);
+    const rewards = await params.scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
+    chunk.forEach((p, j) => {
+      if ((rewards[2 * j] > rewards[2 * j + 1]) === (p.label === "a")) agree++;
+    });
+  }
+  const agreement = agree / decided.length;
+  await recordModelAgreement(db, { modelId: params.modelId, agreement, items: decided.length });
+  return agreement;
+}
