@@ -37,7 +37,8 @@ function Nav() {
         {user ? <NavLink to="/work" end>Label</NavLink> : null}
         {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
         {user && user.role !== "admin" ? <NavLink to="/wallet">Wallet</NavLink> : null}
-        {user && user.role !== "labeler" ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
+        {user ? <NavLink to="/playground">Playground</NavLink> : null}
+        {user ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
         {user?.role === "admin" ? <NavLink to="/admin/treasury">Treasury</NavLink> : null}
         {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
       </nav>

@@ -5,6 +5,7 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { DatasetUpload } from "~/components/dataset-upload.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { Markdown } from "~/components/markdown.tsx";
+import { ProjectModels } from "~/components/project-models.tsx";
 import { ProjectQuality } from "~/components/project-quality.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
 import {
@@ -17,6 +18,7 @@ import {
 import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { loadProjectModels, publishVersion, startTraining } from "~/utils/project-models.server.ts";
 import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
 import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -27,12 +29,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const project = await requireOwnedProject(user, params.projectId);
-  const [progress, labelers, flagged, uploads, quality] = await Promise.all([
+  const [progress, labelers, flagged, uploads, quality, models] = await Promise.all([
     getProjectProgress(db, project.id),
     listProjectLabelers(db, project.id),
     listFlaggedItems(db, project.id),
     listUploads(db, project.id),
     loadProjectQuality(project.id),
+    loadProjectModels(project.id),
   ]);
   return {
     project: projectJson(project),
@@ -41,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     flagged: flagged.map((f) => ({ ...f, at: f.at?.toISOString() ?? null })),
     uploads: uploads.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     quality,
+    models,
   };
 }
 
@@ -54,6 +58,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
     return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
   }
+  if (intent === "train") {
+    const model = await startTraining(project);
+    return { message: `Training version ${model.version}…`, errors: null };
+  }
+  if (intent === "publish") {
+    await publishVersion(project, String(formData.get("modelId") ?? ""));
+    return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
+  }
   const submission = parseWithZod(formData, { schema: ConsensusActionSchema });
   if (submission.status !== "success") {
     return { message: null, errors: Object.values(submission.error ?? {}).flat().filter(Boolean) as string[] };
@@ -62,9 +74,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProjectDashboard() {
-  const { project, progress, labelers, flagged, uploads, quality } = useLoaderData<typeof loader>();
+  const { project, progress, labelers, flagged, uploads, quality, models } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  usePollWhile(quality.job?.status === "queued" || quality.job?.status === "running");
+  const training = models.models.some((m) => m.status === "queued" || m.status === "training");
+  usePollWhile(training || quality.job?.status === "queued" || quality.job?.status === "running");
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -112,6 +125,8 @@ export default function ProjectDashboard() {
         threshold={project.qualityThreshold}
         pairwise={project.taskType === "pairwise"}
       />
+
+      <ProjectModels data={models} pairwise={project.taskType === "pairwise"} />
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Upload items</h2>

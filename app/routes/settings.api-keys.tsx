@@ -14,7 +14,7 @@ import { requireUser } from "~/utils/session.server.ts";
 export const meta: MetaFunction = () => [{ title: "API keys · Pairwise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, ["requester"]);
+  const user = await requireUser(request, ["requester", "labeler"]);
   const keys = await listApiKeys(db, user.id);
   return {
     keys: keys.map((k) => ({
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request, ["requester"]);
+  const user = await requireUser(request, ["requester", "labeler"]);
   const formData = await request.formData();
   await validateCsrf(formData, request.headers);
   if (formData.get("intent") === "revoke") {
@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: ApiKeySchema });
   if (submission.status !== "success") return data({ result: submission.reply(), key: null }, { status: 400 });
-  const key = await createApiKey(db, { userId: user.id, name: submission.value.name });
+  const key = await createApiKey(db, { userId: user.id, name: submission.value.name, scope: submission.value.scope });
   return { result: submission.reply({ resetForm: true }), key };
 }
 
@@ -54,7 +54,9 @@ export default function ApiKeys() {
     <>
       <h1>API keys</h1>
       <p className="muted">
-        Use a key as <code>Authorization: Bearer &lt;key&gt;</code> with the JSON API under <code>/api/v1</code>.
+        Use a key as <code>Authorization: Bearer &lt;key&gt;</code>. <strong>API</strong> keys work with the JSON API under{" "}
+        <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models (score, rank, judge,
+        chat) and spend your credits.
       </p>
       {actionData?.key ? (
         <div className="notice" role="status">
@@ -69,14 +71,22 @@ export default function ApiKeys() {
           <input {...getInputProps(fields.name, { type: "text" })} placeholder="e.g. training pipeline" />
           <FieldError field={fields.name} />
         </label>
+        <label>
+          Kind
+          <select name="scope" defaultValue="api">
+            <option value="api">API</option>
+            <option value="premium">premium (metered)</option>
+          </select>
+        </label>
         <button type="submit" name="intent" value="create">Create key</button>
       </Form>
       <table>
-        <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th /></tr></thead>
+        <thead><tr><th>Name</th><th>Kind</th><th>Key</th><th>Created</th><th>Last used</th><th /></tr></thead>
         <tbody>
           {keys.map((k) => (
             <tr key={k.id}>
               <td>{k.name}</td>
+              <td>{k.scope}</td>
               <td><code>{k.prefix}…</code></td>
               <td>{new Date(k.createdAt).toLocaleString()}</td>
               <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>

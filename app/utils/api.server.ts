@@ -47,6 +47,23 @@ export async function requireApiUser(request: Request, roles: Role[]): Promise<P
   return user;
 }
 
+/**
+ * The caller of a premium (metered) endpoint: a premium API key, or the browser session for JSON requests (the
+ * Playground). Any role may call them; calls spend the caller's credits.
+ */
+export async function requirePremiumUser(request: Request): Promise<PublicUser> {
+  const auth = request.headers.get("Authorization");
+  if (auth) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    const user = match ? await findUserByApiKey(db, match[1], "premium") : null;
+    if (!user) throw new ApiError(401, "unauthorized", "Send a premium API key (create one under API keys) as `Authorization: Bearer <key>`");
+    return user;
+  }
+  const user = request.headers.get("Content-Type")?.startsWith("application/json") ? await getUser(request) : null;
+  if (!user) throw new ApiError(401, "unauthorized", "Send a premium API key as `Authorization: Bearer <key>`");
+  return user;
+}
+
 export async function readJson(request: Request): Promise<unknown> {
   try {
     return await request.json();

@@ -25,6 +25,10 @@ const schema = z.object({
   TOKEN_DECIMALS: z.coerce.number().int().min(0).max(12).default(6),
   TREASURY_INITIAL_SUPPLY: z.string().regex(/^\d+$/, "must be a whole number of base units").optional(),
   CREDITS_PER_TOKEN: z.coerce.number().int().positive().default(100),
+  /** An OpenAI-compatible endpoint (base URL, e.g. https://api.openai.com/v1) for best-of-n chat. */
+  LLM_UPSTREAM_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  LLM_UPSTREAM_API_KEY: z.string().optional(),
+  LLM_UPSTREAM_MODEL: z.string().default("gpt-4o-mini"),
   /** The host the browser shows, for Sign-In-With-Solana messages; defaults to the request's Host. */
   PUBLIC_HOST: z.string().optional(),
 });

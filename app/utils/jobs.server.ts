@@ -2,8 +2,10 @@ import type { Db } from "../../db/client.ts";
 import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
 import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
 import { runProjectConsensus } from "../../reward/project-consensus.ts";
+import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../../trainer/project-models.ts";
 import { payoutContext } from "./chain.server.ts";
 import { db } from "./db.server.ts";
+import { modelsDir, publishedScorer } from "./models.server.ts";
 
 export interface JobContext {
   db: Db;
@@ -18,7 +20,30 @@ const LOCK_MS = 10 * 60_000;
 export const CONSENSUS_DEBOUNCE_MS = 5_000;
 
 const handlers: Record<string, Handler> = {
-  consensus: async (payload, { db }) => ({ ...(await runProjectConsensus(db, String(payload.projectId))) }),
+  consensus: async (payload, { db }) => {
+    const projectId = String(payload.projectId);
+    const outcome = await runProjectConsensus(db, projectId);
+    // Model in the loop: compare the published model with the new consensus and re-rank the open items.
+    const published = outcome.status === "done" ? await publishedScorer(projectId) : null;
+    if (published) {
+      await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
+      await prioritizeByUncertainty(db, { projectId, scorer: published.scorer });
+    }
+    return { ...outcome };
+  },
+  train: async (payload, { db }) =>
+    trainProjectModel(db, {
+      modelId: String(payload.modelId),
+      modelsDir: modelsDir(),
+      refreshConsensus: (projectId) => runProjectConsensus(db, projectId),
+    }),
+  prioritize: async (payload, { db }) => {
+    const projectId = String(payload.projectId);
+    const published = await publishedScorer(projectId);
+    if (!published) return { prioritized: 0 };
+    await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
+    return { prioritized: await prioritizeByUncertainty(db, { projectId, scorer: published.scorer }) };
+  },
   payout: async (payload, { db }) => {
     const ctx = { ...(await payoutContext()), db };
     return { ...(await runPayout(ctx, { epoch: parseEpochId(String(payload.epoch)) })) };
@@ -32,6 +57,14 @@ const handlers: Record<string, Handler> = {
 /** Pays yesterday's epoch (UTC); re-running a paid epoch only settles what is left, such as newly linked wallets. */
 export function queuePayout(epochId = dailyEpoch(new Date(Date.now() - 86_400_000)).id) {
   return enqueueJob(db, { kind: "payout", key: epochId, payload: { epoch: epochId } });
+}
+
+export function queueTraining(modelId: string) {
+  return enqueueJob(db, { kind: "train", key: modelId, payload: { modelId } });
+}
+
+export function queuePrioritize(projectId: string) {
+  return enqueueJob(db, { kind: "prioritize", key: projectId, payload: { projectId } });
 }
 
 export function queueSettlePayouts() {

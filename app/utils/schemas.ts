@@ -80,7 +80,10 @@ export const TaskActionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export const ApiKeySchema = z.object({ name: z.string().trim().min(1, "Name the key").max(80) });
+export const ApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Name the key").max(80),
+  scope: z.enum(["api", "premium"]).default("api"),
+});
 
 /** Requester actions on a project's consensus: recompute, send unsure items out again, set the pause threshold. */
 export const ConsensusActionSchema = z.discriminatedUnion("intent", [
@@ -126,3 +129,20 @@ export const TreasuryActionSchema = z.discriminatedUnion("intent", [
     credits: z.coerce.number().int().min(1, "Grant at least one credit").max(1_000_000_000),
   }),
 ]);
+
+const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(50_000, `${what} is too long`);
+
+export const ScoreSchema = z.object({
+  prompt: text("prompt"),
+  responses: z.array(text("each response")).min(1, "give at least one response").max(256, "at most 256 responses per call"),
+});
+export const JudgeSchema = z.object({ prompt: text("prompt"), a: text("a"), b: text("b") });
+export const ChatSchema = z.object({
+  model: z.string().uuid("model must be the id of a published reward model"),
+  messages: z
+    .array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string().max(50_000) }))
+    .min(1, "give at least one message"),
+  n: z.number().int().min(1).max(8).default(4),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().min(1).max(8192).optional(),
+});

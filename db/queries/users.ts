@@ -69,8 +69,8 @@ export async function setUserPaused(db: Db, params: { userId: string; reason: st
 const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** Creates an API key and returns its plain text, which is never stored: only its hash and a short prefix are. */
-export async function createApiKey(db: Db, params: { userId: string; name: string }): Promise<string> {
-  const key = `pw_${randomBytes(32).toString("base64url")}`;
+export async function createApiKey(db: Db, params: { userId: string; name: string; scope?: ApiKeyScope }): Promise<string> {
+  const key = `${params.scope === "premium" ? "pwp_" : "pw_"}${randomBytes(32).toString("base64url")}`;
   await db.insert(apiKeys).values({ ...params, prefix: key.slice(0, 10), keyHash: hashApiKey(key) });
   return key;
 }
@@ -84,6 +84,7 @@ export async function listApiKeys(db: Db, userId: string) {
       createdAt: apiKeys.createdAt,
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,
+      scope: apiKeys.scope,
     })
     .from(apiKeys)
     .where(eq(apiKeys.userId, userId))
@@ -100,14 +101,16 @@ export async function revokeApiKey(db: Db, params: { userId: string; keyId: stri
 }
 
 /** The key's owner, or null for an unknown or revoked key. Last use is recorded at most once a minute per key. */
-export async function findUserByApiKey(db: Db, key: string): Promise<PublicUser | null> {
+export type ApiKeyScope = (typeof apiKeys.$inferSelect)["scope"];
+
+export async function findUserByApiKey(db: Db, key: string, scope: ApiKeyScope = "api"): Promise<PublicUser | null> {
   const [row] = await db
-    .select({ ...publicColumns, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ ...publicColumns, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt, scope: apiKeys.scope })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), sql`${apiKeys.revokedAt} is null`));
-  if (!row) return null;
-  const { keyId, lastUsedAt, ...user } = row;
+  if (!row || row.scope !== scope) return null;
+  const { keyId, lastUsedAt, scope: _scope, ...user } = row;
   if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, keyId));
   }

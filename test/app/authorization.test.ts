@@ -40,6 +40,8 @@ const routes = {
   abuse: () => import("~/routes/admin.abuse.tsx"),
   wallet: () => import("~/routes/wallet.tsx"),
   treasury: () => import("~/routes/admin.treasury.tsx"),
+  playground: () => import("~/routes/playground.tsx"),
+  modelFile: () => import("~/routes/projects.$projectId.models.$modelId.$file.ts"),
 };
 
 type Who = "anonymous" | "owner" | "stranger" | "labeler" | "admin";
@@ -56,13 +58,15 @@ const cases: Case[] = [
   { route: "work", path: "/work", expect: { anonymous: 302, owner: 403, stranger: 403, labeler: 200 } },
   { route: "label", path: "/work/x", params: p, expect: { anonymous: 302, owner: 403, labeler: 200 } },
   { route: "label", path: "/work/x", method: "POST", params: p, expect: { anonymous: 302, owner: 403 } },
-  { route: "apiKeys", path: "/settings/api-keys", expect: { anonymous: 302, labeler: 403, owner: 200 } },
+  { route: "apiKeys", path: "/settings/api-keys", expect: { anonymous: 302, labeler: 200, owner: 200 } },
   { route: "quality", path: "/work/quality", expect: { anonymous: 302, owner: 403, labeler: 200 } },
   { route: "abuse", path: "/admin/abuse", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
   { route: "abuse", path: "/admin/abuse", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
   { route: "wallet", path: "/wallet", expect: { anonymous: 302, labeler: 200, owner: 200 } },
   { route: "treasury", path: "/admin/treasury", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
   { route: "treasury", path: "/admin/treasury", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
+  { route: "playground", path: "/playground", expect: { anonymous: 302, labeler: 200, owner: 200 } },
+  { route: "modelFile", path: "/projects/x/models/y/model.onnx", params: () => ({ projectId, modelId: "00000000-0000-0000-0000-000000000000", file: "model.onnx" }), expect: { anonymous: 302, labeler: 403, stranger: 404, owner: 404 } },
 ];
 
 describe("role and ownership checks on every loader and action", () => {

@@ -1,4 +1,7 @@
 import type { DbHandle } from "../../db/client.ts";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Keypair } from "@solana/web3.js";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
 import type { Platform } from "../../reward/chain/platform.ts";
@@ -8,6 +11,8 @@ import { createTestDb } from "./db.ts";
 process.env.SESSION_SECRET ??= "test-secret-that-is-long-enough-for-hmac-0123456789";
 process.env.NODE_ENV = "test";
 process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= "1000";
+// Model directories and anything else the app writes under DATA_DIR go to a scratch folder, not ./data.
+process.env.DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "pairwise-app-test-"));
 
 /**
  * Boots the app's server modules on a fresh test database: the app's db module picks up the handle placed in its

@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { CREDITS_PER_RESPONSE, metered, requireModel } from "~/utils/premium.server.ts";
+import { ScoreSchema } from "~/utils/schemas.ts";
+import { parseJsonBody } from "~/utils/validate.server.ts";
+
+/** `{prompt, responses[]}` → a reward per response, in order; one credit per response. */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requirePremiumUser(request);
+    const { prompt, responses } = await parseJsonBody(request, ScoreSchema);
+    const { model, scorer } = await requireModel(params.modelId);
+    return metered(user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `score:${model.id}`, async () => ({
+      model: model.id,
+      rewards: await scorer.score(prompt, responses),
+    }));
+  });

@@ -1,0 +1,27 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { api, ApiError, readJson, requireApiUser } from "~/utils/api.server.ts";
+import { loadProjectModels, publishVersion, startTraining, modelJson } from "~/utils/project-models.server.ts";
+import { requireOwnedProject } from "~/utils/projects.server.ts";
+
+/** The project's model versions with metrics, progress and the model–consensus agreement series. */
+export const loader = ({ request, params }: LoaderFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["requester"]);
+    const project = await requireOwnedProject(user, params.projectId);
+    return loadProjectModels(project.id);
+  });
+
+/** `{}` queues training of a new version (202); `{"publish": "<model id>"}` publishes a trained one. */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["requester"]);
+    const project = await requireOwnedProject(user, params.projectId);
+    if (project.taskType !== "pairwise") throw new ApiError(400, "not_pairwise", "Reward models are trained on pairwise projects");
+    const body = (await readJson(request)) as { publish?: unknown };
+    if (typeof body?.publish === "string") {
+      await publishVersion(project, body.publish);
+      return { published: body.publish };
+    }
+    const model = await startTraining(project);
+    return Response.json({ model: modelJson(model) }, { status: 202 });
+  });

@@ -1,0 +1,154 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { ingestDataset } from "../../db/datasets/index.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
+import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/queries/credits.ts";
+import { getModel, listModelAgreement } from "../../db/queries/models.ts";
+import { createApiKey } from "../../db/queries/users.ts";
+import { items } from "../../db/schema/index.ts";
+import { bootApp, call } from "../helpers/app.ts";
+import { makeProject, makeUser } from "../helpers/fixtures.ts";
+
+let h: DbHandle;
+let upstream: Server;
+let requesterKey = "";
+let premiumKey = "";
+let plainKey = "";
+let premiumUserId = "";
+let projectId = "";
+let modelId = "";
+
+const line = (i: number) =>
+  JSON.stringify({
+    id: `m${i}`,
+    prompt: `Question ${i}: explain topic ${i % 7}`,
+    response_a: `A careful, correct and helpful explanation of topic ${i % 7} with an example.`,
+    response_b: `idk lol ${i}`,
+  });
+
+function req(path: string, key: string, body?: object) {
+  return new Request(`http://localhost${path}`, {
+    method: body ? "POST" : "GET",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+beforeAll(async () => {
+  h = await bootApp();
+  const requester = await makeUser(h.db, "requester");
+  requesterKey = await createApiKey(h.db, { userId: requester.id, name: "r" });
+  const project = await makeProject(h.db, requester.id, { labelsPerItem: 2 });
+  projectId = project.id;
+  await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 60 }, (_, i) => line(i)).join("\n")]), filename: "a.jsonl", format: "jsonl" });
+  for (let l = 0; l < 2; l++) {
+    const labeler = await makeUser(h.db, "labeler");
+    for (let task = await leaseNextTask(h.db, { projectId, labelerId: labeler.id }); task; task = await leaseNextTask(h.db, { projectId, labelerId: labeler.id })) {
+      await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: labeler.id, answer: { value: "a" } });
+    }
+  }
+  // Ten more items nobody has answered yet: the published model orders them.
+  await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 10 }, (_, i) => line(100 + i)).join("\n")]), filename: "b.jsonl", format: "jsonl" });
+  const premium = await makeUser(h.db, "labeler");
+  premiumUserId = premium.id;
+  premiumKey = await createApiKey(h.db, { userId: premium.id, name: "p", scope: "premium" });
+  plainKey = await createApiKey(h.db, { userId: premium.id, name: "a" });
+
+  upstream = createServer((request, response) => {
+    let body = "";
+    request.on("data", (d) => (body += d));
+    request.on("end", () => {
+      const { n } = JSON.parse(body);
+      const texts = ["idk", "A careful, correct and helpful explanation with an example.", "no", "meh"].slice(0, n);
+      response.setHeader("Content-Type", "application/json");
+      response.end(JSON.stringify({ choices: texts.map((content, index) => ({ index, message: { role: "assistant", content } })) }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  process.env.LLM_UPSTREAM_URL = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+}, 120_000);
+afterAll(async () => {
+  upstream.close();
+  await h.close();
+});
+
+describe("reward models in the product", () => {
+  it("trains a version from the project's consensus in a job, then publishes it", async () => {
+    const { action, loader } = await import("~/routes/api.v1.projects.$projectId.models.ts");
+    const started = await call(action as never, req(`/api/v1/projects/${projectId}/models`, requesterKey, {}), { projectId });
+    expect(started.status).toBe(202);
+    modelId = (await started.json()).model.id;
+    const { runDueJobs } = await import("~/utils/jobs.server.ts");
+    await runDueJobs(h.db);
+    const model = await getModel(h.db, modelId);
+    expect(model).toMatchObject({ status: "ready", pairs: 60 });
+    const metrics = model!.metrics as { heldOut: { accuracy: number } };
+    expect(metrics.heldOut.accuracy).toBeGreaterThan(0.9);
+    const listed = await (await call(loader as never, req(`/api/v1/projects/${projectId}/models`, requesterKey), { projectId })).json();
+    expect(listed.models[0].progress.curve.length).toBeGreaterThan(0);
+
+    const published = await call(action as never, req(`/api/v1/projects/${projectId}/models`, requesterKey, { publish: modelId }), { projectId });
+    expect(published.status).toBe(200);
+    await runDueJobs(h.db);
+    const open = await h.db.select().from(items).where(sql`${items.projectId} = ${projectId} and not ${items.done}`);
+    expect(open).toHaveLength(10);
+    for (const item of open) expect(item.priority).toBeGreaterThanOrEqual(0);
+    expect(open.some((i) => i.priority > 0)).toBe(true);
+    const agreement = await listModelAgreement(h.db, modelId);
+    expect(agreement[0]).toMatchObject({ items: 60 });
+    expect(agreement[0].agreement).toBeGreaterThan(0.9);
+  }, 120_000);
+
+  it("scores, ranks and judges for credits; refuses a non-premium key; 402 when out of credits", async () => {
+    await grantCredits(h.db, { userId: premiumUserId, credits: 10n, ref: "test" });
+    const score = (await import("~/routes/api.v1.models.$modelId.score.ts")).action;
+    const rank = (await import("~/routes/api.v1.models.$modelId.rank.ts")).action;
+    const good = "A careful, correct and helpful explanation of topic 3 with an example.";
+    const scored = await call(score as never, req(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "Question: explain topic 3", responses: ["idk", good] }), { modelId });
+    const body = await scored.json();
+    expect(scored.status).toBe(200);
+    expect(body.rewards[1]).toBeGreaterThan(body.rewards[0]);
+    expect(body.credits).toEqual({ spent: "2", balance: "8" });
+    const ranked = await (await call(rank as never, req(`/api/v1/models/${modelId}/rank`, premiumKey, { prompt: "Question: explain topic 3", responses: ["idk", good, "no"] }), { modelId })).json();
+    expect(ranked.ranking[0].response).toBe(good);
+
+    const wrongKey = await call(score as never, req(`/api/v1/models/${modelId}/score`, plainKey, { prompt: "p", responses: ["r"] }), { modelId });
+    expect(wrongKey.status).toBe(401);
+    const tooMany = await call(score as never, req(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "p", responses: Array(6).fill("r") }), { modelId });
+    expect(tooMany.status).toBe(402);
+    expect((await tooMany.json()).error).toMatchObject({ code: "insufficient_credits", message: "This call costs 6 credits and your balance is 5." });
+  });
+
+  it("never lets 50 concurrent judgements spend more credits than there are", async () => {
+    const balance = await getCreditBalance(h.db, premiumUserId);
+    await grantCredits(h.db, { userId: premiumUserId, credits: 31n - balance, ref: "test" });
+    const judge = (await import("~/routes/api.v1.models.$modelId.judge.ts")).action;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => call(judge as never, req(`/api/v1/models/${modelId}/judge`, premiumKey, { prompt: "p", a: "x", b: "y" }), { modelId })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(15);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(35);
+    expect(await getCreditBalance(h.db, premiumUserId)).toBe(1n);
+    expect(await sumCreditLedger(h.db, premiumUserId)).toBe(1n);
+  });
+
+  it("answers chat completions with the upstream candidate the reward model ranks highest", async () => {
+    await grantCredits(h.db, { userId: premiumUserId, credits: 40n, ref: "test" });
+    const { action } = await import("~/routes/api.v1.chat.completions.ts");
+    const response = await call(action as never, req("/api/v1/chat/completions", premiumKey, {
+      model: modelId,
+      n: 4,
+      messages: [{ role: "user", content: "Question: explain topic 2" }],
+    }));
+    const body = await response.json();
+    expect(response.status).toBe(200);
+    expect(body.choices[0].message.content).toBe("A careful, correct and helpful explanation with an example.");
+    expect(body.best_of_n).toMatchObject({ n: 4, chosen: 1 });
+    expect(body.credits.spent).toBe("20");
+  });
+});
