@@ -69,6 +69,12 @@ export async function trainProjectModel(
   }
 }
 
+/** How unsure a model is which of two responses is better: 1 when P(A better) = ½, 0 when it is certain. */
+export function uncertainty(rewardA: number, rewardB: number): number {
+  const pA = 1 / (1 + Math.exp(rewardB - rewardA));
+  return 1 - Math.abs(2 * pA - 1);
+}
+
 /**
  * Uncertainty sampling: open items the model is least sure about (P(A better) near ½) go first. Items sent out for
  * more answers by the requester keep their lead over the rest.
@@ -79,10 +85,7 @@ export async function prioritizeByUncertainty(db: Db, params: { projectId: strin
   for (let i = 0; i < open.length; i += 256) {
     const chunk = open.slice(i, i + 256);
     const rewards = await params.scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
-    chunk.forEach((p, j) => {
-      const pA = 1 / (1 + Math.exp(rewards[2 * j + 1] - rewards[2 * j]));
-      priorities.push({ id: p.id, priority: 1 - Math.abs(2 * pA - 1) + (p.extra ? 1 : 0) });
-    });
+    chunk.forEach((p, j) => priorities.push({ id: p.id, priority: uncertainty(rewards[2 * j], rewards[2 * j + 1]) + (p.extra ? 1 : 0) }));
   }
   await setItemPriorities(db, priorities);
   return priorities.length;
