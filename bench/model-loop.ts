@@ -21,7 +21,7 @@ const MARKERS = ["zebra", "quartz", "lantern", "orchid", "saffron", "glacier", "
 const WORDS = "the answer is that we should consider many things about this topic carefully because people find it useful to start with simple steps".split(" ");
 const ROUND = 40;
 const START = 40;
-const TARGET = 0.9;
+const TARGET = 0.95;
 const BUDGET = 1200;
 const LABELER_ACCURACY = 0.9;
 
@@ -89,7 +89,7 @@ async function labelsToTarget(strategy: "uncertainty" | "random", seed: number, 
 }
 
 export async function run(args: string[]) {
-  const seeds = Number(args[args.indexOf("--seeds") + 1] || 3) || 3;
+  const seeds = Number(args[args.indexOf("--seeds") + 1] || 5) || 5;
   const dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-model-loop-"));
   try {
     console.log(`target held-out accuracy ${TARGET}, labels in rounds of ${ROUND}, labelers ${LABELER_ACCURACY * 100}% right, budget ${BUDGET}`);
