@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse";
-import { LabelIndexer, PairIndexer } from "../reward/consensus/index.ts";
+import { LabelIndexer, PairIndexer, type GoldComparison } from "../reward/consensus/index.ts";
 import { CliError } from "./cli-error.ts";
 
 export const LABEL_COLUMNS = ["task", "worker", "label"] as const;
@@ -198,6 +198,19 @@ export async function readAggregateInput(file: string): Promise<AggregateInput> 
     pairs.add(v[0], v[1], v[2], v[3]);
   });
   return kind === "pairs" ? { kind, answers: pairs } : { kind, answers: labels };
+}
+
+export const PAIR_GOLD_COLUMNS = ["left", "right", "label"] as const;
+
+/** Gold comparisons for pairwise input: left,right,label (left, right or tie). */
+export async function readPairGold(file: string): Promise<GoldComparison[]> {
+  const gold: GoldComparison[] = [];
+  await readRows(file, [PAIR_GOLD_COLUMNS], (_, [left, right, label], line) => {
+    if (!PAIR_LABELS.has(label)) throw new CliError(`${file}: line ${line}: label must be left, right or tie, got "${label}"`);
+    if (left === right) throw new CliError(`${file}: line ${line}: item "${left}" is compared with itself`);
+    gold.push({ left, right, label: label as GoldComparison["label"] });
+  });
+  return gold;
 }
 
 /** Gold answers: task,label. A task listed twice with different labels is an error. */

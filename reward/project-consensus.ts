@@ -20,6 +20,7 @@ import {
   PairIndexer,
   summarizeLabels,
   summarizePairs,
+  type GoldComparison,
 } from "./consensus/index.ts";
 
 export type ConsensusOutcome =
@@ -64,10 +65,21 @@ function agreementOf(answers: readonly StoredAnswer[]) {
   return { krippendorffAlpha: krippendorffAlpha(matrix), fleissKappa: fleissKappa(matrix) };
 }
 
+/** Gold answers of pairwise items as comparisons of their two responses ("both bad" is no preference). */
+export function pairGold(answers: readonly StoredAnswer[]): GoldComparison[] {
+  const seen = new Map<number, string>();
+  for (const a of answers) if (a.gold !== null) seen.set(a.itemId, a.gold);
+  return [...seen].map(([itemId, gold]) => ({
+    left: `${itemId}:a`,
+    right: `${itemId}:b`,
+    label: gold === "a" ? "left" : gold === "b" ? "right" : "tie",
+  }));
+}
+
 function pairConsensus(answers: readonly StoredAnswer[]) {
   const pairs = new PairIndexer();
   for (const r of pairRows(answers)) pairs.add(r.worker, r.left, r.right, r.label);
-  const s = summarizePairs(pairs.finish());
+  const s = summarizePairs(pairs.finish(), pairGold(answers));
   const score = new Map(s.items.map((i) => [i.item, i.score]));
   const votes = new Map<number, Record<string, number>>();
   const gold = new Map<string, { answered: number; correct: number }>();

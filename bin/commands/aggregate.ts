@@ -2,12 +2,13 @@ import { writeFile } from "node:fs/promises";
 import {
   ConsensusInputError,
   goldByTask,
+  type GoldComparison,
   type LabelIndexer,
   type PairIndexer,
   summarizeLabels,
   summarizePairs,
 } from "../../reward/consensus/index.ts";
-import { readAggregateInput, readGold } from "../aggregate-input.ts";
+import { readAggregateInput, readGold, readPairGold } from "../aggregate-input.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";
 
@@ -45,8 +46,8 @@ function aggregateLabelsOutput(answers: LabelIndexer, gold: Map<string, string> 
   };
 }
 
-function aggregatePairsOutput(answers: PairIndexer) {
-  const s = summarizePairs(answers.finish());
+function aggregatePairsOutput(answers: PairIndexer, gold: GoldComparison[]) {
+  const s = summarizePairs(answers.finish(), gold);
   return {
     kind: s.kind,
     iterations: s.iterations,
@@ -71,12 +72,11 @@ function aggregatePairsOutput(answers: PairIndexer) {
 /** Parses, aggregates and serialises: everything `aggregate` does except writing the result. */
 export async function aggregateFile(inputFile: string, goldFile?: string): Promise<string> {
   const input = await readAggregateInput(inputFile);
-  if (input.kind === "pairs" && goldFile) {
-    throw new CliError("--gold is not supported for pairwise input (gold is only used for task,worker,label answers)");
-  }
-  const gold = goldFile ? await readGold(goldFile) : undefined;
   try {
-    const result = input.kind === "labels" ? aggregateLabelsOutput(input.answers, gold) : aggregatePairsOutput(input.answers);
+    const result =
+      input.kind === "labels"
+        ? aggregateLabelsOutput(input.answers, goldFile ? await readGold(goldFile) : undefined)
+        : aggregatePairsOutput(input.answers, goldFile ? await readPairGold(goldFile) : []);
     return JSON.stringify(result) + "\n";
   } catch (error) {
     if (error instanceof ConsensusInputError) throw new CliError(`${inputFile}: ${error.message}`);
@@ -96,7 +96,8 @@ Estimates the consensus from crowd answers and how far each labeler can be trust
                 Labels or ratings: columns task,worker,label  -> Dawid-Skene consensus per task
                 Pairwise:          columns worker,left,right,label with label left, right or tie
                                    -> Bradley-Terry score per item (labeler reliability, position bias)
-  --gold FILE   known answers, columns task,label (labels only; not supported for pairwise input)
+  --gold FILE   known answers: task,label for labels; left,right,label for pairwise input (the known
+                outcome of that comparison pins both items' scores)
   --out FILE    write the JSON here instead of standard output
 
 Output (JSON): labels -> {"tasks":[{"task","label","confidence"}],"workers":[{"worker","quality"}]}

@@ -27,9 +27,14 @@ export interface BradleyTerryOptions {
   maxIterations?: number;
   /** Stops once the root-mean-square change of the scores in an iteration falls below this. */
   tolerance?: number;
+  /**
+   * Scores known in advance (gold): item index → score. They stay fixed, so the answers on them measure each
+   * labeler's reliability and bias against the truth, and through those the rest of the scores.
+   */
+  fixed?: ReadonlyMap<number, number>;
 }
 
-export const DEFAULT_BRADLEY_TERRY: Required<BradleyTerryOptions> = {
+export const DEFAULT_BRADLEY_TERRY: Required<Omit<BradleyTerryOptions, "fixed">> = {
   learnReliability: true,
   learnPositionBias: true,
   l2: 0.2,
@@ -57,7 +62,7 @@ const LIMIT = 30;
 const bound = (x: number) => (x > LIMIT ? LIMIT : x < -LIMIT ? -LIMIT : x);
 
 export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): BradleyTerryResult {
-  const o: Required<BradleyTerryOptions> = {
+  const o: Required<Omit<BradleyTerryOptions, "fixed">> = {
     ...DEFAULT_BRADLEY_TERRY,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };
@@ -65,6 +70,13 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
   const nWorkers = p.workerIds.length;
   const nAnswers = p.left.length;
   const scores = new Float64Array(nItems);
+  const fixed = new Uint8Array(nItems);
+  for (const [i, score] of options.fixed ?? []) {
+    if (i < 0 || i >= nItems) continue;
+    scores[i] = bound(score);
+    fixed[i] = 1;
+  }
+  const anyFixed = (options.fixed?.size ?? 0) > 0;
   const reliability = new Float64Array(nWorkers).fill(1);
   const bias = new Float64Array(nWorkers);
   const honesty = new Float64Array(nAnswers).fill(1);
@@ -130,13 +142,14 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
     let squaredSteps = 0;
     let mean = 0;
     for (let i = 0; i < nItems; i++) {
+      if (fixed[i]) continue;
       const step = clamp((DAMPING * (gradient[i] - l2 * scores[i])) / curvature[i]);
       scores[i] = bound(scores[i] + step);
       mean += scores[i] / nItems;
       squaredSteps += step * step;
     }
-    // Scores are only defined up to a constant without the prior; pin their mean to 0.
-    if (l2 === 0) for (let i = 0; i < nItems; i++) scores[i] -= mean;
+    // Scores are only defined up to a constant without the prior (or fixed ones); pin their mean to 0.
+    if (l2 === 0 && !anyFixed) for (let i = 0; i < nItems; i++) scores[i] -= mean;
     if (learnBias) {
       for (let w = 0; w < nWorkers; w++) bias[w] = bound(bias[w] + clamp((biasGradient[w] - biasL2 * bias[w]) / biasCurvature[w]));
     }

@@ -107,6 +107,33 @@ export function pairQuality(p: PairMatrix, scores: Float64Array, fit: { reliabil
   });
 }
 
+export interface GoldComparison {
+  left: string;
+  right: string;
+  label: "left" | "right" | "tie";
+}
+
+/** How far apart a gold comparison pins its two items: P(better wins) = σ(4) ≈ 0.98. */
+export const GOLD_MARGIN = 4;
+
+/**
+ * Fixed scores for gold comparisons: the better item at +margin/2, the other at −margin/2 (both 0 for a tie).
+ * Comparisons naming items nobody answered about are ignored; an item pinned twice keeps its first score.
+ */
+export function goldScores(p: PairMatrix, gold: readonly GoldComparison[], margin = GOLD_MARGIN): Map<number, number> {
+  const index = new Map(p.itemIds.map((id, i) => [id, i]));
+  const fixed = new Map<number, number>();
+  for (const g of gold) {
+    const a = index.get(g.left);
+    const b = index.get(g.right);
+    if (a === undefined || b === undefined) continue;
+    const d = g.label === "left" ? margin / 2 : g.label === "right" ? -margin / 2 : 0;
+    if (!fixed.has(a)) fixed.set(a, d);
+    if (!fixed.has(b)) fixed.set(b, -d);
+  }
+  return fixed;
+}
+
 /** Scores items from pairwise preferences and assesses each labeler (see bradleyTerry and PairLabelerQuality). */
 export function aggregatePairMatrix(p: PairMatrix, options: AggregatePairsOptions = {}) {
   const fit = bradleyTerry(p, options.bradleyTerry);

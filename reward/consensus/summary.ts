@@ -1,6 +1,6 @@
 import { confidenceHistogram, fleissKappa, krippendorffAlpha, posteriorMax, type HistogramBin } from "./agreement.ts";
 import { aggregateLabelMatrix } from "./labels.ts";
-import { aggregatePairMatrix, type PairLabelerQuality } from "./pairs.ts";
+import { aggregatePairMatrix, goldScores, type GoldComparison, type PairLabelerQuality } from "./pairs.ts";
 import type { LabelerQuality } from "./quality.ts";
 import type { LabelMatrix, PairMatrix } from "./types.ts";
 
@@ -49,9 +49,9 @@ export function summarizeLabels(m: LabelMatrix, gold: Int32Array): LabelSummary 
   };
 }
 
-/** Bradley–Terry scores per item with each labeler's reliability, position bias and quality. */
-export function summarizePairs(p: PairMatrix): PairSummary {
-  const { fit, workers } = aggregatePairMatrix(p);
+/** Bradley–Terry scores per item with each labeler's reliability, position bias and quality; gold pins scores. */
+export function summarizePairs(p: PairMatrix, gold: readonly GoldComparison[] = []): PairSummary {
+  const { fit, workers } = aggregatePairMatrix(p, { bradleyTerry: { fixed: goldScores(p, gold) } });
   return {
     kind: "pairs",
     iterations: fit.iterations,

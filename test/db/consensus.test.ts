@@ -211,7 +211,10 @@ describe("project consensus (pairwise)", () => {
       return `${r.labeler_id},${left},${right},${side === "left" || side === "right" ? side : "tie"}`;
     });
     await writeFile(input, "worker,left,right,label\n" + rows.join("\n") + "\n");
-    const out = await cli(["--input", input]);
+    const goldFile = path.join(dir, "pairs-gold.csv");
+    const goldRows = [0, 1, 2, 3].map((i) => `p${i}:a,p${i}:b,${better(i) === "a" ? "left" : "right"}`);
+    await writeFile(goldFile, "left,right,label\n" + goldRows.join("\n") + "\n");
+    const out = await cli(["--input", input, "--gold", goldFile]);
     const score = new Map<string, number>(out.items.map((i: { item: string; score: number }) => [i.item, i.score]));
     for (const c of await collect(exportConsensus(h.db, project.id))) {
       const pA = 1 / (1 + Math.exp(-(score.get(`${c.id}:a`)! - score.get(`${c.id}:b`)!)));

@@ -132,12 +132,34 @@ describe("pairwise aggregate", () => {
     expect(stderr).toMatch(reason);
   });
 
-  it("refuses gold for pairwise input, and requires --input", async () => {
-    const pairs = await file("p.csv", "worker,left,right,label\nw,a,b,left\n");
-    const gold = await file("g.csv", "task,label\nt1,x\n");
-    const withGold = await aggregate("--input", pairs, "--gold", gold);
-    expect(withGold.code).toBe(1);
-    expect(withGold.stderr).toMatch(/--gold is not supported for pairwise input/);
+  it("takes pairwise gold as left,right,label: it pins those comparisons and judges labelers by them", async () => {
+    const rows = ["worker,left,right,label"];
+    for (let i = 0; i < 4; i++) {
+      for (const w of ["honest", "liar1", "liar2"]) {
+        const label = w === "honest" ? "left" : "right";
+        rows.push(`${w},a${i},b${i},${label}`, `${w},g${i},h${i},${label}`);
+      }
+    }
+    const pairs = await file("gold-pairs.csv", rows.join("\n") + "\n");
+    const score = (out: { items: Array<{ item: string; score: number }> }, id: string) => out.items.find((i) => i.item === id)!.score;
+    // Two liars outvote one honest labeler...
+    const without = JSON.parse((await aggregate("--input", pairs)).stdout);
+    expect(score(without, "a0")).toBeLessThan(score(without, "b0"));
+    // ...until gold shows who is lying.
+    const gold = await file("gold-pairs-gold.csv", "left,right,label\n" + [0, 1, 2, 3].map((i) => `g${i},h${i},left`).join("\n") + "\n");
+    const withGold = JSON.parse((await aggregate("--input", pairs, "--gold", gold)).stdout);
+    expect(score(withGold, "a0")).toBeGreaterThan(score(withGold, "b0"));
+    expect(score(withGold, "g0") - score(withGold, "h0")).toBe(4);
+    const quality = new Map(withGold.workers.map((w: { worker: string; quality: number }) => [w.worker, w.quality]));
+    expect(quality.get("honest")).toBeGreaterThan(0.5);
+    expect(quality.get("liar1")).toBe(0);
+
+    const wrongColumns = await aggregate("--input", pairs, "--gold", await file("g.csv", "task,label\nt1,x\n"));
+    expect(wrongColumns.code).toBe(1);
+    expect(wrongColumns.stderr).toMatch(/g\.csv: .*left.*right.*label/);
+  });
+
+  it("requires --input", async () => {
     const none = await aggregate();
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/--input FILE is required/);
