@@ -15,3 +15,11 @@ export class NotFoundError extends DomainError {
     super("not_found", `${what} not found`, 404);
   }
 }
+
+/** Whether a database error (from PGlite or postgres-js, possibly wrapped by Drizzle) has this SQLSTATE. */
+export function hasSqlState(error: unknown, code: "23505" | "23514"): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === code) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, hasSqlState } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { creditBalances, creditLedger } from "../schema/index.ts";
 
@@ -56,7 +56,7 @@ export async function spendCredits(db: Db, params: { userId: string; credits: bi
   try {
     balance = await post(db, { userId: params.userId, delta: -params.credits, reason: "api_call", ref: params.ref });
   } catch (error) {
-    if (!isCheckViolation(error)) throw error;
+    if (!hasSqlState(error, "23514")) throw error;
   }
   if (balance === null) throw new InsufficientCreditsError(params.credits, await getCreditBalance(db, params.userId));
   return balance;
@@ -65,13 +65,6 @@ export async function spendCredits(db: Db, params: { userId: string; credits: bi
 /** Gives back what a call spent when the call then failed on our side. */
 export async function refundCredits(db: Db, params: { userId: string; credits: bigint; ref: string }): Promise<bigint> {
   return credited(post(db, { userId: params.userId, delta: params.credits, reason: "refund", ref: params.ref }));
-}
-
-function isCheckViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === "23514") return true;
-  }
-  return false;
 }
 
 export async function getCreditBalance(db: Db, userId: string): Promise<bigint> {

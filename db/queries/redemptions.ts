@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { DomainError, NotFoundError } from "../errors.ts";
+import { DomainError, hasSqlState, NotFoundError } from "../errors.ts";
 import { redemptionOrders } from "../schema/index.ts";
 import { creditRedemption } from "./credits.ts";
 
@@ -40,11 +40,6 @@ export class SignatureReusedError extends DomainError {
   }
 }
 
-const isUniqueViolation = (error: unknown) => {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === "23505") return true;
-  return false;
-};
-
 /**
  * Credits a verified order, once: in one transaction the order is marked credited with the signature (unique) and
  * the credit ledger gains a row keyed by the signature (unique among redemptions). A replayed signature, or an
@@ -62,7 +57,7 @@ export async function creditRedemptionOrder(db: Db, params: { order: RedemptionO
       return creditRedemption(tx, { userId: params.order.userId, credits: params.order.credits, signature: params.signature });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new SignatureReusedError();
+    if (hasSqlState(error, "23505")) throw new SignatureReusedError();
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, hasSqlState } from "../errors.ts";
 import { walletLinks, walletNonces } from "../schema/index.ts";
 import { upsertAbuseSignals } from "./abuse.ts";
 
@@ -69,8 +69,7 @@ export async function linkWallet(db: Db, params: { userId: string; address: stri
     });
   } catch (error) {
     // Another account linked the same address at the same moment: the current-address index refused ours.
-    if ((error as { code?: string; cause?: { code?: string } }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505")
-      throw new WalletTakenError();
+    if (hasSqlState(error, "23505")) throw new WalletTakenError();
     throw error;
   }
 }

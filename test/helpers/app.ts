@@ -2,10 +2,8 @@ import type { DbHandle } from "../../db/client.ts";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Keypair } from "@solana/web3.js";
-import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
 import type { Platform } from "../../reward/chain/platform.ts";
-import { ensurePlatformMint } from "../../reward/chain/setup.ts";
+import { inMemoryChain } from "./chain.ts";
 import { createTestDb } from "./db.ts";
 
 process.env.SESSION_SECRET ??= "test-secret-that-is-long-enough-for-hmac-0123456789";
@@ -27,14 +25,7 @@ export async function bootApp(): Promise<DbHandle> {
 
 /** The embedded chain in memory, with a fresh mint and treasury, in place of the one under DATA_DIR. */
 async function inMemoryPlatform(): Promise<Platform> {
-  const chain = LiteSvmChain.open();
-  const token = await ensurePlatformMint(chain, {
-    treasury: Keypair.generate(),
-    mint: Keypair.generate(),
-    decimals: 6,
-    initialSupply: 10n ** 15n,
-    treasuryLamports: 100_000_000_000n,
-  });
+  const { chain, token } = await inMemoryChain();
   return { chain, token, kind: "embedded", explorerUrl: () => null, close: () => chain.close() };
 }
 

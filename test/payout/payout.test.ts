@@ -8,8 +8,9 @@ import { listBudgets } from "../../db/queries/payouts.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../db/schema/index.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
-import { ensurePlatformMint, type PlatformToken } from "../../reward/chain/setup.ts";
+import type { PlatformToken } from "../../reward/chain/setup.ts";
 import { dailyEpoch, runPayout, settleBatch, settlePayouts, type PayoutContext } from "../../reward/payout/executor.ts";
+import { inMemoryChain } from "../helpers/chain.ts";
 import { createTestDb } from "../helpers/db.ts";
 import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
 
@@ -20,14 +21,7 @@ let ctx: PayoutContext;
 
 beforeAll(async () => {
   h = await createTestDb();
-  chain = LiteSvmChain.open();
-  token = await ensurePlatformMint(chain, {
-    treasury: Keypair.generate(),
-    mint: Keypair.generate(),
-    decimals: 6,
-    initialSupply: 10n ** 15n,
-    treasuryLamports: 100_000_000_000n,
-  });
+  ({ chain, token } = await inMemoryChain());
   ctx = { db: h.db, chain, token, pollIntervalMs: 1 };
 });
 afterAll(async () => {

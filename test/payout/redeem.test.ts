@@ -8,8 +8,9 @@ import { creditRedemptionOrder, getRedemptionOrder } from "../../db/queries/rede
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { redemptionOrders } from "../../db/schema/index.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
-import { ensurePlatformMint, type PlatformToken } from "../../reward/chain/setup.ts";
+import type { PlatformToken } from "../../reward/chain/setup.ts";
 import { completeRedemption, creditsFor, startRedemption, type RedeemContext } from "../../reward/redeem/service.ts";
+import { inMemoryChain } from "../helpers/chain.ts";
 import { createTestDb } from "../helpers/db.ts";
 import { makeUser } from "../helpers/fixtures.ts";
 import { sendInstructions } from "../chain/helpers.ts";
@@ -23,14 +24,7 @@ let userId = "";
 
 beforeAll(async () => {
   h = await createTestDb();
-  chain = LiteSvmChain.open();
-  token = await ensurePlatformMint(chain, {
-    treasury: Keypair.generate(),
-    mint: Keypair.generate(),
-    decimals: 6,
-    initialSupply: 10n ** 15n,
-    treasuryLamports: 100_000_000_000n,
-  });
+  ({ chain, token } = await inMemoryChain());
   ctx = { db: h.db, chain, token, creditsPerToken: 100n };
   userId = (await makeUser(h.db, "labeler")).id;
   await linkWallet(h.db, { userId, address: wallet.publicKey.toBase58() });
