@@ -96,7 +96,7 @@ export function ProjectQuality({
         <p className="muted">Consensus appears once items have answers from two or more labelers.</p>
       )}
 
-      <Form method="post" className="row" style={{ marginTop: "1rem", flexWrap: "wrap" }}>
+      <Form method="post" className="row inline-form" style={{ marginTop: "1rem" }}>
         <AuthenticityTokenInput />
         <span>
           <strong>{data.lowConfidence}</strong> item{data.lowConfidence === 1 ? "" : "s"} below {lowConfidenceCutoff} confidence.
@@ -111,7 +111,7 @@ export function ProjectQuality({
         <button name="intent" value="raise-k">Request more answers</button>
       </Form>
 
-      <Form method="post" className="row" style={{ marginTop: ".5rem" }}>
+      <Form method="post" className="row inline-form" style={{ marginTop: ".5rem" }}>
         <AuthenticityTokenInput />
         <label>
           Pause labelers whose quality falls below{" "}

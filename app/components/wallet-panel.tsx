@@ -77,7 +77,7 @@ export function WalletPanel({ linked, decimals, creditsPerToken }: { linked: str
       {error ? <p role="alert" className="field-error">{error}</p> : null}
       {linked ? (
         <form
-          className="row"
+          className="row inline-form"
           onSubmit={(e) => {
             e.preventDefault();
             void redeem(e.currentTarget);

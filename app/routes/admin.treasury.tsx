@@ -97,7 +97,7 @@ export default function Treasury() {
           Chain: {data.chain === "embedded" ? "embedded (LiteSVM, state under ./data/chain)" : "RPC"} · mint <code>{data.mint}</code> ({data.decimals} decimals) ·
           treasury <code>{data.treasury}</code>
         </p>
-        <Form method="post" className="row">
+        <Form method="post" className="row inline-form">
           <AuthenticityTokenInput />
           <label>Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} /></label>
           <button name="intent" value="payout">Run payout</button>
@@ -144,7 +144,7 @@ export default function Treasury() {
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Grant credits</h2>
-        <Form method="post" className="row">
+        <Form method="post" className="row inline-form">
           <AuthenticityTokenInput />
           <label>Email <input name="email" type="email" required /></label>
           <label>Credits <input name="credits" type="number" min={1} required style={{ width: "7rem" }} /></label>
