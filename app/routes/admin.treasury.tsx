@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { grantCredits } from "../../db/queries/credits.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
 import { listBudgets, listRecentBatches } from "../../db/queries/payouts.ts";
+import { listRecentRedemptions } from "../../db/queries/redemptions.ts";
 import { findUserByEmail } from "../../db/queries/users.ts";
 import { dailyEpoch } from "../../reward/payout/executor.ts";
 import { getPlatform } from "~/utils/chain.server.ts";
@@ -24,12 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const platform = await getPlatform();
   const { token, chain } = platform;
   const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000)).id;
-  const [tokens, lamports, budgets, batches, job] = await Promise.all([
+  const [tokens, lamports, budgets, batches, job, redemptions] = await Promise.all([
     chain.getTokenBalance(token.treasuryTokenAccount),
     chain.getBalance(token.treasury.publicKey),
     listBudgets(db),
     listRecentBatches(db),
     latestJob(db, { kind: "payout" }),
+    listRecentRedemptions(db),
   ]);
   const fmt = (n: bigint) => formatTokens(n, token.decimals);
   return {
@@ -58,6 +60,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       explorer: b.signature && b.status === "confirmed" ? platform.explorerUrl(b.signature) : null,
       fee: b.feeLamports?.toString() ?? null,
       at: b.createdAt.toISOString(),
+    })),
+    redemptions: redemptions.map((r) => ({
+      id: r.id,
+      email: r.email,
+      amount: fmt(r.amount),
+      credits: r.credits.toString(),
+      mode: r.mode,
+      signature: r.signature,
+      explorer: r.signature ? platform.explorerUrl(r.signature) : null,
+      at: r.creditedAt?.toISOString() ?? null,
     })),
   };
 }
@@ -139,6 +151,25 @@ export default function Treasury() {
           </table>
         ) : (
           <p className="muted">No payouts yet.</p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Recent redemptions</h2>
+        {data.redemptions.length ? (
+          <table>
+            <thead><tr><th>When</th><th>Account</th><th>Tokens</th><th>How</th><th>Credits</th><th>Signature</th></tr></thead>
+            <tbody>
+              {data.redemptions.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td><td>{r.email}</td><td>{r.amount}</td><td>{r.mode}</td><td>{r.credits}</td>
+                  <td>{r.signature ? (r.explorer ? <a href={r.explorer} target="_blank" rel="noreferrer"><code>{r.signature.slice(0, 16)}…</code></a> : <code>{r.signature.slice(0, 16)}…</code>) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No redemptions yet.</p>
         )}
       </section>
 

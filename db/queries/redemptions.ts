@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DomainError, hasSqlState, NotFoundError } from "../errors.ts";
-import { redemptionOrders } from "../schema/index.ts";
+import { redemptionOrders, users } from "../schema/index.ts";
 import { creditRedemption } from "./credits.ts";
 
 export type RedemptionOrder = typeof redemptionOrders.$inferSelect;
@@ -68,5 +68,24 @@ export async function listRedemptions(db: Db, userId: string, limit = 20) {
     .from(redemptionOrders)
     .where(eq(redemptionOrders.userId, userId))
     .orderBy(desc(redemptionOrders.createdAt))
+    .limit(limit);
+}
+
+/** Credited redemptions across all accounts, newest first, for the treasury page. */
+export async function listRecentRedemptions(db: Db, limit = 20) {
+  return db
+    .select({
+      id: redemptionOrders.id,
+      email: users.email,
+      amount: redemptionOrders.amount,
+      credits: redemptionOrders.credits,
+      mode: redemptionOrders.mode,
+      signature: redemptionOrders.signature,
+      creditedAt: redemptionOrders.creditedAt,
+    })
+    .from(redemptionOrders)
+    .innerJoin(users, eq(users.id, redemptionOrders.userId))
+    .where(eq(redemptionOrders.status, "credited"))
+    .orderBy(desc(redemptionOrders.creditedAt))
     .limit(limit);
 }
