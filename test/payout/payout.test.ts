@@ -186,3 +186,41 @@ describe("a payout whose blockhash expired before it was sent", () => {
     expect(await balanceOf(address)).toBe(paid.amount);
   });
 });
+
+describe("a project's budget", () => {
+  it("caps what its labelers are paid across epochs, on chain as in the ledger", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 2, rewardPerLabel: 1_000_000n, budget: 3_000n });
+    await uploadPairs(h.db, project, 20);
+    const wallets: string[] = [];
+    for (let l = 0; l < 2; l++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"), 10);
+      const address = Keypair.generate().publicKey.toBase58();
+      await linkWallet(h.db, { userId: labeler.id, address });
+      wallets.push(address);
+    }
+    const first = dailyEpoch(new Date(Date.now() - 86_400_000 * 5));
+    await h.db.execute(sql`update labels set created_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where project_id = ${project.id}`);
+    await runPayout(ctx, { epoch: first });
+    const [budget] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
+    expect(BigInt(budget.committed)).toBeLessThanOrEqual(3_000n);
+    expect(BigInt(budget.committed)).toBeGreaterThan(2_990n);
+    expect(BigInt(budget.paid)).toBe(BigInt(budget.committed));
+    const onChain = (await Promise.all(wallets.map(balanceOf))).reduce((s, b) => s + b, 0n);
+    expect(onChain).toBe(BigInt(budget.paid));
+
+    // The rest of the items answered on a later day: the budget is spent, so nothing more is paid.
+    for (let l = 0; l < 2; l++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"), 10);
+    }
+    const second = dailyEpoch(new Date(Date.now() - 86_400_000 * 4));
+    await h.db.execute(sql`update labels set created_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where project_id = ${project.id} and created_at > ${first.endsAt.toISOString()}`);
+    await runPayout(ctx, { epoch: second });
+    const [after] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
+    expect(BigInt(after.committed)).toBeLessThanOrEqual(3_000n);
+  });
+});
