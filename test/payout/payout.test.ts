@@ -8,6 +8,8 @@ import { listBudgets } from "../../db/queries/payouts.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../db/schema/index.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
+import { startRpcFacade } from "../../reward/chain/rpc-facade.ts";
+import { RpcChain } from "../../reward/chain/rpc.ts";
 import type { PlatformToken } from "../../reward/chain/setup.ts";
 import { dailyEpoch, runPayout, settleBatch, settlePayouts, type PayoutContext } from "../../reward/payout/executor.ts";
 import { inMemoryChain } from "../helpers/chain.ts";
@@ -222,5 +224,40 @@ describe("a project's budget", () => {
     await runPayout(ctx, { epoch: second });
     const [after] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
     expect(BigInt(after.committed)).toBeLessThanOrEqual(3_000n);
+  });
+});
+
+describe("the payout executor over JSON-RPC", () => {
+  it("pays through RpcChain against the embedded chain behind an RPC facade, exactly as on the embedded chain", async () => {
+    const { chain: embedded, token: embeddedToken } = await inMemoryChain();
+    const facade = await startRpcFacade(embedded);
+    const rpc = new RpcChain({ url: facade.url });
+    try {
+      const owner = await makeUser(h.db, "requester");
+      const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 10_000n });
+      await uploadPairs(h.db, project, 12);
+      const wallets = new Map<string, string>();
+      for (let l = 0; l < 3; l++) {
+        const labeler = await makeUser(h.db, "labeler");
+        await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"));
+        wallets.set(labeler.id, Keypair.generate().publicKey.toBase58());
+        await linkWallet(h.db, { userId: labeler.id, address: wallets.get(labeler.id)! });
+      }
+      const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 8));
+      await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+        where project_id = ${project.id}`);
+      const summary = await runPayout({ db: h.db, chain: rpc, token: embeddedToken, pollIntervalMs: 5 }, { epoch });
+      expect(summary.transactions.map((t) => t.status)).toEqual(["confirmed"]);
+      const rows = await h.db.select().from(payouts).where(sql`${payouts.epochId} = ${epoch.id} and ${payouts.labelerId} in (${sql.join([...wallets.keys()].map((id) => sql`${id}`), sql`, `)})`);
+      expect(rows).toHaveLength(3);
+      for (const row of rows) {
+        const account = getAssociatedTokenAddressSync(embeddedToken.mint, new PublicKey(wallets.get(row.labelerId)!), true);
+        expect(await embedded.getTokenBalance(account)).toBe(row.amount);
+      }
+    } finally {
+      await rpc.close();
+      await facade.close();
+      await embedded.close();
+    }
   });
 });
