@@ -41,8 +41,8 @@ export interface ProjectQualityData {
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fixed = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 
-function JobStatus({ job }: { job: ProjectQualityData["job"] }) {
-  if (!job) return <span className="muted">not run yet</span>;
+function JobStatus({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRunAt: string | null }) {
+  if (!job) return <span className="muted">{lastRunAt ? `updated ${new Date(lastRunAt).toLocaleTimeString()}` : "not run yet"}</span>;
   if (job.status === "queued" || job.status === "running")
     return (
       <span role="status" className="badge">
@@ -70,7 +70,7 @@ export function ProjectQuality({
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2 id="quality-heading" style={{ margin: 0 }}>Consensus and quality</h2>
         <div className="row">
-          <JobStatus job={data.job} />
+          <JobStatus job={data.job} lastRunAt={last?.at ?? null} />
           <Form method="post">
             <AuthenticityTokenInput />
             <button name="intent" value="recompute" className="secondary">Recompute now</button>

@@ -174,7 +174,7 @@ export default function ProjectDashboard() {
       </section>
 
       <section className="card">
-        <h2 style={{ marginTop: 0 }}>Labelers</h2>
+        <h2 style={{ marginTop: 0 }}>Activity</h2>
         {labelers.length ? (
           <table>
             <thead>
