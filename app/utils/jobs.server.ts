@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.ts";
+import { lastConsensusLabelId, projectsWithNewLabels } from "../../db/queries/consensus.ts";
 import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
 import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
 import { runProjectConsensus } from "../../reward/project-consensus.ts";
@@ -80,6 +81,17 @@ export function queueConsensus(projectId: string, options: { now?: boolean } = {
   });
 }
 
+/**
+ * Queues a (debounced) consensus run for every project that received answers since `afterLabelId`, and returns
+ * the newest label id seen. Watching the labels table keeps the answer path free of queue writes, and catches
+ * answers from every process and every route alike.
+ */
+export async function sweepNewAnswers(afterLabelId: number, database: Db = db): Promise<number> {
+  const { projectIds, lastLabelId } = await projectsWithNewLabels(database, afterLabelId);
+  for (const projectId of projectIds) await queueConsensus(projectId);
+  return lastLabelId;
+}
+
 /** Runs due jobs one after another until none is left; returns how many ran. */
 export async function runDueJobs(database: Db = db): Promise<number> {
   let ran = 0;
@@ -103,6 +115,7 @@ export async function runDueJobs(database: Db = db): Promise<number> {
 }
 
 const HOUR = 3_600_000;
+const SWEEP_MS = 2_000;
 
 /**
  * Polls the queue in the background of the app process, and queues the daily payout once an hour (it is a no-op
@@ -113,6 +126,15 @@ export function startJobWorker(pollMs = 1_000): () => Promise<void> {
   const schedule = () => void queuePayout().catch((error) => console.error("payout schedule:", error));
   schedule();
   const hourly = setInterval(schedule, HOUR);
+  let watermark: Promise<number> = lastConsensusLabelId(db);
+  const sweep = setInterval(() => {
+    watermark = watermark
+      .then((after) => sweepNewAnswers(after))
+      .catch((error) => {
+        console.error("consensus sweep:", error);
+        return lastConsensusLabelId(db);
+      });
+  }, SWEEP_MS);
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
@@ -127,6 +149,8 @@ export function startJobWorker(pollMs = 1_000): () => Promise<void> {
     stopped = true;
     clearTimeout(timer);
     clearInterval(hourly);
+    clearInterval(sweep);
+    await watermark.catch(() => {});
     await current;
   };
 }

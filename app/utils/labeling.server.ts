@@ -4,7 +4,6 @@ import { releaseTask, submitAnswer } from "../../db/queries/assignments.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { AnswerError, toStoredAnswer } from "./answers.ts";
 import { db } from "./db.server.ts";
-import { queueConsensus } from "./jobs.server.ts";
 import { rateLimit } from "./rate-limit.server.ts";
 import type { TaskActionSchema } from "./schemas.ts";
 
@@ -32,5 +31,4 @@ export async function performTaskAction(project: Project, labelerId: string, act
       timeSpentMs: action.timeSpentMs,
     },
   });
-  await queueConsensus(project.id);
 }

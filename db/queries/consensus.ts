@@ -273,3 +273,21 @@ export async function consensusIsStale(db: Db, projectId: string): Promise<boole
   );
   return row.stale;
 }
+
+/** Projects with labels newer than `afterLabelId`, and the newest label id: what the consensus sweeper watches. */
+export async function projectsWithNewLabels(db: Db, afterLabelId: number): Promise<{ projectIds: string[]; lastLabelId: number }> {
+  const rows = await queryRows<{ project_id: string; last: string | number }>(
+    db,
+    sql`select project_id, max(id) as last from labels where id > ${afterLabelId} group by project_id`,
+  );
+  return {
+    projectIds: rows.map((r) => r.project_id),
+    lastLabelId: rows.reduce((max, r) => Math.max(max, Number(r.last)), afterLabelId),
+  };
+}
+
+/** The newest label any consensus run has seen: where the sweeper starts after a restart. */
+export async function lastConsensusLabelId(db: Db): Promise<number> {
+  const [row] = await queryRows<{ last: string | number | null }>(db, sql`select max(last_label_id) as last from consensus_runs`);
+  return Number(row?.last ?? 0);
+}

@@ -95,6 +95,11 @@ describe("requester JSON API end to end", () => {
     expect(invalid.status).toBe(404);
 
     const { latestJob } = await import("../../db/queries/jobs.ts");
+    const { sweepNewAnswers, queueConsensus, runDueJobs } = await import("~/utils/jobs.server.ts");
+    expect(await latestJob(h.db, { kind: "consensus", key: projectId })).toBeNull();
+    const seen = await sweepNewAnswers(0, h.db);
+    expect(seen).toBeGreaterThan(0);
+    expect(await sweepNewAnswers(seen, h.db)).toBe(seen);
     const queued = await latestJob(h.db, { kind: "consensus", key: projectId });
     expect(queued).toMatchObject({ status: "queued", payload: { projectId } });
     expect(queued!.runAt.getTime()).toBeGreaterThan(Date.now());
@@ -116,7 +121,6 @@ describe("requester JSON API end to end", () => {
     expect(answers.every((a) => a.answer === "a" && a.strength === 2 && ["ab", "ba"].includes(a.shown_order))).toBe(true);
     expect(new Set(answers.map((a) => a.labeler_id)).size).toBe(2);
 
-    const { queueConsensus, runDueJobs } = await import("~/utils/jobs.server.ts");
     await queueConsensus(projectId, { now: true });
     expect(await runDueJobs(h.db)).toBe(1);
     expect(await latestJob(h.db, { kind: "consensus", key: projectId })).toMatchObject({
