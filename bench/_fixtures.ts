@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { Db } from "../db/client.ts";
 import { ingestDataset } from "../db/datasets/index.ts";
-import { createProject } from "../db/queries/projects.ts";
+import { createProject, setQualityThreshold } from "../db/queries/projects.ts";
 import { createUser } from "../db/queries/users.ts";
 
 /** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
@@ -16,6 +16,8 @@ export async function makeBenchProject(db: Db, params: { items: number; labelers
     rewardPerLabel: 10n,
     budget: 10n ** 12n,
   });
+  // The simulated labelers click at random; the product would rightly pause them, which is not what is measured.
+  await setQualityThreshold(db, { projectId: project.id, threshold: null });
   const lines = function* () {
     for (let i = 0; i < params.items; i++) {
       yield JSON.stringify({ id: `b${i}`, prompt: `Prompt ${i} `.repeat(20), response_a: `Answer A ${i} `.repeat(40), response_b: `Answer B ${i} `.repeat(40) }) + "\n";

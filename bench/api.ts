@@ -92,6 +92,8 @@ export async function run(argv: string[]) {
   try {
     let nextKey = 0;
     let answers = 0;
+    const statuses: Record<number, number> = {};
+    const errorCodes: Record<string, number> = {};
     const result = await autocannon({
       url: `http://127.0.0.1:${PORT}/api/v1/projects/${projectId}/tasks`,
       connections,
@@ -114,7 +116,10 @@ export async function run(argv: string[]) {
             };
           },
           onResponse(status: number, body: string, context: Record<string, unknown>) {
+            statuses[status] = (statuses[status] ?? 0) + 1;
             if (status !== 200) {
+              const code = (JSON.parse(body || "{}") as { error?: { code?: string } }).error?.code ?? "?";
+              errorCodes[code] = (errorCodes[code] ?? 0) + 1;
               context.task = null;
               return;
             }
@@ -136,6 +141,8 @@ export async function run(argv: string[]) {
       answersPerSecond: Math.round(answerRate),
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
       errors: result.errors + result.non2xx,
+      statuses,
+      errorCodes,
       pgbench: { tpcbLikeTps: Math.round(tpcb.tps), selectOnlyTps: Math.round(select.tps) },
       answersPerPgbenchTpcbTransaction: Number((answerRate / tpcb.tps).toFixed(3)),
     };
