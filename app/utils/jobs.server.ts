@@ -92,11 +92,14 @@ export async function sweepNewAnswers(afterLabelId: number, database: Db = db): 
   return lastLabelId;
 }
 
-/** Runs due jobs one after another until none is left; returns how many ran. */
-export async function runDueJobs(database: Db = db): Promise<number> {
+/** Training can take minutes, so it has a lane of its own and never holds up consensus runs or payouts. */
+const LANES = [["train"], Object.keys(handlers).filter((kind) => kind !== "train")];
+
+/** Runs due jobs (of the given kinds, default all) one after another until none is left; returns how many ran. */
+export async function runDueJobs(database: Db = db, kinds: string[] = Object.keys(handlers)): Promise<number> {
   let ran = 0;
   for (;;) {
-    const job = await claimJob(database, { kinds: Object.keys(handlers), lockMs: LOCK_MS });
+    const job = await claimJob(database, { kinds, lockMs: LOCK_MS });
     if (!job) return ran;
     ran++;
     const ctx: JobContext = {
@@ -118,8 +121,9 @@ const HOUR = 3_600_000;
 const SWEEP_MS = 2_000;
 
 /**
- * Polls the queue in the background of the app process, and queues the daily payout once an hour (it is a no-op
- * for an epoch already paid); returns a function that stops both.
+ * Polls the queue in the background of the app process (one lane for training, one for everything else), watches
+ * for new answers, and queues the daily payout once an hour (a no-op for an epoch already paid); returns a
+ * function that stops it all.
  */
 export function startJobWorker(pollMs = 1_000): () => Promise<void> {
   let stopped = false;
@@ -135,22 +139,25 @@ export function startJobWorker(pollMs = 1_000): () => Promise<void> {
         return lastConsensusLabelId(db);
       });
   }, SWEEP_MS);
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    current = runDueJobs()
-      .catch((error) => console.error("job worker:", error))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, pollMs);
-      });
-  };
-  let timer = setTimeout(tick, pollMs);
+  const lanes = LANES.map((kinds) => {
+    const lane = { current: Promise.resolve() as Promise<unknown>, timer: undefined as NodeJS.Timeout | undefined };
+    const tick = () => {
+      if (stopped) return;
+      lane.current = runDueJobs(db, kinds)
+        .catch((error) => console.error("job worker:", error))
+        .finally(() => {
+          if (!stopped) lane.timer = setTimeout(tick, pollMs);
+        });
+    };
+    lane.timer = setTimeout(tick, pollMs);
+    return lane;
+  });
   return async () => {
     stopped = true;
-    clearTimeout(timer);
+    for (const lane of lanes) clearTimeout(lane.timer);
     clearInterval(hourly);
     clearInterval(sweep);
     await watermark.catch(() => {});
-    await current;
+    await Promise.all(lanes.map((lane) => lane.current));
   };
 }
