@@ -2,13 +2,16 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { ingestDataset } from "../../db/datasets/index.ts";
 import { readLlmbarPairs, readOasstPairs, type PublicPreference } from "../../db/datasets/public.ts";
 import type { Db } from "../../db/client.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
+import { queryRows } from "../../db/rows.ts";
 import { createProject } from "../../db/queries/projects.ts";
 import { createUser, findUserByEmail } from "../../db/queries/users.ts";
-import { projects, type Role } from "../../db/schema/index.ts";
+import { labels, projects, type Role } from "../../db/schema/index.ts";
+import { runProjectConsensus } from "../../reward/project-consensus.ts";
 import { hashPassword } from "../../app/utils/password.server.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";
@@ -83,7 +86,41 @@ export async function seedDemo(db: Db, datasets = datasetsDir()) {
     filename: "demo-seed.jsonl",
     format: "jsonl",
   });
-  return { projectId: project.id, ...result };
+  const answered = await answerAsDemoLabelers(db, project.id, [users["labeler1@pairwise.test"], users["labeler2@pairwise.test"], users["labeler3@pairwise.test"]]);
+  return { projectId: project.id, ...result, demoAnswers: answered };
+}
+
+/** How often each demo labeler picks the response the humans preferred: careful, good, careless. */
+const DEMO_ACCURACY = [0.92, 0.8, 0.55];
+const DEMO_ANSWERS_EACH = 60;
+
+/**
+ * Gives the demo project a start: the three demo labelers answer the same first items (once; a re-seed adds
+ * nothing), with realistic reading times, and consensus runs, so the dashboard has agreement, confidence and
+ * quality to show and a reward model can be trained at once.
+ */
+async function answerAsDemoLabelers(db: Db, projectId: string, labelerIds: string[]): Promise<number> {
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(labels).where(eq(labels.projectId, projectId));
+  if (n > 0) return 0;
+  let answered = 0;
+  for (const [k, labelerId] of labelerIds.entries()) {
+    for (let i = 0; i < DEMO_ANSWERS_EACH; i++) {
+      const task = await leaseNextTask(db, { projectId, labelerId });
+      if (!task || task.content.kind !== "pairwise") break;
+      const [item] = await queryRows<{ external_id: string }>(db, sql`select external_id from items where id = ${task.itemId}`);
+      const preferred = bit(item.external_id, "order") & 1 ? "b" : "a";
+      const right = bit(item.external_id, `labeler${k}`) / 256 < DEMO_ACCURACY[k];
+      await submitAnswer(db, {
+        assignmentId: task.assignmentId,
+        labelerId,
+        answer: { value: right ? preferred : preferred === "a" ? "b" : "a" },
+      });
+      answered++;
+    }
+  }
+  await db.execute(sql`update labels set time_spent_ms = 8000 + (id * 7919) % 25000 where project_id = ${projectId}`);
+  await runProjectConsensus(db, projectId);
+  return answered;
 }
 
 export const command: Command = {
