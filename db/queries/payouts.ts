@@ -245,15 +245,6 @@ export async function failBatch(db: Db, params: { batchId: string; error: string
   });
 }
 
-export async function getEpoch(db: Db, id: string) {
-  const [epoch] = await db.select().from(payoutEpochs).where(eq(payoutEpochs.id, id));
-  return epoch ?? null;
-}
-
-export async function listEpochs(db: Db, limit = 30) {
-  return db.select().from(payoutEpochs).orderBy(desc(payoutEpochs.startsAt)).limit(limit);
-}
-
 /** A labeler's payouts with the transaction that paid each, newest first. */
 export async function listLabelerPayouts(db: Db, labelerId: string) {
   return db
@@ -307,13 +298,4 @@ export async function listBudgets(db: Db) {
 
 export async function listRecentBatches(db: Db, limit = 20) {
   return db.select().from(payoutBatches).orderBy(desc(payoutBatches.createdAt)).limit(limit);
-}
-
-export async function labelersWithWallets(db: Db, labelerIds: string[]): Promise<Map<string, string>> {
-  if (!labelerIds.length) return new Map();
-  const rows = await db
-    .select({ userId: walletLinks.userId, address: walletLinks.address })
-    .from(walletLinks)
-    .where(and(inArray(walletLinks.userId, labelerIds), isNull(walletLinks.replacedAt)));
-  return new Map(rows.map((r) => [r.userId, r.address]));
 }

@@ -62,15 +62,6 @@ export async function creditRedemptionOrder(db: Db, params: { order: RedemptionO
   }
 }
 
-export async function listRedemptions(db: Db, userId: string, limit = 20) {
-  return db
-    .select()
-    .from(redemptionOrders)
-    .where(eq(redemptionOrders.userId, userId))
-    .orderBy(desc(redemptionOrders.createdAt))
-    .limit(limit);
-}
-
 /** Credited redemptions across all accounts, newest first, for the treasury page. */
 export async function listRecentRedemptions(db: Db, limit = 20) {
   return db
