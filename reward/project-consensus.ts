@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { replaceProjectAbuseSignals } from "../db/queries/abuse.ts";
 import {
+  consensusIsStale,
   loadProjectAnswers,
   saveConsensus,
   type ItemConsensusRow,
@@ -210,4 +211,9 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
     paused: saved.paused,
     krippendorffAlpha: result.agreement.krippendorffAlpha,
   };
+}
+
+/** Runs the project's consensus only if answers arrived since the last run (exports, payouts and training use it). */
+export async function ensureFreshConsensus(db: Db, projectId: string): Promise<void> {
+  if (await consensusIsStale(db, projectId)) await runProjectConsensus(db, projectId);
 }

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Db } from "../db/client.ts";
-import { consensusIsStale } from "../db/queries/consensus.ts";
 import { exportPreferences } from "../db/queries/exports.ts";
 import { getModel, listDecidedPairs, listOpenPairs, recordModelAgreement, setItemPriorities, updateModel } from "../db/queries/models.ts";
 import type { Scorer } from "./runtime.ts";
@@ -27,7 +26,7 @@ export async function projectPreferencePairs(db: Db, projectId: string): Promise
 /**
  * Trains one queued model version on its project's consensus, reporting progress (with the loss and accuracy
  * curves so far) into the registry row at most once a second, and stores the model directory under `modelsDir`.
- * `refreshConsensus` brings the consensus up to date first.
+ * `refreshConsensus` brings the consensus up to date first (it lives in reward/, which trainer/ does not import).
  */
 export async function trainProjectModel(
   db: Db,
@@ -36,7 +35,7 @@ export async function trainProjectModel(
   const model = await getModel(db, params.modelId);
   if (!model) throw new Error(`model ${params.modelId} does not exist`);
   try {
-    if (await consensusIsStale(db, model.projectId)) await params.refreshConsensus(model.projectId);
+    await params.refreshConsensus(model.projectId);
     const pairs = await projectPreferencePairs(db, model.projectId);
     if (pairs.length < MIN_TRAINING_PAIRS) {
       throw new NotEnoughPairsError(`needs at least ${MIN_TRAINING_PAIRS} items with a consensus preference, the project has ${pairs.length}`);

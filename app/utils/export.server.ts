@@ -1,7 +1,6 @@
-import { consensusIsStale } from "../../db/queries/consensus.ts";
 import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
-import { runProjectConsensus } from "../../reward/project-consensus.ts";
+import { ensureFreshConsensus } from "../../reward/project-consensus.ts";
 import { db } from "./db.server.ts";
 
 export const EXPORT_KINDS = ["preferences", "consensus", "raw"] as const;
@@ -19,7 +18,7 @@ export async function exportResponse(project: Project, kind: ExportKind): Promis
   if (kind === "preferences" && project.taskType !== "pairwise") {
     return new Response("Preference export is for pairwise projects; use the consensus export.", { status: 400 });
   }
-  if (kind !== "raw" && (await consensusIsStale(db, project.id))) await runProjectConsensus(db, project.id);
+  if (kind !== "raw") await ensureFreshConsensus(db, project.id);
   const source =
     kind === "raw"
       ? exportRawAnswers(db, project.id)

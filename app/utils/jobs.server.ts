@@ -2,7 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { lastConsensusLabelId, projectsWithNewLabels } from "../../db/queries/consensus.ts";
 import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
 import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
-import { runProjectConsensus } from "../../reward/project-consensus.ts";
+import { ensureFreshConsensus, runProjectConsensus } from "../../reward/project-consensus.ts";
 import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../../trainer/project-models.ts";
 import { payoutContext } from "./chain.server.ts";
 import { db } from "./db.server.ts";
@@ -20,31 +20,31 @@ const LOCK_MS = 10 * 60_000;
 /** New answers wait this long before consensus reruns, so a burst of answers costs one run. */
 export const CONSENSUS_DEBOUNCE_MS = 5_000;
 
+/**
+ * Model in the loop: measures the project's published model against the current consensus and re-ranks the open
+ * items by its uncertainty. Returns how many items were ranked (0 without a published model).
+ */
+async function followPublishedModel(db: Db, projectId: string): Promise<number> {
+  const published = await publishedScorer(projectId);
+  if (!published) return 0;
+  await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
+  return prioritizeByUncertainty(db, { projectId, scorer: published.scorer });
+}
+
 const handlers: Record<string, Handler> = {
   consensus: async (payload, { db }) => {
     const projectId = String(payload.projectId);
     const outcome = await runProjectConsensus(db, projectId);
-    // Model in the loop: compare the published model with the new consensus and re-rank the open items.
-    const published = outcome.status === "done" ? await publishedScorer(projectId) : null;
-    if (published) {
-      await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
-      await prioritizeByUncertainty(db, { projectId, scorer: published.scorer });
-    }
+    if (outcome.status === "done") await followPublishedModel(db, projectId);
     return { ...outcome };
   },
   train: async (payload, { db }) =>
     trainProjectModel(db, {
       modelId: String(payload.modelId),
       modelsDir: modelsDir(),
-      refreshConsensus: (projectId) => runProjectConsensus(db, projectId),
+      refreshConsensus: (projectId) => ensureFreshConsensus(db, projectId),
     }),
-  prioritize: async (payload, { db }) => {
-    const projectId = String(payload.projectId);
-    const published = await publishedScorer(projectId);
-    if (!published) return { prioritized: 0 };
-    await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
-    return { prioritized: await prioritizeByUncertainty(db, { projectId, scorer: published.scorer }) };
-  },
+  prioritize: async (payload, { db }) => ({ prioritized: await followPublishedModel(db, String(payload.projectId)) }),
   payout: async (payload, { db }) => {
     const ctx = { ...(await payoutContext()), db };
     return { ...(await runPayout(ctx, { epoch: parseEpochId(String(payload.epoch)) })) };

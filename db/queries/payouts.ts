@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import { earnings, lookupTables, payoutBatches, payoutEpochs, payouts, projects, walletLinks } from "../schema/index.ts";
+import { earnings, lookupTables, payoutBatches, payoutEpochs, payouts, projects } from "../schema/index.ts";
 
 export interface EpochWindow {
   id: string;

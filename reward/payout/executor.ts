@@ -2,7 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { PublicKey, type AddressLookupTableAccount } from "@solana/web3.js";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { consensusIsStale } from "../../db/queries/consensus.ts";
 import {
   confirmBatch,
   createBatches,
@@ -27,7 +26,7 @@ import { ensureLookupTables as ensureTables, fetchLookupTable } from "../chain/l
 import { ownersWithoutTokenAccount, preparePayoutTransaction } from "../chain/prepare-payout.ts";
 import type { PlatformToken } from "../chain/setup.ts";
 import { ChainUnavailableError, TransactionRejectedError, type ChainAdapter, type Commitment } from "../chain/types.ts";
-import { runProjectConsensus } from "../project-consensus.ts";
+import { ensureFreshConsensus } from "../project-consensus.ts";
 import { commonPayoutAddresses, recipientLookupAddresses } from "./lookup-tables.ts";
 import { planEarnings, totalsByLabeler } from "./plan.ts";
 import { planBatches, type PayoutTransfer } from "./transactions.ts";
@@ -109,9 +108,7 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   if (!params.dryRun && epoch.endsAt.getTime() > Date.now()) {
     throw new EpochNotOverError(`epoch ${epoch.id} has not ended yet (it ends ${epoch.endsAt.toISOString()}); pay it afterwards or use --dry-run`);
   }
-  for (const projectId of await projectsLabeledIn(db, epoch)) {
-    if (await consensusIsStale(db, projectId)) await runProjectConsensus(db, projectId);
-  }
+  for (const projectId of await projectsLabeledIn(db, epoch)) await ensureFreshConsensus(db, projectId);
   const tallies = await tallyEpochLabels(db, epoch);
   if (params.dryRun) {
     const remaining = new Map((await listBudgets(db)).map((b) => [b.id, BigInt(b.budget) - BigInt(b.committed)]));
