@@ -68,6 +68,32 @@ export interface EarningRow {
 }
 
 /**
+ * Each project's budget less what earnings have committed; `lock` holds the projects' rows until the transaction
+ * ends, so two planners cannot commit the same remainder.
+ */
+export async function remainingBudgets(db: Db, projectIds: string[], options: { lock: boolean }): Promise<Map<string, bigint>> {
+  const ids = [...new Set(projectIds)].sort();
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; remaining: string }>(
+    db,
+    sql`select p.id, (p.budget - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as remaining
+        from projects p where p.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+        order by p.id ${options.lock ? sql`for update of p` : sql``}`,
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.remaining)]));
+}
+
+/** An epoch's ledger rows, and whether each still waits for its labeler to link a wallet. */
+export async function listEpochLedger(db: Db, epochId: string) {
+  return queryRows<{ labeler_id: string; amount: string; waiting: boolean }>(
+    db,
+    sql`select p.labeler_id, p.amount::text,
+          (p.status = 'queued' and not exists (select 1 from wallet_links w where w.user_id = p.labeler_id and w.replaced_at is null)) as waiting
+        from payouts p where p.epoch_id = ${epochId} order by p.labeler_id`,
+  );
+}
+
+/**
  * Plans an epoch once, atomically: locks the projects involved, asks `plan` for the earnings given each project's
  * remaining budget, and writes the earnings and one payout ledger row per labeler. An epoch planned before is
  * left as it is (returns false).
@@ -88,17 +114,7 @@ export async function planEpoch(
       .onConflictDoNothing()
       .returning({ id: payoutEpochs.id });
     if (!created) return false;
-    const projectIds = [...new Set(params.tallies.map((t) => t.projectId))].sort();
-    const remaining = new Map<string, bigint>();
-    if (projectIds.length) {
-      const rows = await queryRows<{ id: string; remaining: string }>(
-        tx,
-        sql`select p.id, (p.budget - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as remaining
-            from projects p where p.id in (${sql.join(projectIds.map((id) => sql`${id}`), sql`, `)})
-            order by p.id for update of p`,
-      );
-      for (const r of rows) remaining.set(r.id, BigInt(r.remaining));
-    }
+    const remaining = await remainingBudgets(tx, params.tallies.map((t) => t.projectId), { lock: true });
     const planned = params.plan(remaining).filter((e) => e.labels > 0);
     for (let i = 0; i < planned.length; i += 500) {
       await tx.insert(earnings).values(planned.slice(i, i + 500).map((e) => ({ ...e, epochId: window.id })));

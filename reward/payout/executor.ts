@@ -1,19 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { PublicKey, type AddressLookupTableAccount } from "@solana/web3.js";
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
   confirmBatch,
   createBatches,
   failBatch,
   getBatchRecipients,
-  listBudgets,
+  listEpochLedger,
   listLookupTables,
   listUnsettledBatches,
   markBatchSent,
   planEpoch,
   projectsLabeledIn,
   queuedRecipients,
+  remainingBudgets,
   saveLookupTable,
   saveSignedBatch,
   tallyEpochLabels,
@@ -21,7 +21,6 @@ import {
   type EpochWindow,
   type PayoutBatchRow,
 } from "../../db/queries/payouts.ts";
-import { queryRows } from "../../db/rows.ts";
 import { ensureLookupTables as ensureTables, fetchLookupTable } from "../chain/lookup-tables.ts";
 import { ownersWithoutTokenAccount, preparePayoutTransaction } from "../chain/prepare-payout.ts";
 import type { PlatformToken } from "../chain/setup.ts";
@@ -111,7 +110,7 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   for (const projectId of await projectsLabeledIn(db, epoch)) await ensureFreshConsensus(db, projectId);
   const tallies = await tallyEpochLabels(db, epoch);
   if (params.dryRun) {
-    const remaining = new Map((await listBudgets(db)).map((b) => [b.id, BigInt(b.budget) - BigInt(b.committed)]));
+    const remaining = await remainingBudgets(db, tallies.map((t) => t.projectId), { lock: false });
     const totals = totalsByLabeler(earningsFor(tallies, remaining));
     return {
       epoch: epoch.id,
@@ -125,12 +124,7 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   const planned = await planEpoch(db, { window: epoch, tallies, plan: (remaining) => earningsFor(tallies, remaining) });
   ctx.onStep?.("planned");
   const batches = await settlePayouts(ctx);
-  const ledger = await queryRows<{ labeler_id: string; amount: string; waiting: boolean }>(
-    db,
-    sql`select p.labeler_id, p.amount::text,
-          (p.status = 'queued' and not exists (select 1 from wallet_links w where w.user_id = p.labeler_id and w.replaced_at is null)) as waiting
-        from payouts p where p.epoch_id = ${epoch.id} order by p.labeler_id`,
-  );
+  const ledger = await listEpochLedger(db, epoch.id);
   return {
     epoch: epoch.id,
     dryRun: false,
