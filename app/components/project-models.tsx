@@ -1,23 +1,10 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import type { loadProjectModels } from "~/utils/project-models.server.ts";
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 
-type Curve = Array<{ epoch: number; loss: number; valLoss: number | null; valAccuracy: number | null }>;
-
-export interface ProjectModelsData {
-  models: Array<{
-    id: string;
-    version: number;
-    status: string;
-    pairs: number | null;
-    error: string | null;
-    published: boolean;
-    heldOutAccuracy: number | null;
-    lengthBaseline: number | null;
-    progress: { epoch?: number; epochs?: number; step?: number; steps?: number; curve?: Curve } | null;
-  }>;
-  agreement: Array<{ at: string; agreement: number; items: number }>;
-}
+export type ProjectModelsData = Awaited<ReturnType<typeof loadProjectModels>>;
+type Curve = NonNullable<NonNullable<ProjectModelsData["models"][number]["progress"]>["curve"]>;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 

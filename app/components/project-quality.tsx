@@ -1,42 +1,9 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import type { loadProjectQuality } from "~/utils/consensus.server.ts";
 import { AgreementChart, ConfidenceChart } from "./charts.tsx";
 
-export interface ProjectQualityData {
-  runs: Array<{
-    at: string;
-    method: string;
-    answers: number;
-    items: number;
-    labelers: number;
-    krippendorffAlpha: number | null;
-    fleissKappa: number | null;
-    meanConfidence: number | null;
-    confidenceBins: number[];
-    durationMs: number;
-  }>;
-  labelers: Array<{
-    labelerId: string;
-    name: string;
-    email: string;
-    quality: number;
-    previousQuality: number | null;
-    answers: number;
-    agreement: number;
-    chance: number;
-    goldAnswered: number;
-    goldCorrect: number;
-    medianMs: number | null;
-    leftShare: number | null;
-    positionBias: number | null;
-    flags: string[];
-    pausedAt: string | null;
-    pausedReason: string | null;
-  }>;
-  job: { status: string; error: string | null; result: Record<string, unknown> | null; finishedAt: string | null } | null;
-  lowConfidence: number;
-  lowConfidenceCutoff: number;
-}
+export type ProjectQualityData = Awaited<ReturnType<typeof loadProjectQuality>>;
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fixed = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
