@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount } from "@solana/web3.js";
 import { ACCOUNT_SIZE, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { confirmTransaction } from "../reward/chain/confirm.ts";
+import { sendAndConfirm } from "../reward/chain/confirm.ts";
 import { LiteSvmChain } from "../reward/chain/litesvm.ts";
 import { ensureLookupTables } from "../reward/chain/lookup-tables.ts";
 import { preparePayoutTransaction } from "../reward/chain/prepare-payout.ts";
@@ -58,8 +58,7 @@ async function pay(chain: LiteSvmChain, token: PlatformToken, name: string, tran
   before = await balance();
   for (const [i, batch] of batches.entries()) {
     const prepared = await preparePayoutTransaction(chain, { token, recipients: batch.recipients, memo: `${name}/${String(i).padStart(3, "0")}`, lookupTables: ensured.tables });
-    await chain.sendRawTransaction(prepared.wire);
-    await confirmTransaction(chain, prepared.signature, prepared.lastValidBlockHeight);
+    await sendAndConfirm(chain, prepared.wire, prepared.lastValidBlockHeight);
   }
   const sendSeconds = (performance.now() - started) / 1000;
   const created = transfers.filter((t) => t.createAccount).length;

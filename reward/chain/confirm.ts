@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { TransactionMessage, VersionedTransaction, type Keypair, type TransactionInstruction } from "@solana/web3.js";
 import { ConfirmationError, type ChainAdapter, type Commitment, type SignatureStatus } from "./types.ts";
 
 const RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
@@ -44,4 +45,22 @@ export async function sendAndConfirm(
   const { signature } = await chain.sendRawTransaction(wire);
   await confirmTransaction(chain, signature, lastValidBlockHeight, options);
   return signature;
+}
+
+/**
+ * Compiles `instructions` into a v0 transaction paid by `payer` on a fresh blockhash, signs it (with `signers` too),
+ * sends it and waits as confirmTransaction does. Returns the signature and the slot it landed in.
+ */
+export async function sendInstructions(
+  chain: ChainAdapter,
+  payer: Keypair,
+  instructions: TransactionInstruction[],
+  signers: Keypair[] = [],
+): Promise<{ signature: string; slot: bigint }> {
+  const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
+  const tx = new VersionedTransaction(new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: blockhash, instructions }).compileToV0Message());
+  tx.sign([payer, ...signers]);
+  const { signature } = await chain.sendRawTransaction(tx.serialize());
+  const { slot } = await confirmTransaction(chain, signature, lastValidBlockHeight);
+  return { signature, slot };
 }

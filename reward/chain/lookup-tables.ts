@@ -1,20 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  AddressLookupTableAccount,
-  AddressLookupTableProgram,
-  TransactionMessage,
-  VersionedTransaction,
-  type Keypair,
-  type PublicKey,
-  type TransactionInstruction,
-} from "@solana/web3.js";
+import { AddressLookupTableAccount, AddressLookupTableProgram, type Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import {
   ADDRESSES_WITH_CREATE,
   buildCreateLookupTableInstruction,
   buildExtendLookupTableInstructions,
   planLookupTables,
 } from "../payout/lookup-tables.ts";
-import { sendAndConfirm } from "./confirm.ts";
+import { sendInstructions } from "./confirm.ts";
 import { ChainError, type ChainAdapter } from "./types.ts";
 
 const POLL_MS = 400;
@@ -55,13 +47,8 @@ export async function ensureLookupTables(chain: ChainAdapter, params: EnsureLook
   const signatures: string[] = [];
   let lastSlot = -1n;
   const send = async (instructions: TransactionInstruction[]) => {
-    const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
-    const message = new TransactionMessage({ payerKey: authority.publicKey, recentBlockhash: blockhash, instructions }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    tx.sign([authority]);
-    const signature = await sendAndConfirm(chain, tx.serialize(), lastValidBlockHeight);
-    const [status] = await chain.getSignatureStatuses([signature]);
-    if (status && status.slot > lastSlot) lastSlot = status.slot;
+    const { signature, slot } = await sendInstructions(chain, authority, instructions);
+    if (slot > lastSlot) lastSlot = slot;
     signatures.push(signature);
   };
   const owner = { authority: authority.publicKey, payer: authority.publicKey };

@@ -1,6 +1,7 @@
 import type { AddressLookupTableAccount, PublicKey } from "@solana/web3.js";
-import { TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import bs58 from "bs58";
+import { associatedTokenAccount } from "../payout/token-account-address.ts";
 import { buildPayoutTransaction, type PayoutTransfer } from "../payout/transactions.ts";
 import { MAX_COMPUTE_UNIT_LIMIT, transactionFee } from "./fees.ts";
 import type { PlatformToken } from "./setup.ts";
@@ -17,7 +18,7 @@ export async function ownersWithoutTokenAccount(
   owners: PublicKey[],
   tokenProgramId: PublicKey = TOKEN_PROGRAM_ID,
 ): Promise<Set<string>> {
-  const accounts = owners.map((owner) => getAssociatedTokenAddressSync(mint, owner, true, tokenProgramId));
+  const accounts = owners.map((owner) => associatedTokenAccount(mint, owner, tokenProgramId));
   const states = await chain.getMultipleAccountsInfo(accounts);
   return new Set(owners.filter((_, i) => !states[i]).map((owner) => owner.toBase58()));
 }

@@ -1,4 +1,4 @@
-import { Connection, PublicKey, SendTransactionError, SolanaJSONRPCError, VersionedTransaction } from "@solana/web3.js";
+import { Connection, PublicKey, SendTransactionError, SolanaJSONRPCError, VersionedTransaction, type AccountInfo } from "@solana/web3.js";
 import bs58 from "bs58";
 import {
   AccountNotFoundError,
@@ -40,6 +40,10 @@ function chainError(error: unknown): ChainError {
   if (error instanceof ChainError) return error;
   if (error instanceof SolanaJSONRPCError) return new ChainError(error.message);
   return new ChainUnavailableError(`RPC request failed: ${(error as Error).message}`);
+}
+
+function accountState(info: AccountInfo<Buffer> | null): AccountState | null {
+  return info && { lamports: BigInt(info.lamports), owner: info.owner, data: new Uint8Array(info.data), executable: info.executable };
 }
 
 /** Any Solana JSON-RPC endpoint (local validator, devnet, mainnet) through web3.js's Connection. */
@@ -137,8 +141,7 @@ export class RpcChain implements ChainAdapter {
   }
 
   async getAccountInfo(address: PublicKey): Promise<AccountState | null> {
-    const info = await this.call(() => this.connection.getAccountInfo(address, this.commitment));
-    return info && { lamports: BigInt(info.lamports), owner: info.owner, data: new Uint8Array(info.data), executable: info.executable };
+    return accountState(await this.call(() => this.connection.getAccountInfo(address, this.commitment)));
   }
 
   async getMultipleAccountsInfo(addresses: PublicKey[]): Promise<Array<AccountState | null>> {
@@ -146,9 +149,7 @@ export class RpcChain implements ChainAdapter {
     for (let i = 0; i < addresses.length; i += ACCOUNTS_PER_REQUEST) {
       const chunk = addresses.slice(i, i + ACCOUNTS_PER_REQUEST);
       const infos = await this.call(() => this.connection.getMultipleAccountsInfo(chunk, this.commitment));
-      for (const info of infos) {
-        states.push(info && { lamports: BigInt(info.lamports), owner: info.owner, data: new Uint8Array(info.data), executable: info.executable });
-      }
+      states.push(...infos.map(accountState));
     }
     return states;
   }

@@ -6,9 +6,9 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   createInitializeMint2Instruction,
   createMintToCheckedInstruction,
-  getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
-import { sendAndConfirm } from "./confirm.ts";
+import { associatedTokenAccount } from "../payout/token-account-address.ts";
+import { sendAndConfirm, sendInstructions } from "./confirm.ts";
 import { decodeMint, decodeTokenAccount } from "./token-accounts.ts";
 import { ChainError, type ChainAdapter } from "./types.ts";
 
@@ -47,7 +47,7 @@ export function buildCreatePlatformMintTransaction(params: {
   recentBlockhash: string;
 }): VersionedTransaction {
   const { treasury, mint, decimals, initialSupply } = params;
-  const treasuryTokenAccount = getAssociatedTokenAddressSync(mint, treasury);
+  const treasuryTokenAccount = associatedTokenAccount(mint, treasury);
   const instructions = [
     SystemProgram.createAccount({
       fromPubkey: treasury,
@@ -62,12 +62,6 @@ export function buildCreatePlatformMintTransaction(params: {
   if (initialSupply > 0n) instructions.push(createMintToCheckedInstruction(mint, treasuryTokenAccount, treasury, initialSupply, decimals));
   const message = new TransactionMessage({ payerKey: treasury, recentBlockhash: params.recentBlockhash, instructions }).compileToV0Message();
   return new VersionedTransaction(message);
-}
-
-function buildCreateTreasuryAccountTransaction(treasury: PublicKey, mint: PublicKey, tokenProgramId: PublicKey, recentBlockhash: string) {
-  const account = getAssociatedTokenAddressSync(mint, treasury, false, tokenProgramId);
-  const instruction = createAssociatedTokenAccountIdempotentInstruction(treasury, account, treasury, mint, tokenProgramId);
-  return new VersionedTransaction(new TransactionMessage({ payerKey: treasury, recentBlockhash, instructions: [instruction] }).compileToV0Message());
 }
 
 /**
@@ -109,16 +103,14 @@ export async function ensurePlatformMint(chain: ChainAdapter, options: PlatformM
     created = true;
   }
 
-  const treasuryTokenAccount = getAssociatedTokenAddressSync(mint, treasury.publicKey, false, tokenProgramId);
+  const treasuryTokenAccount = associatedTokenAccount(mint, treasury.publicKey, tokenProgramId);
   let accountState = await chain.getAccountInfo(treasuryTokenAccount);
   if (!accountState) {
     if (!(options.mint instanceof Keypair)) {
       throw new PlatformMintError(`the treasury ${treasury.publicKey.toBase58()} has no token account for ${mint.toBase58()}`);
     }
-    const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
-    const tx = buildCreateTreasuryAccountTransaction(treasury.publicKey, mint, tokenProgramId, blockhash);
-    tx.sign([treasury]);
-    await sendAndConfirm(chain, tx.serialize(), lastValidBlockHeight);
+    const owner = treasury.publicKey;
+    await sendInstructions(chain, treasury, [createAssociatedTokenAccountIdempotentInstruction(owner, treasuryTokenAccount, owner, mint, tokenProgramId)]);
     accountState = await chain.getAccountInfo(treasuryTokenAccount);
   }
   if (!accountState) throw new PlatformMintError(`the treasury token account ${treasuryTokenAccount.toBase58()} was not created`);

@@ -59,7 +59,7 @@ export function buildCreateLookupTableInstruction(params: { authority: PublicKey
   instruction: TransactionInstruction;
   table: PublicKey;
 } {
-  const [instruction, table] = AddressLookupTableProgram.createLookupTable({ ...params, recentSlot: params.recentSlot });
+  const [instruction, table] = AddressLookupTableProgram.createLookupTable(params);
   return { instruction, table };
 }
 

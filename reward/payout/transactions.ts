@@ -125,14 +125,15 @@ export interface PlanOptions extends Omit<PayoutTransactionParams, "recipients" 
 
 /** Size and account count of a candidate batch, or null when it breaks a transaction limit. */
 function measure(recipients: PayoutTransfer[], options: PlanOptions): PayoutBatch | null {
-  const budget = (options.withComputeUnitLimit ?? true ? 1 : 0) + (options.computeUnitPrice ? 1 : 0);
+  const withLimit = options.withComputeUnitLimit ?? true;
+  const budget = (withLimit ? 1 : 0) + (options.computeUnitPrice ? 1 : 0);
   const trace = budget + 1 + recipients.reduce((sum, r) => sum + 1 + (r.createAccount ? CREATE_ACCOUNT_TRACE : 0), 0);
   if (trace > MAX_INSTRUCTION_TRACE) return null;
   const params: PayoutTransactionParams = {
     ...options,
     recipients,
     recentBlockhash: PublicKey.default.toBase58(),
-    computeUnitLimit: options.withComputeUnitLimit ?? true ? 0 : undefined,
+    computeUnitLimit: withLimit ? 0 : undefined,
   };
   let tx: VersionedTransaction;
   let size: number;

@@ -1,10 +1,6 @@
 import { TransactionInstruction, TransactionMessage, VersionedTransaction, type PublicKey } from "@solana/web3.js";
-import {
-  TOKEN_PROGRAM_ID,
-  createBurnCheckedInstruction,
-  createTransferCheckedInstruction,
-  getAssociatedTokenAddressSync,
-} from "@solana/spl-token";
+import { TOKEN_PROGRAM_ID, createBurnCheckedInstruction, createTransferCheckedInstruction } from "@solana/spl-token";
+import { associatedTokenAccount } from "../payout/token-account-address.ts";
 import { MEMO_PROGRAM_ID } from "../payout/transactions.ts";
 
 export interface RedemptionTransactionParams {
@@ -27,7 +23,7 @@ export interface RedemptionTransactionParams {
 export function buildRedemptionTransaction(params: RedemptionTransactionParams): VersionedTransaction {
   const { owner, mint, decimals, amount } = params;
   const tokenProgramId = params.tokenProgramId ?? TOKEN_PROGRAM_ID;
-  const source = getAssociatedTokenAddressSync(mint, owner, true, tokenProgramId);
+  const source = associatedTokenAccount(mint, owner, tokenProgramId);
   const instructions = [
     new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(params.orderId, "utf8") }),
     params.mode === "burn"

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Keypair, LAMPORTS_PER_SOL, TransactionMessage, VersionedTransaction, type AddressLookupTableAccount, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { confirmTransaction } from "../../reward/chain/confirm.ts";
+import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { sendAndConfirm, sendInstructions as send } from "../../reward/chain/confirm.ts";
 import { ensureLookupTables } from "../../reward/chain/lookup-tables.ts";
 import { preparePayoutTransaction } from "../../reward/chain/prepare-payout.ts";
 import { ensurePlatformMint, type PlatformToken } from "../../reward/chain/setup.ts";
@@ -24,12 +24,7 @@ export async function createToken(chain: ChainAdapter, treasury = Keypair.genera
 
 /** Signs and sends one transaction with the given instructions; returns its signature once confirmed. */
 export async function sendInstructions(chain: ChainAdapter, payer: Keypair, instructions: TransactionInstruction[], signers: Keypair[] = []) {
-  const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
-  const tx = new VersionedTransaction(new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: blockhash, instructions }).compileToV0Message());
-  tx.sign([payer, ...signers]);
-  const { signature } = await chain.sendRawTransaction(tx.serialize());
-  await confirmTransaction(chain, signature, lastValidBlockHeight);
-  return signature;
+  return (await send(chain, payer, instructions, signers)).signature;
 }
 
 export interface PaidRun {
@@ -65,8 +60,7 @@ export async function payAll(
   let fees = 0n;
   for (const [i, batch] of batches.entries()) {
     const prepared = await preparePayoutTransaction(chain, { token, recipients: batch.recipients, memo: memoOf(i), lookupTables: ensured.tables });
-    await chain.sendRawTransaction(prepared.wire);
-    await confirmTransaction(chain, prepared.signature, prepared.lastValidBlockHeight);
+    await sendAndConfirm(chain, prepared.wire, prepared.lastValidBlockHeight);
     signatures.push(prepared.signature);
     fees += prepared.fee;
   }

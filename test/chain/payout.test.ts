@@ -119,9 +119,9 @@ describe("payouts on the embedded chain", () => {
     expect(fresh.createdTables).toHaveLength(1);
     expect(fresh.tables.map((t) => t.key.toBase58())).toEqual(fresh.createdTables.map((t) => t.toBase58()));
     expect(fresh.tables[0].state.addresses).toHaveLength(203);
-    expect(await ownersWithoutTokenAccount(chain, token.mint, owners)).toEqual(new Set(owners.slice(200).map((o) => o.toBase58())));
-
     const missing = await ownersWithoutTokenAccount(chain, token.mint, owners);
+    expect(missing).toEqual(new Set(owners.slice(200).map((o) => o.toBase58())));
+
     const second = owners.map((owner, i) => ({ owner, amount: BigInt(i + 1), createAccount: missing.has(owner.toBase58()) }));
     const mixed = await payAll(chain, token, second, fresh.tables, "epoch-2");
     for (const [i, owner] of owners.entries()) {
