@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { FeatureInput } from "./features/featurizer.ts";
 
 /** One human preference: `chosen` was preferred to `rejected` for `prompt`, or neither when `tie` is set. */
 export interface PreferencePair {
@@ -13,6 +14,11 @@ export interface PreferencePair {
 /** The pairs cannot be trained on or evaluated: empty text, a bad weight, nothing to learn from. */
 export class TrainingInputError extends Error {
   override name = "TrainingInputError";
+}
+
+/** The pair's two (prompt, response) rows, chosen first: rows 2k and 2k + 1 when pairs are scored together. */
+export function pairRows(p: PreferencePair): FeatureInput[] {
+  return [{ prompt: p.prompt, response: p.chosen }, { prompt: p.prompt, response: p.rejected }];
 }
 
 export function checkPairs(pairs: readonly PreferencePair[]): void {

@@ -7,7 +7,7 @@ import { createSession, DeviceUnavailableError, type Device } from "./device.ts"
 import { featurizerFromConfig, type Featurizer } from "./features/featurizer.ts";
 import { pairAccuracy } from "./metrics.ts";
 import { readModelDir, ModelDirError, type ModelMetadata } from "./model-dir.ts";
-import { checkPairs, type PreferencePair } from "./pairs.ts";
+import { checkPairs, pairRows, type PreferencePair } from "./pairs.ts";
 
 export interface Scorer {
   readonly metadata: ModelMetadata;
@@ -77,7 +77,7 @@ export async function evaluateModel(dir: string, pairs: readonly PreferencePair[
     const margins: number[] = [];
     for (let start = 0; start < pairs.length; start += EVALUATION_CHUNK) {
       const chunk = pairs.slice(start, start + EVALUATION_CHUNK);
-      const rewards = await scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.chosen }, { prompt: p.prompt, response: p.rejected }]));
+      const rewards = await scorer.scoreRows(chunk.flatMap((p) => pairRows(p)));
       for (let k = 0; k < chunk.length; k++) margins.push(rewards[2 * k] - rewards[2 * k + 1]);
     }
     return pairAccuracy(margins, pairs.map((p) => p.tie ?? false));

@@ -10,7 +10,7 @@ import { MODEL_FORMAT, writeModelDir, type EpochRecord, type HeldOutMetrics, typ
 import { buildInferenceGraph, type Params } from "./onnx/reward-graph.ts";
 import { ScoringSession, TrainStepSession, zeroParams, type AdamState } from "./onnx/sessions.ts";
 import { ADAM } from "./onnx/train-step.ts";
-import { checkPairs, pairsSha256, TrainingInputError, type PreferencePair } from "./pairs.ts";
+import { checkPairs, pairRows, pairsSha256, TrainingInputError, type PreferencePair } from "./pairs.ts";
 import { Rng } from "./rng.ts";
 import { Standardizer } from "./standardize.ts";
 
@@ -59,9 +59,8 @@ export class TrainingAbortedError extends Error {
 }
 
 function checkHyperparameters(h: Hyperparameters): void {
-  const whole = ["hidden", "epochs", "batchSize"] as const;
+  const whole = ["hidden", "epochs", "batchSize", "patience"] as const;
   for (const key of whole) if (!Number.isInteger(h[key]) || h[key] < 1) throw new TrainingInputError(`${key} must be a whole number ≥ 1, got ${h[key]}`);
-  if (!Number.isInteger(h.patience) || h.patience < 1) throw new TrainingInputError(`patience must be a whole number ≥ 1, got ${h.patience}`);
   if (!Number.isInteger(h.seed)) throw new TrainingInputError(`seed must be a whole number, got ${h.seed}`);
   if (!(h.learningRate > 0 && Number.isFinite(h.learningRate))) throw new TrainingInputError(`learningRate must be > 0, got ${h.learningRate}`);
   if (!(h.weightDecay >= 0 && Number.isFinite(h.weightDecay))) throw new TrainingInputError(`weightDecay must be ≥ 0, got ${h.weightDecay}`);
@@ -259,10 +258,7 @@ export async function trainRewardModel(options: TrainOptions): Promise<TrainingM
   try {
     const featurize = async (indices: number[]): Promise<Split> => ({
       pairs: indices,
-      matrix: await featurizer.featurize(indices.flatMap((i) => [
-        { prompt: pairs[i].prompt, response: pairs[i].chosen },
-        { prompt: pairs[i].prompt, response: pairs[i].rejected },
-      ])),
+      matrix: await featurizer.featurize(indices.flatMap((i) => pairRows(pairs[i]))),
     });
     const train = await featurize(split.train);
     const validation = split.validation.length ? await featurize(split.validation) : null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAM, PARAMS, type ParamName } from "../../trainer/onnx/train-step.ts";
-import { TrainStepSession, type AdamState, type Batch } from "../../trainer/onnx/sessions.ts";
+import { TrainStepSession, zeroParams, type AdamState, type Batch } from "../../trainer/onnx/sessions.ts";
 import type { Params } from "../../trainer/onnx/reward-graph.ts";
 import { bradleyTerryLoss } from "../../trainer/metrics.ts";
 import { Rng } from "../../trainer/rng.ts";
@@ -15,7 +15,7 @@ function randomParams(rng: Rng, scale: number): Params {
   return { w1: fill(F * H), b1: fill(H), w2: fill(H), v: fill(F) };
 }
 
-const zeros = (): Params => ({ w1: new Float32Array(F * H), b1: new Float32Array(H), w2: new Float32Array(H), v: new Float32Array(F) });
+const zeros = () => zeroParams(F, H);
 
 /** A batch with unequal weights and two ties, so that every term of the loss shows up in the gradient. */
 function batch(rng: Rng): Batch {

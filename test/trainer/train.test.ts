@@ -14,8 +14,9 @@ import {
   type TrainingProgress,
 } from "../../trainer/index.ts";
 import { featurizerFromConfig } from "../../trainer/features/featurizer.ts";
-import { TrainStepSession } from "../../trainer/onnx/sessions.ts";
+import { TrainStepSession, zeroParams } from "../../trainer/onnx/sessions.ts";
 import type { Params } from "../../trainer/onnx/reward-graph.ts";
+import { pairRows } from "../../trainer/pairs.ts";
 import { syntheticPreferences } from "../../trainer/synthetic.ts";
 
 let dir: string;
@@ -87,7 +88,7 @@ describe("trainRewardModel", () => {
     const stored = await initializers(modelFile);
     const params: Params = { w1: stored.w1, b1: stored.b1, w2: stored.w2, v: stored.v };
     const { feature_mean: mean, feature_scale: scale } = stored;
-    const rows = pairs.slice(0, 16).flatMap((p) => [{ prompt: p.prompt, response: p.chosen }, { prompt: p.prompt, response: p.rejected }]);
+    const rows = pairs.slice(0, 16).flatMap((p) => pairRows(p));
     const featurizer = await featurizerFromConfig(metadata.features, "cpu");
     const raw = (await featurizer.featurize(rows)).toDense();
     await featurizer.close();
@@ -98,7 +99,7 @@ describe("trainRewardModel", () => {
     const order = [...rows.keys()].filter((i) => i % 2 === 0).concat([...rows.keys()].filter((i) => i % 2 === 1));
     const batch = new Float32Array(standardised.length);
     order.forEach((row, k) => batch.set(standardised.subarray(row * F, (row + 1) * F), k * F));
-    const zeros = { w1: new Float32Array(params.w1.length), b1: new Float32Array(params.b1.length), w2: new Float32Array(params.w2.length), v: new Float32Array(F) };
+    const zeros = zeroParams(F, metadata.model.hidden);
     const step = await TrainStepSession.create(F, metadata.model.hidden, "cpu");
     const { reward: trainingRewards } = await step.run({ params, m: zeros, v: zeros, step: 0 }, { features: batch, weight: new Float32Array(16).fill(1), tie: new Float32Array(16) }, 0, 0);
     await step.release();

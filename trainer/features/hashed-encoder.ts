@@ -81,6 +81,7 @@ export class HashedEncoder {
     const out = new FeatureMatrixBuilder(this.dim);
     const prompts = new Map<string, { info: PromptInfo; columns: number[]; values: number[] }>();
     const dense = new Float32Array(c.structure.length);
+    const push = (column: number, value: number) => out.push(column, value);
     for (const { prompt, response } of rows) {
       let p = prompts.get(prompt);
       if (!p) {
@@ -96,7 +97,6 @@ export class HashedEncoder {
         p = { info: promptInfo(prompt), columns, values };
         prompts.set(prompt, p);
       }
-      const push = (column: number, value: number) => out.push(column, value);
       if (this.words) {
         addWordNgrams(this.words, tokens(response), c.wordNgrams, WORD_SEED);
         this.words.flush(0, push);
