@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { SignatureLink } from "~/components/signature-link.tsx";
 import { grantCredits } from "../../db/queries/credits.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
 import { listBudgets, listRecentBatches } from "../../db/queries/payouts.ts";
@@ -144,7 +145,7 @@ export default function Treasury() {
               {data.batches.map((b) => (
                 <tr key={b.id}>
                   <td>{new Date(b.at).toLocaleString()}</td><td>{b.recipients}</td><td>{b.total}</td><td>{b.fee ?? "—"}</td><td>{b.status}</td>
-                  <td>{b.signature ? (b.explorer ? <a href={b.explorer} target="_blank" rel="noreferrer"><code>{b.signature.slice(0, 16)}…</code></a> : <code>{b.signature.slice(0, 16)}…</code>) : "—"}</td>
+                  <td><SignatureLink signature={b.signature} explorer={b.explorer} /></td>
                 </tr>
               ))}
             </tbody>
@@ -163,7 +164,7 @@ export default function Treasury() {
               {data.redemptions.map((r) => (
                 <tr key={r.id}>
                   <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td><td>{r.email}</td><td>{r.amount}</td><td>{r.mode}</td><td>{r.credits}</td>
-                  <td>{r.signature ? (r.explorer ? <a href={r.explorer} target="_blank" rel="noreferrer"><code>{r.signature.slice(0, 16)}…</code></a> : <code>{r.signature.slice(0, 16)}…</code>) : "—"}</td>
+                  <td><SignatureLink signature={r.signature} explorer={r.explorer} /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PublicKey } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { SignatureLink } from "~/components/signature-link.tsx";
 import { WalletPanel } from "~/components/wallet-panel.tsx";
 import { getCreditBalance, listCreditLedger } from "../../db/queries/credits.ts";
 import { listLabelerEarnings, listLabelerPayouts } from "../../db/queries/payouts.ts";
 import { getLinkedWallet } from "../../db/queries/wallets.ts";
+import { ownerTokenBalance } from "../../reward/chain/token-accounts.ts";
 import { getPlatform } from "~/utils/chain.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { env } from "~/utils/env.server.ts";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Wallet and earnings · Pairwi
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler", "requester"]);
   const platform = await getPlatform();
-  const { mint, decimals, tokenProgramId } = platform.token;
+  const { mint, decimals } = platform.token;
   const [linked, credits, ledger, earnings, payouts] = await Promise.all([
     getLinkedWallet(db, user.id),
     getCreditBalance(db, user.id),
@@ -27,11 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listLabelerEarnings(db, user.id),
     listLabelerPayouts(db, user.id),
   ]);
-  let tokenBalance = 0n;
-  if (linked) {
-    const account = getAssociatedTokenAddressSync(mint, new PublicKey(linked), true, tokenProgramId);
-    if (await platform.chain.getAccountInfo(account)) tokenBalance = await platform.chain.getTokenBalance(account);
-  }
+  const tokenBalance = linked ? await ownerTokenBalance(platform.chain, platform.token, new PublicKey(linked)) : 0n;
   const fmt = (n: bigint) => formatTokens(n, decimals);
   return {
     linked,
@@ -103,15 +100,7 @@ export default function Wallet() {
                     <td>{p.epochId}</td>
                     <td>{p.amount}</td>
                     <td>{STATUS_WORDS[p.status] ?? p.status}</td>
-                    <td>
-                      {p.signature ? (
-                        p.explorer ? (
-                          <a href={p.explorer} target="_blank" rel="noreferrer"><code>{p.signature.slice(0, 16)}…</code></a>
-                        ) : (
-                          <code title="on the embedded chain; no public explorer">{p.signature.slice(0, 16)}…</code>
-                        )
-                      ) : "—"}
-                    </td>
+                    <td><SignatureLink signature={p.signature} explorer={p.explorer} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -14,9 +14,10 @@ export const meta: MetaFunction = () => [{ title: "Label · Pairwise" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
   const [projects, counts, standing] = await Promise.all([
-    noteDevice(request, user.id).then(() => listOpenProjectsForLabeler(db, user.id)),
+    listOpenProjectsForLabeler(db, user.id),
     getLabelerCounts(db, { labelerId: user.id }),
     listLabelerStanding(db, user.id),
+    noteDevice(request, user.id),
   ]);
   const pausedOn = new Map(standing.filter((s) => s.pausedReason).map((s) => [s.projectId, s.pausedReason]));
   return {

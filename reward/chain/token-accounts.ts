@@ -1,6 +1,7 @@
 import type { PublicKey } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID, unpackAccount, unpackMint, type Account, type Mint } from "@solana/spl-token";
-import { ChainError, type AccountState } from "./types.ts";
+import { associatedTokenAccount } from "../payout/token-account-address.ts";
+import { AccountNotFoundError, ChainError, type AccountState, type ChainAdapter } from "./types.ts";
 
 function asAccountInfo(state: AccountState) {
   return { data: Buffer.from(state.data), owner: state.owner, lamports: Number(state.lamports), executable: state.executable };
@@ -20,5 +21,15 @@ export function decodeMint(address: PublicKey, state: AccountState, programId: P
     return unpackMint(address, asAccountInfo(state), programId);
   } catch (error) {
     throw new ChainError(`${address.toBase58()} is not a mint of ${programId.toBase58()}: ${(error as Error).name}`);
+  }
+}
+
+/** What `owner` holds of the platform token (0 before its token account exists). */
+export async function ownerTokenBalance(chain: ChainAdapter, token: { mint: PublicKey; tokenProgramId: PublicKey }, owner: PublicKey): Promise<bigint> {
+  try {
+    return await chain.getTokenBalance(associatedTokenAccount(token.mint, owner, token.tokenProgramId));
+  } catch (error) {
+    if (error instanceof AccountNotFoundError) return 0n;
+    throw error;
   }
 }
