@@ -1,7 +1,7 @@
 import type { Role } from "../../db/schema/index.ts";
 import { DomainError } from "../../db/errors.ts";
 import { DatasetError } from "../../db/datasets/index.ts";
-import { findUserByApiKey, type PublicUser } from "../../db/queries/users.ts";
+import { findUserByApiKey, type ApiKeyScope, type PublicUser } from "../../db/queries/users.ts";
 import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
@@ -25,43 +25,39 @@ export function apiErrorResponse(status: number, code: string, message: string, 
 }
 
 /**
- * The caller of an API request: a Bearer API key, or the browser session for JSON requests (a cross-site form
- * cannot send application/json without a CORS preflight, which this API never grants).
+ * Who is calling: the owner of a Bearer API key of the given scope, or the browser session for safe requests (GET,
+ * or JSON, which a cross-site form cannot send without a CORS preflight this API never grants).
  */
-export async function requireApiUser(request: Request, roles: Role[]): Promise<PublicUser> {
+async function apiCaller(request: Request, scope: ApiKeyScope): Promise<PublicUser> {
   const auth = request.headers.get("Authorization");
-  let user: PublicUser | null = null;
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new ApiError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
-    user = await findUserByApiKey(db, match[1]);
-    if (!user) throw new ApiError(401, "unauthorized", "Unknown or revoked API key");
-  } else {
-    const safe = request.method === "GET" || request.headers.get("Content-Type")?.startsWith("application/json");
-    user = safe ? await getUser(request) : null;
-    if (!user) throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <key>`");
+    const user = await findUserByApiKey(db, match[1], scope);
+    if (!user) {
+      const which = scope === "premium" ? "premium API key (create one under API keys)" : "API key";
+      throw new ApiError(401, "unauthorized", `Unknown or revoked ${which}`);
+    }
+    return user;
   }
+  const safe = request.method === "GET" || request.headers.get("Content-Type")?.startsWith("application/json");
+  const user = safe ? await getUser(request) : null;
+  if (!user) throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <key>`");
+  return user;
+}
+
+/** The caller of a requester/labeler endpoint, refused unless their role is one of `roles` (admins pass). */
+export async function requireApiUser(request: Request, roles: Role[]): Promise<PublicUser> {
+  const user = await apiCaller(request, "api");
   if (user.role !== "admin" && !roles.includes(user.role)) {
     throw new ApiError(403, "forbidden", `This endpoint is for ${roles.join(" or ")} accounts`);
   }
   return user;
 }
 
-/**
- * The caller of a premium (metered) endpoint: a premium API key, or the browser session for JSON requests (the
- * Playground). Any role may call them; calls spend the caller's credits.
- */
-export async function requirePremiumUser(request: Request): Promise<PublicUser> {
-  const auth = request.headers.get("Authorization");
-  if (auth) {
-    const match = /^Bearer\s+(\S+)$/i.exec(auth);
-    const user = match ? await findUserByApiKey(db, match[1], "premium") : null;
-    if (!user) throw new ApiError(401, "unauthorized", "Send a premium API key (create one under API keys) as `Authorization: Bearer <key>`");
-    return user;
-  }
-  const user = request.headers.get("Content-Type")?.startsWith("application/json") ? await getUser(request) : null;
-  if (!user) throw new ApiError(401, "unauthorized", "Send a premium API key as `Authorization: Bearer <key>`");
-  return user;
+/** The caller of a premium (metered) endpoint: any role, with a premium key or the session (the Playground). */
+export function requirePremiumUser(request: Request): Promise<PublicUser> {
+  return apiCaller(request, "premium");
 }
 
 export async function readJson(request: Request): Promise<unknown> {
