@@ -74,18 +74,25 @@ export function uncertainty(rewardA: number, rewardB: number): number {
   return 1 - Math.abs(2 * pA - 1);
 }
 
+/** r(A) − r(B) for each item's two responses, scored in batches of 256 items. */
+async function rewardMargins(scorer: Scorer, items: ReadonlyArray<{ prompt: string; a: string; b: string }>): Promise<number[]> {
+  const margins: number[] = [];
+  for (let i = 0; i < items.length; i += 256) {
+    const chunk = items.slice(i, i + 256);
+    const rewards = await scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
+    chunk.forEach((_, j) => margins.push(rewards[2 * j] - rewards[2 * j + 1]));
+  }
+  return margins;
+}
+
 /**
  * Uncertainty sampling: open items the model is least sure about (P(A better) near ½) go first. Items sent out for
  * more answers by the requester keep their lead over the rest.
  */
 export async function prioritizeByUncertainty(db: Db, params: { projectId: string; scorer: Scorer }): Promise<number> {
   const open = await listOpenPairs(db, params.projectId);
-  const priorities: Array<{ id: number; priority: number }> = [];
-  for (let i = 0; i < open.length; i += 256) {
-    const chunk = open.slice(i, i + 256);
-    const rewards = await params.scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
-    chunk.forEach((p, j) => priorities.push({ id: p.id, priority: uncertainty(rewards[2 * j], rewards[2 * j + 1]) + (p.extra ? 1 : 0) }));
-  }
+  const margins = await rewardMargins(params.scorer, open);
+  const priorities = open.map((p, i) => ({ id: p.id, priority: uncertainty(margins[i], 0) + (p.extra ? 1 : 0) }));
   await setItemPriorities(db, priorities);
   return priorities.length;
 }
@@ -94,15 +101,8 @@ export async function prioritizeByUncertainty(db: Db, params: { projectId: strin
 export async function measureModelAgreement(db: Db, params: { projectId: string; modelId: string; scorer: Scorer }) {
   const decided = await listDecidedPairs(db, params.projectId);
   if (decided.length === 0) return null;
-  let agree = 0;
-  for (let i = 0; i < decided.length; i += 256) {
-    const chunk = decided.slice(i, i + 256);
-    const rewards = await params.scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
-    chunk.forEach((p, j) => {
-      if ((rewards[2 * j] > rewards[2 * j + 1]) === (p.label === "a")) agree++;
-    });
-  }
-  const agreement = agree / decided.length;
+  const margins = await rewardMargins(params.scorer, decided);
+  const agreement = decided.filter((p, i) => margins[i] > 0 === (p.label === "a")).length / decided.length;
   await recordModelAgreement(db, { modelId: params.modelId, agreement, items: decided.length });
   return agreement;
 }
