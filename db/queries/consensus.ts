@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import { consensusRuns, itemConsensus, labelerQuality, projects, users, type QualityFlagName } from "../schema/index.ts";
@@ -183,25 +183,7 @@ export async function listConsensusRuns(db: Db, projectId: string, limit = 60) {
 
 export async function listLabelerQuality(db: Db, projectId: string) {
   return db
-    .select({
-      labelerId: labelerQuality.labelerId,
-      name: users.name,
-      email: users.email,
-      quality: labelerQuality.quality,
-      previousQuality: labelerQuality.previousQuality,
-      answers: labelerQuality.answers,
-      agreement: labelerQuality.agreement,
-      chance: labelerQuality.chance,
-      goldAnswered: labelerQuality.goldAnswered,
-      goldCorrect: labelerQuality.goldCorrect,
-      medianMs: labelerQuality.medianMs,
-      leftShare: labelerQuality.leftShare,
-      positionBias: labelerQuality.positionBias,
-      flags: labelerQuality.flags,
-      pausedAt: labelerQuality.pausedAt,
-      pausedReason: labelerQuality.pausedReason,
-      computedAt: labelerQuality.computedAt,
-    })
+    .select({ ...getTableColumns(labelerQuality), name: users.name, email: users.email })
     .from(labelerQuality)
     .innerJoin(users, eq(users.id, labelerQuality.labelerId))
     .where(eq(labelerQuality.projectId, projectId))
@@ -212,22 +194,10 @@ export async function listLabelerQuality(db: Db, projectId: string) {
 export async function listLabelerStanding(db: Db, labelerId: string) {
   return db
     .select({
-      projectId: projects.id,
+      ...getTableColumns(labelerQuality),
       title: projects.title,
       taskType: projects.taskType,
       threshold: projects.qualityThreshold,
-      quality: labelerQuality.quality,
-      previousQuality: labelerQuality.previousQuality,
-      answers: labelerQuality.answers,
-      agreement: labelerQuality.agreement,
-      chance: labelerQuality.chance,
-      goldAnswered: labelerQuality.goldAnswered,
-      goldCorrect: labelerQuality.goldCorrect,
-      leftShare: labelerQuality.leftShare,
-      flags: labelerQuality.flags,
-      pausedAt: labelerQuality.pausedAt,
-      pausedReason: labelerQuality.pausedReason,
-      computedAt: labelerQuality.computedAt,
     })
     .from(labelerQuality)
     .innerJoin(projects, eq(projects.id, labelerQuality.projectId))
