@@ -30,7 +30,14 @@ export async function projectPreferencePairs(db: Db, projectId: string): Promise
  */
 export async function trainProjectModel(
   db: Db,
-  params: { modelId: string; modelsDir: string; device?: Device; refreshConsensus: (projectId: string) => Promise<unknown> },
+  params: {
+    modelId: string;
+    modelsDir: string;
+    device?: Device;
+    refreshConsensus: (projectId: string) => Promise<unknown>;
+    /** Called with each progress report, e.g. to keep a job's lock alive through a long training. */
+    heartbeat?: (progress: Record<string, unknown>) => Promise<void>;
+  },
 ) {
   const model = await getModel(db, params.modelId);
   if (!model) throw new Error(`model ${params.modelId} does not exist`);
@@ -49,7 +56,10 @@ export async function trainProjectModel(
       if (Date.now() - last < 1000 && p.valLoss === null) return;
       last = Date.now();
       const progress = { epoch: p.epoch, epochs: p.epochs, step: p.step, steps: p.steps, loss: p.loss, curve: [...curve] };
-      pending = pending.then(() => updateModel(db, model.id, { progress }));
+      pending = pending.then(async () => {
+        await updateModel(db, model.id, { progress });
+        await params.heartbeat?.(progress);
+      });
     };
     const dir = path.join(params.modelsDir, model.id);
     const metrics = await trainRewardModel({ pairs, outDir: dir, device: params.device, onProgress });

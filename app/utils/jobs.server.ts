@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { lastConsensusLabelId, projectsWithNewLabels } from "../../db/queries/consensus.ts";
-import { claimJob, enqueueJob, finishJob, reportJobProgress, type Job } from "../../db/queries/jobs.ts";
+import { claimJob, enqueueJob, finishJob, reportJobProgress } from "../../db/queries/jobs.ts";
 import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
 import { ensureFreshConsensus, runProjectConsensus } from "../../reward/project-consensus.ts";
 import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../../trainer/project-models.ts";
@@ -10,7 +10,7 @@ import { modelsDir, publishedScorer } from "./models.server.ts";
 
 export interface JobContext {
   db: Db;
-  job: Job;
+  /** Records progress on the job and extends its lock, so a long job is not taken for a dead worker's. */
   progress(progress: Record<string, unknown>): Promise<void>;
 }
 
@@ -38,11 +38,12 @@ const handlers: Record<string, Handler> = {
     if (outcome.status === "done") await followPublishedModel(db, projectId);
     return { ...outcome };
   },
-  train: async (payload, { db }) =>
+  train: async (payload, { db, progress }) =>
     trainProjectModel(db, {
       modelId: String(payload.modelId),
       modelsDir: modelsDir(),
       refreshConsensus: (projectId) => ensureFreshConsensus(db, projectId),
+      heartbeat: progress,
     }),
   prioritize: async (payload, { db }) => ({ prioritized: await followPublishedModel(db, String(payload.projectId)) }),
   payout: async (payload, { db }) => {
@@ -104,7 +105,6 @@ export async function runDueJobs(database: Db = db, kinds: string[] = Object.key
     ran++;
     const ctx: JobContext = {
       db: database,
-      job,
       progress: (progress) => reportJobProgress(database, { id: job.id, progress, lockMs: LOCK_MS }),
     };
     try {

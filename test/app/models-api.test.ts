@@ -7,6 +7,7 @@ import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../db/datasets/index.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
 import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/queries/credits.ts";
+import { latestJob } from "../../db/queries/jobs.ts";
 import { getModel, listModelAgreement } from "../../db/queries/models.ts";
 import { createApiKey } from "../../db/queries/users.ts";
 import { items } from "../../db/schema/index.ts";
@@ -86,6 +87,9 @@ describe("reward models in the product", () => {
     await runDueJobs(h.db);
     const model = await getModel(h.db, modelId);
     expect(model).toMatchObject({ status: "ready", pairs: 60 });
+    // The training reported into its job as well (which keeps the job's lock alive on long runs).
+    const job = await latestJob(h.db, { kind: "train", key: modelId });
+    expect(job).toMatchObject({ status: "done", progress: { epoch: expect.any(Number) } });
     const metrics = model!.metrics as { heldOut: { accuracy: number } };
     expect(metrics.heldOut.accuracy).toBeGreaterThan(0.9);
     const listed = await (await call(loader as never, req(`/api/v1/projects/${projectId}/models`, requesterKey), { projectId })).json();
