@@ -208,23 +208,40 @@ export async function getBatchRecipients(db: Db, batchId: string): Promise<Batch
   return rows.map((r) => ({ labelerId: r.labeler_id, address: r.address, amount: BigInt(r.amount) }));
 }
 
-/** Stores the signed transaction before it is sent; an earlier expired signature is kept for audit. */
+/**
+ * Stores the signed transaction before it is sent, only if the batch still holds `previousSignature` (null for a
+ * first build): of two executors signing the same batch, one wins and the other must use the winner's bytes.
+ * The replaced (expired) signature is kept for audit. Returns whether this build was stored.
+ */
 export async function saveSignedBatch(
   db: Db,
-  params: { batchId: string; signature: string; rawTx: Uint8Array; lastValidBlockHeight: bigint; expiredSignature?: string | null },
-) {
-  await db
+  params: { batchId: string; previousSignature: string | null; signature: string; rawTx: Uint8Array; lastValidBlockHeight: bigint },
+): Promise<boolean> {
+  const stored = await db
     .update(payoutBatches)
     .set({
       status: "signed",
       signature: params.signature,
       rawTx: params.rawTx,
       lastValidBlockHeight: params.lastValidBlockHeight,
-      expiredSignatures: params.expiredSignature
-        ? sql`${payoutBatches.expiredSignatures} || ${JSON.stringify([params.expiredSignature])}::jsonb`
+      expiredSignatures: params.previousSignature
+        ? sql`${payoutBatches.expiredSignatures} || ${JSON.stringify([params.previousSignature])}::jsonb`
         : payoutBatches.expiredSignatures,
     })
-    .where(eq(payoutBatches.id, params.batchId));
+    .where(
+      and(
+        eq(payoutBatches.id, params.batchId),
+        inArray(payoutBatches.status, ["new", "signed"]),
+        params.previousSignature === null ? isNull(payoutBatches.signature) : eq(payoutBatches.signature, params.previousSignature),
+      ),
+    )
+    .returning({ id: payoutBatches.id });
+  return stored.length > 0;
+}
+
+export async function getBatch(db: Db, batchId: string): Promise<PayoutBatchRow> {
+  const [batch] = await db.select().from(payoutBatches).where(eq(payoutBatches.id, batchId));
+  return batch;
 }
 
 export async function markBatchSent(db: Db, batchId: string) {

@@ -5,6 +5,7 @@ import {
   confirmBatch,
   createBatches,
   failBatch,
+  getBatch,
   getBatchRecipients,
   listEpochLedger,
   listLookupTables,
@@ -202,18 +203,23 @@ async function groupIntoTransactions(ctx: PayoutContext, recipients: BatchRecipi
   }).map((b) => b.recipients.map((t) => byOwner.get(t.owner.toBase58())!));
 }
 
-/** Builds, simulates for its compute units, signs and records the batch's transaction before anything is sent. */
+/**
+ * Builds, simulates for its compute units, signs and records the batch's transaction before anything is sent; if
+ * another executor recorded one first, returns the batch as that executor left it.
+ */
 async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<PayoutBatchRow> {
   const recipients = await transfersFor(ctx, await getBatchRecipients(ctx.db, batch.id));
   const lookupTables = await ensureLookupTables(ctx, recipients);
   const prepared = await preparePayoutTransaction(ctx.chain, { token: ctx.token, recipients, memo: batch.id, lookupTables });
-  await saveSignedBatch(ctx.db, {
+  const stored = await saveSignedBatch(ctx.db, {
     batchId: batch.id,
+    previousSignature: batch.signature,
     signature: prepared.signature,
     rawTx: prepared.wire,
     lastValidBlockHeight: prepared.lastValidBlockHeight,
-    expiredSignature: batch.signature,
   });
+  // Another executor signed this batch first: carry on with its bytes (or its outcome), never with ours.
+  if (!stored) return getBatch(ctx.db, batch.id);
   ctx.onStep?.("signed");
   return { ...batch, status: "signed", signature: prepared.signature, rawTx: prepared.wire, lastValidBlockHeight: prepared.lastValidBlockHeight };
 }
@@ -231,6 +237,7 @@ export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): 
     if (batch.status === "new") {
       batch = await signBatch(ctx, batch);
       sent = false;
+      if (batch.status === "confirmed" || batch.status === "failed") return batch;
     }
     const [status] = await ctx.chain.getSignatureStatuses([batch.signature!]);
     if (status?.err) {

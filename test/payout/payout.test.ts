@@ -261,3 +261,36 @@ describe("the payout executor over JSON-RPC", () => {
     }
   });
 });
+
+describe("two payout executors at once", () => {
+  it("pay a batch once: an executor that read the batch before the other signed and sent it sends nothing new", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 10_000n });
+    await uploadPairs(h.db, project, 12);
+    const wallets = new Map<string, string>();
+    for (let l = 0; l < 3; l++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"));
+      wallets.set(labeler.id, Keypair.generate().publicKey.toBase58());
+      await linkWallet(h.db, { userId: labeler.id, address: wallets.get(labeler.id)! });
+    }
+    const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 9));
+    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where project_id = ${project.id}`);
+    const stop = (step: string) => (s: string) => {
+      if (s === step) throw new Error(`stopped after ${step}`);
+    };
+    await runPayout({ ...ctx, onStep: stop("batched") }, { epoch }).catch(() => {});
+    const [stale] = await h.db.select().from(payoutBatches).where(eq(payoutBatches.status, "new"));
+    // Executor A signs and sends; executor B still holds the batch as it was before A signed it.
+    await expect(settleBatch({ ...ctx, onStep: stop("sent") }, stale)).rejects.toThrow("stopped after sent");
+    const settled = await settleBatch(ctx, stale);
+    expect(settled.status).toBe("confirmed");
+    const rows = await h.db.select().from(payouts).where(eq(payouts.epochId, epoch.id));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.status).toBe("paid");
+      expect(await balanceOf(wallets.get(row.labelerId)!)).toBe(row.amount);
+    }
+  });
+});
