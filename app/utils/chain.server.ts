@@ -26,7 +26,7 @@ export async function closePlatform() {
 
 export async function payoutContext(): Promise<PayoutContext> {
   const { chain, token } = await getPlatform();
-  return { db, chain, token, commitment: "confirmed" };
+  return { db, chain, token };
 }
 
 export async function redeemContext(): Promise<RedeemContext> {

@@ -25,7 +25,7 @@ import {
 import { ensureLookupTables as ensureTables, fetchLookupTable } from "../chain/lookup-tables.ts";
 import { ownersWithoutTokenAccount, preparePayoutTransaction } from "../chain/prepare-payout.ts";
 import type { PlatformToken } from "../chain/setup.ts";
-import { ChainUnavailableError, TransactionRejectedError, type ChainAdapter, type Commitment } from "../chain/types.ts";
+import { ChainUnavailableError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
 import { ensureFreshConsensus } from "../project-consensus.ts";
 import { commonPayoutAddresses, recipientLookupAddresses } from "./lookup-tables.ts";
 import { planEarnings, totalsByLabeler } from "./plan.ts";
@@ -38,8 +38,6 @@ export interface PayoutContext {
   db: Db;
   chain: ChainAdapter;
   token: PlatformToken;
-  /** What counts as paid; the embedded chain finalizes at once. */
-  commitment?: Commitment;
   pollIntervalMs?: number;
   onStep?: (step: PayoutStep) => void;
 }
@@ -58,7 +56,6 @@ export class EpochNotOverError extends Error {
   override name = "EpochNotOverError";
 }
 
-const RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
 const BATCH_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
 
 /** The daily epoch holding `at` (UTC), e.g. 2026-11-23 covers that whole day. */
@@ -230,7 +227,6 @@ async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<Pay
  * its last valid height (so those bytes can never land) is a new transaction built and signed.
  */
 export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): Promise<PayoutBatchRow> {
-  const wanted = RANK[ctx.commitment ?? "finalized"];
   let batch = initial;
   let sent = false;
   for (;;) {
@@ -244,7 +240,8 @@ export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): 
       await failBatch(ctx.db, { batchId: batch.id, error: JSON.stringify(status.err) });
       return { ...batch, status: "failed", error: JSON.stringify(status.err) };
     }
-    if (status && RANK[status.confirmationStatus] >= wanted) {
+    // Paid means finalized: a confirmed block can still be rolled back (the embedded chain finalizes at once).
+    if (status?.confirmationStatus === "finalized") {
       const landed = await ctx.chain.getTransaction(batch.signature!);
       await confirmBatch(ctx.db, { batchId: batch.id, feeLamports: landed?.fee ?? 0n });
       ctx.onStep?.("confirmed");
