@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
 import { promptOf, sampleUpstream } from "~/utils/best-of-n.server.ts";
+import { withScorer } from "~/utils/models.server.ts";
 import { CREDITS_PER_SAMPLE, metered, requireModel } from "~/utils/premium.server.ts";
 import { ChatSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
@@ -14,10 +15,10 @@ export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
     const user = await requirePremiumUser(request);
     const input = await parseJsonBody(request, ChatSchema);
-    const { model, scorer } = await requireModel(input.model);
+    const model = await requireModel(input.model);
     return metered(user.id, CREDITS_PER_SAMPLE * BigInt(input.n), `chat:${model.id}`, async () => {
       const candidates = await sampleUpstream(input);
-      const rewards = await scorer.score(promptOf(input.messages), candidates);
+      const rewards = await withScorer(model.id, (scorer) => scorer.score(promptOf(input.messages), candidates));
       const best = rewards.reduce((b, r, i) => (r > rewards[b] ? i : b), 0);
       return {
         id: `chatcmpl-${randomUUID()}`,

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { withScorer } from "~/utils/models.server.ts";
 import { CREDITS_PER_RESPONSE, metered, requireModel } from "~/utils/premium.server.ts";
 import { ScoreSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
@@ -9,9 +10,9 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
     const user = await requirePremiumUser(request);
     const { prompt, responses } = await parseJsonBody(request, ScoreSchema);
-    const { model, scorer } = await requireModel(params.modelId);
+    const model = await requireModel(params.modelId);
     return metered(user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `rank:${model.id}`, async () => {
-      const rewards = await scorer.score(prompt, responses);
+      const rewards = await withScorer(model.id, (scorer) => scorer.score(prompt, responses));
       const ranking = rewards
         .map((reward, index) => ({ index, reward, response: responses[index] }))
         .sort((x, y) => y.reward - x.reward || x.index - y.index);

@@ -1,12 +1,13 @@
 import type { Db } from "../../db/client.ts";
 import { lastConsensusLabelId, projectsWithNewLabels } from "../../db/queries/consensus.ts";
 import { claimJob, enqueueJob, finishJob, reportJobProgress } from "../../db/queries/jobs.ts";
+import { getPublishedModel } from "../../db/queries/models.ts";
 import { dailyEpoch, parseEpochId, runPayout, settlePayouts } from "../../reward/payout/executor.ts";
 import { ensureFreshConsensus, runProjectConsensus } from "../../reward/project-consensus.ts";
 import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../../trainer/project-models.ts";
 import { payoutContext } from "./chain.server.ts";
 import { db } from "./db.server.ts";
-import { modelsDir, publishedScorer } from "./models.server.ts";
+import { modelsDir, withScorer } from "./models.server.ts";
 
 export interface JobContext {
   db: Db;
@@ -25,10 +26,12 @@ export const CONSENSUS_DEBOUNCE_MS = 5_000;
  * items by its uncertainty. Returns how many items were ranked (0 without a published model).
  */
 async function followPublishedModel(db: Db, projectId: string): Promise<number> {
-  const published = await publishedScorer(projectId);
-  if (!published) return 0;
-  await measureModelAgreement(db, { projectId, modelId: published.model.id, scorer: published.scorer });
-  return prioritizeByUncertainty(db, { projectId, scorer: published.scorer });
+  const model = await getPublishedModel(db, projectId);
+  if (!model) return 0;
+  return withScorer(model.id, async (scorer) => {
+    await measureModelAgreement(db, { projectId, modelId: model.id, scorer });
+    return prioritizeByUncertainty(db, { projectId, scorer });
+  });
 }
 
 const handlers: Record<string, Handler> = {

@@ -3,7 +3,6 @@ import { refundCredits, spendCredits } from "../../db/queries/credits.ts";
 import { getModel } from "../../db/queries/models.ts";
 import { ApiError } from "./api.server.ts";
 import { db } from "./db.server.ts";
-import { scorerFor } from "./models.server.ts";
 
 /** Credits per scored response; a judgement scores two, best-of-n chat scores n and pays for n upstream samples. */
 export const CREDITS_PER_RESPONSE = 1n;
@@ -25,11 +24,11 @@ export async function metered<T>(userId: string, credits: bigint, what: string, 
   }
 }
 
-/** A published (or at least trained) model's scorer, by id. */
+/** A published model, by id. */
 export async function requireModel(modelId: string | undefined) {
   const model = modelId ? await getModel(db, modelId) : null;
   if (!model || model.status !== "ready" || !model.publishedAt) {
     throw new ApiError(404, "not_found", "No published model with this id; see GET /api/v1/models");
   }
-  return { model, scorer: await scorerFor(model.id) };
+  return model;
 }
