@@ -23,6 +23,7 @@ import {
   type SimulationResult,
   type TransactionErrorJson,
 } from "./types.ts";
+import { decodeWireTransaction } from "./wire.ts";
 
 /** Blocks for which a blockhash stays usable, as on Solana (MAX_PROCESSING_AGE). */
 export const BLOCKHASH_VALIDITY = 150n;
@@ -310,11 +311,7 @@ export class LiteSvmChain implements ChainAdapter {
     if (wire.length > PACKET_DATA_SIZE) {
       throw new TransactionRejectedError("too-large", `transaction is ${wire.length} bytes, the limit is ${PACKET_DATA_SIZE}`);
     }
-    try {
-      return VersionedTransaction.deserialize(wire);
-    } catch (error) {
-      throw new TransactionRejectedError("malformed", `not a transaction: ${(error as Error).message}`);
-    }
+    return decodeWireTransaction(wire);
   }
 
   private decode(wire: Uint8Array): Transaction {

@@ -16,6 +16,7 @@ import {
   type SimulationResult,
   type TransactionErrorJson,
 } from "./types.ts";
+import { decodeWireTransaction } from "./wire.ts";
 
 export interface RpcChainOptions {
   url: string;
@@ -78,12 +79,7 @@ export class RpcChain implements ChainAdapter {
   }
 
   async sendRawTransaction(wire: Uint8Array, options: SendOptions = {}): Promise<SendResult> {
-    let signature: string;
-    try {
-      signature = bs58.encode(VersionedTransaction.deserialize(wire).signatures[0]);
-    } catch (error) {
-      throw new TransactionRejectedError("malformed", `not a transaction: ${(error as Error).message}`);
-    }
+    const signature = bs58.encode(decodeWireTransaction(wire).signatures[0]);
     try {
       await this.connection.sendRawTransaction(wire, { skipPreflight: options.skipPreflight, preflightCommitment: this.commitment });
       return { signature, alreadyProcessed: false };
@@ -99,7 +95,7 @@ export class RpcChain implements ChainAdapter {
   }
 
   async simulateTransaction(wire: Uint8Array): Promise<SimulationResult> {
-    const tx = VersionedTransaction.deserialize(wire);
+    const tx = decodeWireTransaction(wire);
     const { value } = await this.call(() => this.connection.simulateTransaction(tx, { sigVerify: false, commitment: this.commitment }));
     return { err: (value.err as TransactionErrorJson | null) ?? null, unitsConsumed: value.unitsConsumed ?? 0, logs: value.logs ?? [] };
   }

@@ -101,6 +101,8 @@ describe("RPC adapter against the embedded chain behind the RPC facade", () => {
     const forged = overdraw.serialize();
     forged[5] ^= 1;
     await expect(rpc.sendRawTransaction(forged)).rejects.toMatchObject({ reason: "signature-invalid" });
+    for (const attempt of [rpc.sendRawTransaction(new Uint8Array([1, 2, 3])), rpc.simulateTransaction(new Uint8Array([1, 2, 3]))])
+      await expect(attempt).rejects.toMatchObject({ name: "TransactionRejectedError", reason: "malformed" });
     await expect(rpc.getTokenBalance(getAssociatedTokenAddressSync(token.mint, owner))).rejects.toThrow(AccountNotFoundError);
     expect(await rpc.getAccountInfo(owner)).toBeNull();
     expect(await rpc.getMinimumBalanceForRentExemption(165)).toBe(await embedded.getMinimumBalanceForRentExemption(165));
