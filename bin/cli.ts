@@ -1,12 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CliError } from "./cli-error.ts";
+import type { OptionValues } from "./options.ts";
 
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+  run(values: OptionValues): Promise<void>;
 }
 
 const loaders: Record<string, () => Promise<{ command: Command }>> = {

@@ -99,3 +99,13 @@ export async function createSession(model: Uint8Array | string, device: Device):
     ? ort.InferenceSession.create(model, sessionOptions(device))
     : ort.InferenceSession.create(model, sessionOptions(device));
 }
+
+/** A session for the ONNX file `file`; a file onnxruntime cannot load is reported as `invalid(reason)`. */
+export async function createFileSession(file: string, device: Device, invalid: (reason: string) => Error): Promise<ort.InferenceSession> {
+  try {
+    return await createSession(file, device);
+  } catch (error) {
+    if (error instanceof DeviceUnavailableError) throw error;
+    throw invalid(`${file}: onnxruntime cannot load it (${(error as Error).message.split("\n")[0]})`);
+  }
+}

@@ -3,7 +3,7 @@
  * rewards for many responses to one prompt in a single batched run, and pairwise judgements.
  */
 import * as ort from "onnxruntime-node";
-import { createSession, DeviceUnavailableError, type Device } from "./device.ts";
+import { createFileSession, type Device } from "./device.ts";
 import { featurizerFromConfig, type Featurizer } from "./features/featurizer.ts";
 import { pairAccuracy } from "./metrics.ts";
 import { readModelDir, ModelDirError, type ModelMetadata } from "./model-dir.ts";
@@ -59,11 +59,10 @@ export async function loadScorer(dir: string, options: { device?: Device } = {})
     throw new ModelDirError(`${dir}: the features give ${featurizer.dim} columns but the model takes ${metadata.model.inputs}`);
   }
   try {
-    return new OnnxScorer(metadata, featurizer, await createSession(modelFile, device));
+    return new OnnxScorer(metadata, featurizer, await createFileSession(modelFile, device, (reason) => new ModelDirError(reason)));
   } catch (error) {
     await featurizer.close();
-    if (error instanceof DeviceUnavailableError) throw error;
-    throw new ModelDirError(`${modelFile}: onnxruntime cannot load it (${(error as Error).message.split("\n")[0]})`);
+    throw error;
   }
 }
 

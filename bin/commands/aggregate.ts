@@ -11,6 +11,7 @@ import {
 import { readAggregateInput, readGold, readPairGold } from "../aggregate-input.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";
+import { requiredString, writeStdout } from "../options.ts";
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -109,11 +110,10 @@ with further fields explaining each quality score (answers, accuracy, chance, ka
     out: { type: "string" },
   },
   async run(values) {
-    const input = values.input;
-    if (typeof input !== "string" || input === "") throw new CliError("--input FILE is required");
+    const input = requiredString(values, "input", "FILE");
     const gold = typeof values.gold === "string" ? values.gold : undefined;
     const json = await aggregateFile(input, gold);
     if (typeof values.out === "string") await writeFile(values.out, json);
-    else await new Promise<void>((resolve, reject) => process.stdout.write(json, (e) => (e ? reject(e) : resolve())));
+    else await writeStdout(json);
   },
 };

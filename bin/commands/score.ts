@@ -1,6 +1,7 @@
 import { loadScorer } from "../../trainer/index.ts";
 import type { Command } from "../cli.ts";
-import { deviceOption, requiredString, withTrainerErrors, writeJson } from "./train.ts";
+import { requiredString, writeJson } from "../options.ts";
+import { deviceOption, withTrainerErrors } from "../trainer-options.ts";
 
 export const command: Command = {
   name: "score",

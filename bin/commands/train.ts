@@ -1,48 +1,7 @@
-import { assertDeviceAvailable, isTrainerInputError, parseDevice, readPairsFile, trainRewardModel, type TrainingProgress } from "../../trainer/index.ts";
+import { readPairsFile, trainRewardModel, type TrainingProgress } from "../../trainer/index.ts";
 import type { Command } from "../cli.ts";
-import { CliError } from "../cli-error.ts";
-
-type Values = Record<string, string | boolean | undefined>;
-
-export function requiredString(values: Values, name: string, what: string): string {
-  const value = values[name];
-  if (typeof value !== "string") throw new CliError(`--${name} ${what} is required`);
-  if (value.trim() === "") throw new CliError(`--${name} is empty`);
-  return value;
-}
-
-function optionalNumber(values: Values, name: string, whole: boolean): number | undefined {
-  const raw = values[name];
-  if (typeof raw !== "string") return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || (whole && !Number.isInteger(value)))
-    throw new CliError(`--${name} must be ${whole ? "a whole number" : "a number"}, got "${raw}"`);
-  return value;
-}
-
-/** Runs `action`, turning the trainer's input errors into one-line CLI reasons. */
-export async function withTrainerErrors<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (isTrainerInputError(error)) throw new CliError(error.message);
-    throw error;
-  }
-}
-
-/** The --device value, checked to be usable here before any work starts. */
-export function deviceOption(values: Values) {
-  return withTrainerErrors(async () => {
-    const device = parseDevice(typeof values.device === "string" ? values.device : "cpu");
-    await assertDeviceAvailable(device);
-    return device;
-  });
-}
-
-export async function writeJson(value: unknown): Promise<void> {
-  const json = JSON.stringify(value) + "\n";
-  await new Promise<void>((resolve, reject) => process.stdout.write(json, (e) => (e ? reject(e) : resolve())));
-}
+import { optionalNumber, requiredString, writeJson } from "../options.ts";
+import { deviceOption, withTrainerErrors } from "../trainer-options.ts";
 
 function progressLine(p: TrainingProgress): string {
   const parts = [`epoch ${p.epoch}/${p.epochs}`, `step ${p.step}/${p.steps}`, `loss ${p.loss.toFixed(4)}`];

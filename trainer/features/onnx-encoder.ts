@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { createSession, DeviceUnavailableError, type Device } from "../device.ts";
+import { createFileSession, type Device } from "../device.ts";
 import { EncoderError } from "./encoder-error.ts";
 import { WordPieceTokenizer } from "./wordpiece.ts";
 
@@ -79,13 +79,7 @@ export class OnnxSentenceEncoder {
     for (const file of [modelFile, tokenizerFile])
       if (!existsSync(file)) throw new EncoderError(`${dir}: no ${path.basename(file)} (a sentence encoder directory holds model.onnx and tokenizer.json)`);
     const tokenizer = WordPieceTokenizer.fromFile(tokenizerFile, maxLength);
-    let session: ort.InferenceSession;
-    try {
-      session = await createSession(modelFile, device);
-    } catch (error) {
-      if (error instanceof DeviceUnavailableError) throw error;
-      throw new EncoderError(`${modelFile}: onnxruntime cannot load it (${(error as Error).message.split("\n")[0]})`);
-    }
+    const session = await createFileSession(modelFile, device, (reason) => new EncoderError(reason));
     for (const required of ["input_ids", "attention_mask"])
       if (!session.inputNames.includes(required))
         throw new EncoderError(`${modelFile}: the encoder has no "${required}" input (inputs: ${session.inputNames.join(", ")})`);
