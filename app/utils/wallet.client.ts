@@ -5,9 +5,9 @@ import { getWallets } from "@wallet-standard/app";
 import type { Wallet, WalletAccount, WalletWithFeatures } from "@wallet-standard/base";
 import { StandardConnect, type StandardConnectFeature } from "@wallet-standard/features";
 import bs58 from "bs58";
+import type { WalletStandardChain } from "../../reward/chain/clusters.ts";
 
 export type SolanaWallet = WalletWithFeatures<StandardConnectFeature & SolanaSignMessageFeature & Partial<SolanaSignTransactionFeature>>;
-export type SolanaChain = "solana:mainnet" | "solana:devnet" | "solana:testnet" | "solana:localnet";
 
 export interface WalletConnection {
   wallet: SolanaWallet;
@@ -68,7 +68,7 @@ export async function signSiwsMessage(connection: WalletConnection, message: str
 }
 
 /** Signs a serialized (legacy or v0) transaction built by the server; returns the signed wire bytes. */
-export async function signTransaction(connection: WalletConnection, transaction: Uint8Array, chain?: SolanaChain): Promise<Uint8Array> {
+export async function signTransaction(connection: WalletConnection, transaction: Uint8Array, chain?: WalletStandardChain): Promise<Uint8Array> {
   const feature = connection.wallet.features[SolanaSignTransaction];
   if (!feature || !connection.account.features.includes(SolanaSignTransaction))
     throw new WalletError(`${connection.wallet.name} cannot sign transactions; connect another wallet.`);

@@ -1,5 +1,6 @@
 import { DomainError } from "../../db/errors.ts";
 import { consumeWalletNonce, linkWallet, saveWalletNonce } from "../../db/queries/wallets.ts";
+import { publicClusterOf } from "../../reward/chain/clusters.ts";
 import { createSiwsChallenge, verifySiws } from "../../reward/wallet/siws.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
@@ -22,7 +23,8 @@ export async function issueWalletChallenge(request: Request, userId: string, add
     address,
     statement: "Link this wallet to your Pairwise account to receive payouts.",
     uri: `${url.protocol}//${siwsDomain(request)}`,
-    chainId: env.SOLANA_RPC_URL ? (/devnet/.test(env.SOLANA_RPC_URL) ? "devnet" : "mainnet") : "localnet",
+    // A private endpoint is most likely a paid mainnet node.
+    chainId: env.SOLANA_RPC_URL ? (publicClusterOf(env.SOLANA_RPC_URL) ?? "mainnet") : "localnet",
     now: new Date(),
     ttlMs: CHALLENGE_TTL_MS,
   });

@@ -20,12 +20,12 @@ import {
   type StandardEventsListeners,
 } from "@wallet-standard/features";
 import bs58 from "bs58";
+import { WALLET_STANDARD_CHAINS } from "../../reward/chain/clusters.ts";
 import { registerWallet } from "./register.ts";
 import { signWireTransaction } from "./sign-transaction.ts";
 
 export const TEST_WALLET_NAME = "Pairwise Test Wallet";
 
-const CHAINS = ["solana:mainnet", "solana:devnet", "solana:testnet", "solana:localnet"] as const;
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3856d8"/><path d="M9 23V9h7a4.5 4.5 0 0 1 0 9h-7" fill="none" stroke="#fff" stroke-width="3"/></svg>';
 
@@ -44,7 +44,7 @@ class PairwiseTestWallet implements Wallet {
   readonly version = "1.0.0" as const;
   readonly name = TEST_WALLET_NAME;
   readonly icon = `data:image/svg+xml;base64,${btoa(ICON_SVG)}` as const;
-  readonly chains = CHAINS;
+  readonly chains = WALLET_STANDARD_CHAINS;
   readonly features: TestWalletFeatures;
   readonly #secretKey: Uint8Array;
   readonly #account: WalletAccount;
@@ -57,7 +57,7 @@ class PairwiseTestWallet implements Wallet {
     this.#account = Object.freeze({
       address: bs58.encode(publicKey),
       publicKey,
-      chains: CHAINS,
+      chains: WALLET_STANDARD_CHAINS,
       features: [SolanaSignMessage, SolanaSignTransaction] as const,
     });
     this.features = Object.freeze({

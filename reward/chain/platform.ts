@@ -1,5 +1,6 @@
 import path from "node:path";
 import { PublicKey } from "@solana/web3.js";
+import { publicClusterOf } from "./clusters.ts";
 import { loadKeypairFile, loadOrCreateKeypairFile } from "./keypair-file.ts";
 import { LiteSvmChain } from "./litesvm.ts";
 import { RpcChain } from "./rpc.ts";
@@ -40,7 +41,7 @@ export async function openPlatform(config: ChainConfig): Promise<Platform> {
     const chain = new RpcChain({ url: config.rpcUrl, commitment: "confirmed" });
     const treasury = await loadKeypairFile(config.treasuryKeypairPath);
     const token = await ensurePlatformMint(chain, { treasury, mint: new PublicKey(config.mint), decimals: config.decimals });
-    const cluster = /devnet/.test(config.rpcUrl) ? "devnet" : /testnet/.test(config.rpcUrl) ? "testnet" : /mainnet/.test(config.rpcUrl) ? "" : null;
+    const cluster = publicClusterOf(config.rpcUrl);
     return {
       chain,
       token,
@@ -48,7 +49,7 @@ export async function openPlatform(config: ChainConfig): Promise<Platform> {
       explorerUrl: (sig) =>
         cluster === null
           ? `https://explorer.solana.com/tx/${sig}?cluster=custom&customUrl=${encodeURIComponent(config.rpcUrl!)}`
-          : `https://explorer.solana.com/tx/${sig}${cluster ? `?cluster=${cluster}` : ""}`,
+          : `https://explorer.solana.com/tx/${sig}${cluster === "mainnet" ? "" : `?cluster=${cluster}`}`,
       close: () => chain.close(),
     };
   }

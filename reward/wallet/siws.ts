@@ -3,6 +3,7 @@
 // pass it back as `expected.nonce`, mark it used after verifySiws succeeds).
 import { ed25519 } from "@noble/curves/ed25519";
 import bs58 from "bs58";
+import { SOLANA_CLUSTERS, type SolanaCluster } from "../chain/clusters.ts";
 
 export type SiwsFailure = "malformed" | "bad-signature" | "wrong-domain" | "wrong-address" | "nonce-mismatch" | "expired";
 
@@ -16,8 +17,7 @@ export class SiwsError extends Error {
   }
 }
 
-export const SIWS_CHAIN_IDS = ["mainnet", "devnet", "testnet", "localnet"] as const;
-export type SiwsChainId = (typeof SIWS_CHAIN_IDS)[number];
+export type SiwsChainId = SolanaCluster;
 
 export interface SiwsMessage {
   /** host[:port] of the site asking for the signature, as the browser shows it. */
@@ -203,7 +203,7 @@ function isAbsoluteUri(uri: string): boolean {
 }
 
 function isChainId(value: string): value is SiwsChainId {
-  return (SIWS_CHAIN_IDS as readonly string[]).includes(value);
+  return (SOLANA_CLUSTERS as readonly string[]).includes(value);
 }
 
 function parseTime(value: string, field: string): Date {
