@@ -9,88 +9,61 @@ import os from "node:os";
 import path from "node:path";
 import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount } from "@solana/web3.js";
 import { ACCOUNT_SIZE, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { sendAndConfirm } from "../reward/chain/confirm.ts";
 import { LiteSvmChain } from "../reward/chain/litesvm.ts";
-import { ensureLookupTables } from "../reward/chain/lookup-tables.ts";
-import { preparePayoutTransaction } from "../reward/chain/prepare-payout.ts";
 import { ensurePlatformMint, type PlatformToken } from "../reward/chain/setup.ts";
-import { commonPayoutAddresses, recipientLookupAddresses } from "../reward/payout/lookup-tables.ts";
-import { planBatches, type PayoutTransfer } from "../reward/payout/transactions.ts";
+import type { PayoutTransfer } from "../reward/payout/transactions.ts";
+import { payAll } from "../test/chain/helpers.ts";
 
 interface Phase {
   name: string;
   lookupTableTransactions: number;
-  lookupTableLamports: bigint;
+  lookupTableFees: bigint;
   lookupTableRent: bigint;
   transactions: number;
   recipients: number;
   minPerTransaction: number;
-  payoutLamports: bigint;
+  payoutFees: bigint;
   accountRent: bigint;
-  planSeconds: number;
-  lookupSeconds: number;
-  sendSeconds: number;
+  seconds: number;
 }
 
 async function pay(chain: LiteSvmChain, token: PlatformToken, name: string, transfers: PayoutTransfer[], tables: AddressLookupTableAccount[]) {
   const treasury = token.treasury.publicKey;
-  const balance = () => chain.getBalance(treasury);
-
-  let started = performance.now();
-  let before = await balance();
-  const ensured = await ensureLookupTables(chain, {
-    authority: token.treasury,
-    tables,
-    addresses: recipientLookupAddresses(token.mint, transfers),
-    common: commonPayoutAddresses({ mint: token.mint, treasuryOwner: treasury }),
-  });
-  const lookupTableLamports = before - (await balance());
-  const lookupSeconds = (performance.now() - started) / 1000;
+  const before = await chain.getBalance(treasury);
+  const started = performance.now();
+  const run = await payAll(chain, token, transfers, tables, name);
+  const seconds = (performance.now() - started) / 1000;
   let lookupTableRent = 0n;
-  for (const table of ensured.tables) lookupTableRent += (await chain.getAccountInfo(table.key))!.lamports;
+  for (const table of run.tables) lookupTableRent += (await chain.getAccountInfo(table.key))!.lamports;
   for (const table of tables) lookupTableRent -= (await chain.getAccountInfo(table.key))!.lamports;
-
-  started = performance.now();
-  const batches = planBatches(transfers, { payer: treasury, treasuryOwner: treasury, mint: token.mint, decimals: token.decimals, memo: `${name}/000`, lookupTables: ensured.tables });
-  const planSeconds = (performance.now() - started) / 1000;
-
-  started = performance.now();
-  before = await balance();
-  for (const [i, batch] of batches.entries()) {
-    const prepared = await preparePayoutTransaction(chain, { token, recipients: batch.recipients, memo: `${name}/${String(i).padStart(3, "0")}`, lookupTables: ensured.tables });
-    await sendAndConfirm(chain, prepared.wire, prepared.lastValidBlockHeight);
-  }
-  const sendSeconds = (performance.now() - started) / 1000;
-  const created = transfers.filter((t) => t.createAccount).length;
+  const accountRent = BigInt(transfers.filter((t) => t.createAccount).length) * (await chain.getMinimumBalanceForRentExemption(ACCOUNT_SIZE));
+  const spent = before - (await chain.getBalance(treasury));
+  const sizes = run.batches.map((b) => b.recipients.length);
   const phase: Phase = {
     name,
-    lookupTableTransactions: ensured.signatures.length,
-    lookupTableLamports,
+    lookupTableTransactions: run.tableSignatures.length,
+    lookupTableFees: spent - run.fees - accountRent - lookupTableRent,
     lookupTableRent,
-    transactions: batches.length,
+    transactions: run.batches.length,
     recipients: transfers.length,
-    minPerTransaction: Math.min(...batches.slice(0, -1).map((b) => b.recipients.length), batches.length === 1 ? batches[0].recipients.length : Infinity),
-    payoutLamports: before - (await balance()),
-    accountRent: BigInt(created) * (await chain.getMinimumBalanceForRentExemption(ACCOUNT_SIZE)),
-    planSeconds,
-    lookupSeconds,
-    sendSeconds,
+    minPerTransaction: sizes.length === 1 ? sizes[0] : Math.min(...sizes.slice(0, -1)),
+    payoutFees: run.fees,
+    accountRent,
+    seconds,
   };
-  return { phase, tables: ensured.tables };
+  return { phase, tables: run.tables };
 }
 
 function report(p: Phase) {
   const perRecipient = (lamports: bigint) => (Number(lamports) / p.recipients).toFixed(1);
-  const payoutFees = p.payoutLamports - p.accountRent;
-  const tableFees = p.lookupTableLamports - p.lookupTableRent;
   console.log(`\n${p.name}: ${p.recipients} recipients`);
   console.log(`  payout transactions       ${p.transactions}  (${(p.recipients / p.transactions).toFixed(1)} recipients per transaction, fewest in a full one ${p.minPerTransaction})`);
-  console.log(`  payout fees               ${payoutFees} lamports = ${perRecipient(payoutFees)} per recipient`);
+  console.log(`  payout fees               ${p.payoutFees} lamports = ${perRecipient(p.payoutFees)} per recipient`);
   console.log(`  token account rent        ${p.accountRent} lamports = ${perRecipient(p.accountRent)} per recipient`);
-  console.log(`  lookup table transactions ${p.lookupTableTransactions}  (fees ${tableFees} lamports = ${perRecipient(tableFees)} per recipient, once per wallet)`);
+  console.log(`  lookup table transactions ${p.lookupTableTransactions}  (fees ${p.lookupTableFees} lamports = ${perRecipient(p.lookupTableFees)} per recipient, once per wallet)`);
   console.log(`  lookup table rent         ${p.lookupTableRent} lamports = ${perRecipient(p.lookupTableRent)} per recipient (recoverable by closing the tables)`);
-  console.log(`  all fees                  ${perRecipient(payoutFees + tableFees)} lamports per recipient`);
-  console.log(`  wall time                 ${(p.lookupSeconds + p.planSeconds + p.sendSeconds).toFixed(2)} s  (lookup tables ${p.lookupSeconds.toFixed(2)} s, planning ${p.planSeconds.toFixed(2)} s, prepare + send + confirm ${p.sendSeconds.toFixed(2)} s)`);
+  console.log(`  all fees                  ${perRecipient(p.payoutFees + p.lookupTableFees)} lamports per recipient`);
+  console.log(`  wall time                 ${p.seconds.toFixed(2)} s (lookup tables, planning, prepare + send + confirm)`);
 }
 
 export async function run(args: string[] = process.argv.slice(3)): Promise<void> {

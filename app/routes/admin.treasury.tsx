@@ -10,7 +10,7 @@ import { listBudgets, listRecentBatches } from "../../db/queries/payouts.ts";
 import { listRecentRedemptions } from "../../db/queries/redemptions.ts";
 import { findUserByEmail } from "../../db/queries/users.ts";
 import { dailyEpoch } from "../../reward/payout/executor.ts";
-import { getPlatform } from "~/utils/chain.server.ts";
+import { getPlatform, treasuryBalances } from "~/utils/chain.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { queuePayout } from "~/utils/jobs.server.ts";
@@ -24,11 +24,10 @@ export const meta: MetaFunction = () => [{ title: "Treasury · Pairwise" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["admin"]);
   const platform = await getPlatform();
-  const { token, chain } = platform;
+  const { token } = platform;
   const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000)).id;
-  const [tokens, lamports, budgets, batches, job, redemptions] = await Promise.all([
-    chain.getTokenBalance(token.treasuryTokenAccount),
-    chain.getBalance(token.treasury.publicKey),
+  const [{ tokens, lamports }, budgets, batches, job, redemptions] = await Promise.all([
+    treasuryBalances(),
     listBudgets(db),
     listRecentBatches(db),
     latestJob(db, { kind: "payout" }),

@@ -33,3 +33,10 @@ export async function redeemContext(): Promise<RedeemContext> {
   const { chain, token } = await getPlatform();
   return { db, chain, token, creditsPerToken: BigInt(env.CREDITS_PER_TOKEN) };
 }
+
+/** What the treasury holds on chain: the platform's tokens, and SOL (lamports) for fees and rent. */
+export async function treasuryBalances(): Promise<{ tokens: bigint; lamports: bigint }> {
+  const { chain, token } = await getPlatform();
+  const [tokens, lamports] = await Promise.all([chain.getTokenBalance(token.treasuryTokenAccount), chain.getBalance(token.treasury.publicKey)]);
+  return { tokens, lamports };
+}

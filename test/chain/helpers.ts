@@ -33,6 +33,9 @@ export interface PaidRun {
   tables: AddressLookupTableAccount[];
   /** Tables reported by onTableCreated, in order. */
   createdTables: PublicKey[];
+  /** Transactions that created or extended lookup tables. */
+  tableSignatures: string[];
+  /** Fees of the payout transactions (not of the lookup table ones). */
   fees: bigint;
 }
 
@@ -64,7 +67,7 @@ export async function payAll(
     signatures.push(prepared.signature);
     fees += prepared.fee;
   }
-  return { batches, signatures, tables: ensured.tables, createdTables, fees };
+  return { batches, signatures, tables: ensured.tables, createdTables, tableSignatures: ensured.signatures, fees };
 }
 
 export function wallets(n: number): PublicKey[] {
