@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
-import { listBudgets } from "../../db/queries/payouts.ts";
+import { listBudgets, type EpochWindow } from "../../db/queries/payouts.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../db/schema/index.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
@@ -45,16 +45,37 @@ const balanceOf = async (owner: string) => {
   return (await chain.getAccountInfo(account)) ? chain.getTokenBalance(account) : 0n;
 };
 
+const daysAgo = (days: number) => dailyEpoch(new Date(Date.now() - days * 86_400_000));
+
+/** Dates the project's answers (those given after `after`, if set) an hour into `epoch`. */
+const dateAnswers = (projectId: string, epoch: EpochWindow, after?: Date) =>
+  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+    where project_id = ${projectId}${after ? sql` and created_at > ${after.toISOString()}` : sql``}`);
+
+/** Twelve pairs answered on `epoch` by three labelers with linked wallets; their addresses by labeler id. */
+async function threeLabelersWithWallets(epoch: EpochWindow): Promise<Map<string, string>> {
+  const owner = await makeUser(h.db, "requester");
+  const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 10_000n });
+  await uploadPairs(h.db, project, 12);
+  const wallets = new Map<string, string>();
+  for (let l = 0; l < 3; l++) {
+    const labeler = await makeUser(h.db, "labeler");
+    await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"));
+    wallets.set(labeler.id, Keypair.generate().publicKey.toBase58());
+    await linkWallet(h.db, { userId: labeler.id, address: wallets.get(labeler.id)! });
+  }
+  await dateAnswers(project.id, epoch);
+  return wallets;
+}
+
 describe("payouts on the embedded chain", () => {
   const wallets = new Map<string, string>();
   const noWallet: string[] = [];
   const careless = new Set<string>();
   let projectId = "";
 
-  const day = (daysAgo: number) => dailyEpoch(new Date(Date.now() - daysAgo * 86_400_000));
-  const moveLabelsTo = (epoch: ReturnType<typeof dailyEpoch>) =>
-    h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
-      where project_id = ${projectId}`);
+  const day = daysAgo;
+  const moveLabelsTo = (epoch: EpochWindow) => dateAnswers(projectId, epoch);
 
   beforeAll(async () => {
     const owner = await makeUser(h.db, "requester");
@@ -168,9 +189,8 @@ describe("a payout whose blockhash expired before it was sent", () => {
     await linkWallet(h.db, { userId: b.id, address: Keypair.generate().publicKey.toBase58() });
 
     const crash = new Error("crashed after signing");
-    const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 3));
-    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '2 hours'
-      where project_id = ${project.id}`);
+    const epoch = daysAgo(3);
+    await dateAnswers(project.id, epoch);
     await expect(
       runPayout({ ...ctx, onStep: (s) => { if (s === "signed") throw crash; } }, { epoch }),
     ).rejects.toBe(crash);
@@ -202,9 +222,8 @@ describe("a project's budget", () => {
       await linkWallet(h.db, { userId: labeler.id, address });
       wallets.push(address);
     }
-    const first = dailyEpoch(new Date(Date.now() - 86_400_000 * 5));
-    await h.db.execute(sql`update labels set created_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour'
-      where project_id = ${project.id}`);
+    const first = daysAgo(5);
+    await dateAnswers(project.id, first);
     await runPayout(ctx, { epoch: first });
     const [budget] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
     expect(BigInt(budget.committed)).toBeLessThanOrEqual(3_000n);
@@ -218,9 +237,8 @@ describe("a project's budget", () => {
       const labeler = await makeUser(h.db, "labeler");
       await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"), 10);
     }
-    const second = dailyEpoch(new Date(Date.now() - 86_400_000 * 4));
-    await h.db.execute(sql`update labels set created_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour'
-      where project_id = ${project.id} and created_at > ${first.endsAt.toISOString()}`);
+    const second = daysAgo(4);
+    await dateAnswers(project.id, second, first.endsAt);
     await runPayout(ctx, { epoch: second });
     const [after] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
     expect(BigInt(after.committed)).toBeLessThanOrEqual(3_000n);
@@ -233,19 +251,8 @@ describe("the payout executor over JSON-RPC", () => {
     const facade = await startRpcFacade(embedded);
     const rpc = new RpcChain({ url: facade.url });
     try {
-      const owner = await makeUser(h.db, "requester");
-      const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 10_000n });
-      await uploadPairs(h.db, project, 12);
-      const wallets = new Map<string, string>();
-      for (let l = 0; l < 3; l++) {
-        const labeler = await makeUser(h.db, "labeler");
-        await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"));
-        wallets.set(labeler.id, Keypair.generate().publicKey.toBase58());
-        await linkWallet(h.db, { userId: labeler.id, address: wallets.get(labeler.id)! });
-      }
-      const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 8));
-      await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
-        where project_id = ${project.id}`);
+      const epoch = daysAgo(8);
+      const wallets = await threeLabelersWithWallets(epoch);
       const summary = await runPayout({ db: h.db, chain: rpc, token: embeddedToken, pollIntervalMs: 5 }, { epoch });
       expect(summary.transactions.map((t) => t.status)).toEqual(["confirmed"]);
       const rows = await h.db.select().from(payouts).where(sql`${payouts.epochId} = ${epoch.id} and ${payouts.labelerId} in (${sql.join([...wallets.keys()].map((id) => sql`${id}`), sql`, `)})`);
@@ -264,19 +271,8 @@ describe("the payout executor over JSON-RPC", () => {
 
 describe("two payout executors at once", () => {
   it("pay a batch once: an executor that read the batch before the other signed and sent it sends nothing new", async () => {
-    const owner = await makeUser(h.db, "requester");
-    const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 10_000n });
-    await uploadPairs(h.db, project, 12);
-    const wallets = new Map<string, string>();
-    for (let l = 0; l < 3; l++) {
-      const labeler = await makeUser(h.db, "labeler");
-      await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"));
-      wallets.set(labeler.id, Keypair.generate().publicKey.toBase58());
-      await linkWallet(h.db, { userId: labeler.id, address: wallets.get(labeler.id)! });
-    }
-    const epoch = dailyEpoch(new Date(Date.now() - 86_400_000 * 9));
-    await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
-      where project_id = ${project.id}`);
+    const epoch = daysAgo(9);
+    const wallets = await threeLabelersWithWallets(epoch);
     const stop = (step: string) => (s: string) => {
       if (s === step) throw new Error(`stopped after ${step}`);
     };
