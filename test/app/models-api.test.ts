@@ -5,14 +5,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../db/datasets/index.ts";
-import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
 import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/queries/credits.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
 import { getModel, listModelAgreement } from "../../db/queries/models.ts";
 import { createApiKey } from "../../db/queries/users.ts";
 import { items } from "../../db/schema/index.ts";
 import { bootApp, call } from "../helpers/app.ts";
-import { makeProject, makeUser } from "../helpers/fixtures.ts";
+import { answerTasks, makeProject, makeUser } from "../helpers/fixtures.ts";
 
 let h: DbHandle;
 let upstream: Server;
@@ -48,9 +47,7 @@ beforeAll(async () => {
   await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 60 }, (_, i) => line(i)).join("\n")]), filename: "a.jsonl", format: "jsonl" });
   for (let l = 0; l < 2; l++) {
     const labeler = await makeUser(h.db, "labeler");
-    for (let task = await leaseNextTask(h.db, { projectId, labelerId: labeler.id }); task; task = await leaseNextTask(h.db, { projectId, labelerId: labeler.id })) {
-      await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: labeler.id, answer: { value: "a" } });
-    }
+    await answerTasks(h.db, { projectId, labelerId: labeler.id, answer: () => "a" });
   }
   // Ten more items nobody has answered yet: the published model orders them.
   await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 10 }, (_, i) => line(100 + i)).join("\n")]), filename: "b.jsonl", format: "jsonl" });

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../db/datasets/index.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
-import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
+import { leaseNextTask } from "../../db/queries/assignments.ts";
 import { getItemConsensus, listLabelerQuality, raiseLabelsWanted } from "../../db/queries/consensus.ts";
 import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { items, labels } from "../../db/schema/index.ts";
 import { runProjectConsensus, screenSide } from "../../reward/project-consensus.ts";
 import { createTestDb } from "../helpers/db.ts";
-import { makeProject, makeUser } from "../helpers/fixtures.ts";
+import { answerTasks, makeProject, makeUser } from "../helpers/fixtures.ts";
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, "../../bin/pairwise");
@@ -41,16 +41,8 @@ async function upload(project: Project, lines: object[]) {
   });
 }
 
-/** Every labeler answers every item they are offered, with `answer(index of the item, swapped)`. */
-async function labelAll(project: Project, labelerId: string, answer: (i: number, swapped: boolean) => string) {
-  for (;;) {
-    const task = await leaseNextTask(h.db, { projectId: project.id, labelerId });
-    if (!task) return;
-    const text = task.content.kind === "label" ? task.content.text : task.content.kind === "pairwise" ? task.content.prompt : "";
-    const i = Number(/(\d+)/.exec(text)![1]);
-    await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId, answer: { value: (swapped) => answer(i, swapped) } });
-  }
-}
+const labelAll = (project: Project, labelerId: string, answer: (i: number, swapped: boolean) => string) =>
+  answerTasks(h.db, { projectId: project.id, labelerId, answer });
 
 async function setTimes(labelerId: string, ms: number) {
   await h.db.update(labels).set({ timeSpentMs: ms }).where(eq(labels.labelerId, labelerId));

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { Db } from "../../db/client.ts";
 import { ingestDataset } from "../../db/datasets/index.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
 import { createProject, type NewProject } from "../../db/queries/projects.ts";
 import { createUser } from "../../db/queries/users.ts";
 import type { Role } from "../../db/schema/index.ts";
@@ -43,4 +44,22 @@ export async function uploadPairs(
   n: number,
 ) {
   return ingestDataset(db, { project, input: Readable.from([pairLines(n)]), filename: "pairs.jsonl", format: "jsonl" });
+}
+
+/**
+ * The labeler answers the tasks offered on the project, at most `limit` of them, with `answer(n, swapped)`: n is
+ * the first number in the item's text or prompt (-1 if none), swapped whether the screen showed B on the left.
+ */
+export async function answerTasks(
+  db: Db,
+  params: { projectId: string; labelerId: string; answer: (n: number, swapped: boolean) => string; limit?: number },
+): Promise<void> {
+  const { projectId, labelerId, answer, limit = Infinity } = params;
+  for (let done = 0; done < limit; done++) {
+    const task = await leaseNextTask(db, { projectId, labelerId });
+    if (!task) return;
+    const text = task.content.kind === "label" ? task.content.text : task.content.kind === "pairwise" ? task.content.prompt : "";
+    const n = Number(/(\d+)/.exec(text)?.[1] ?? -1);
+    await submitAnswer(db, { assignmentId: task.assignmentId, labelerId, answer: { value: (swapped) => answer(n, swapped) } });
+  }
 }

@@ -7,14 +7,13 @@ import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../db/schema/index.ts";
 import { loadKeypairFile } from "../../reward/chain/keypair-file.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
 import { dailyEpoch } from "../../reward/payout/executor.ts";
 import { createPostgresTestDb } from "../helpers/db.ts";
-import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
+import { answerTasks, makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
 
 const CLI = path.resolve(import.meta.dirname, "../../bin/pairwise");
 const SUPPLY = 10n ** 15n;
@@ -58,12 +57,7 @@ describe("a payout process killed at any step and restarted", () => {
     const wallets = new Map<string, string>();
     for (let i = 0; i < 110; i++) {
       const labeler = await makeUser(h.db, "labeler");
-      for (let n = 0; n < 6; n++) {
-        const task = await leaseNextTask(h.db, { projectId: project.id, labelerId: labeler.id });
-        if (!task || task.content.kind !== "pairwise") break;
-        const item = Number(/(\d+)/.exec(task.content.prompt)![1]);
-        await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: labeler.id, answer: { value: item % 2 ? "b" : "a" } });
-      }
+      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: (item) => (item % 2 ? "b" : "a"), limit: 6 });
       const address = Keypair.generate().publicKey.toBase58();
       await linkWallet(h.db, { userId: labeler.id, address });
       wallets.set(labeler.id, address);

@@ -3,7 +3,6 @@ import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { leaseNextTask, submitAnswer } from "../../db/queries/assignments.ts";
 import { listBudgets, type EpochWindow } from "../../db/queries/payouts.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../db/schema/index.ts";
@@ -14,7 +13,7 @@ import type { PlatformToken } from "../../reward/chain/setup.ts";
 import { dailyEpoch, runPayout, settleBatch, settlePayouts, type PayoutContext } from "../../reward/payout/executor.ts";
 import { inMemoryChain } from "../helpers/chain.ts";
 import { createTestDb } from "../helpers/db.ts";
-import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
+import { answerTasks, makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
 
 let h: DbHandle;
 let chain: LiteSvmChain;
@@ -31,14 +30,8 @@ afterAll(async () => {
   await h.close();
 });
 
-async function answerAll(projectId: string, labelerId: string, pick: (i: number) => string, limit = Infinity) {
-  for (let n = 0; n < limit; n++) {
-    const task = await leaseNextTask(h.db, { projectId, labelerId });
-    if (!task) return;
-    const i = Number(/(\d+)/.exec(task.content.kind === "pairwise" ? task.content.prompt : "")![1]);
-    await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId, answer: { value: pick(i) } });
-  }
-}
+const answerAll = (projectId: string, labelerId: string, answer: (n: number) => string, limit?: number) =>
+  answerTasks(h.db, { projectId, labelerId, answer, limit });
 
 const balanceOf = async (owner: string) => {
   const account = getAssociatedTokenAddressSync(token.mint, new PublicKey(owner), true);
