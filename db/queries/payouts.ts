@@ -74,11 +74,14 @@ export interface EarningRow {
 export async function remainingBudgets(db: Db, projectIds: string[], options: { lock: boolean }): Promise<Map<string, bigint>> {
   const ids = [...new Set(projectIds)].sort();
   if (ids.length === 0) return new Map();
+  const idList = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  // Locking in a statement of its own: a statement that waits for a lock still reads the earnings as they were
+  // when it started (read committed), so the sum must come after the wait, in the next statement.
+  if (options.lock) await db.execute(sql`select id from projects where id in (${idList}) order by id for update`);
   const rows = await queryRows<{ id: string; remaining: string }>(
     db,
     sql`select p.id, (p.budget - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as remaining
-        from projects p where p.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-        order by p.id ${options.lock ? sql`for update of p` : sql``}`,
+        from projects p where p.id in (${idList})`,
   );
   return new Map(rows.map((r) => [r.id, BigInt(r.remaining)]));
 }

@@ -3,9 +3,9 @@ import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { listBudgets, type EpochWindow } from "../../db/queries/payouts.ts";
+import { listBudgets, planEpoch, type EpochWindow } from "../../db/queries/payouts.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
-import { payoutBatches, payouts } from "../../db/schema/index.ts";
+import { earnings, payoutBatches, payouts } from "../../db/schema/index.ts";
 import { LiteSvmChain } from "../../reward/chain/litesvm.ts";
 import { startRpcFacade } from "../../reward/chain/rpc-facade.ts";
 import { RpcChain } from "../../reward/chain/rpc.ts";
@@ -235,6 +235,34 @@ describe("a project's budget", () => {
     await runPayout(ctx, { epoch: second });
     const [after] = (await listBudgets(h.db)).filter((b) => b.id === project.id);
     expect(BigInt(after.committed)).toBeLessThanOrEqual(3_000n);
+  });
+});
+
+describe("two epochs planned at once", () => {
+  it("cannot both commit a project's remaining budget", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const labeler = await makeUser(h.db, "labeler");
+    const project = await makeProject(h.db, owner.id, { rewardPerLabel: 1n, budget: 1_000n });
+    const tally = { labelerId: labeler.id, projectId: project.id, labels: 1, rewardPerLabel: 1n, quality: 1, flags: [] };
+    // Each planner takes all the budget it sees as left.
+    const takeAll = (remaining: Map<string, bigint>) => {
+      const amount = remaining.get(project.id)!;
+      return [{ labelerId: labeler.id, projectId: project.id, labels: 1, rewardPerLabel: 1n, weightPpm: 1_000_000, earned: amount, amount }];
+    };
+    // Both planners start while another transaction holds the project's row, so both wait for the lock.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holder = h.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from projects where id = ${project.id} for update`);
+      await held;
+    });
+    const plans = [daysAgo(20), daysAgo(21)].map((window) => planEpoch(h.db, { window, tallies: [tally], plan: takeAll }));
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await holder;
+    expect(await Promise.all(plans)).toEqual([true, true]);
+    const committed = await h.db.select({ amount: earnings.amount }).from(earnings).where(eq(earnings.projectId, project.id));
+    expect(committed.reduce((sum, e) => sum + e.amount, 0n)).toBe(1_000n);
   });
 });
 
