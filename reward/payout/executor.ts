@@ -236,7 +236,8 @@ export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): 
       if (batch.status === "confirmed" || batch.status === "failed") return batch;
     }
     const [status] = await ctx.chain.getSignatureStatuses([batch.signature!]);
-    if (status?.err) {
+    // A failure counts only once finalized too: the same bytes may still land on another fork.
+    if (status?.err && status.confirmationStatus === "finalized") {
       await failBatch(ctx.db, { batchId: batch.id, error: JSON.stringify(status.err) });
       return { ...batch, status: "failed", error: JSON.stringify(status.err) };
     }
@@ -262,12 +263,10 @@ export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): 
           sent = true;
           continue;
         } catch (error) {
-          if (error instanceof TransactionRejectedError && error.reason === "blockhash-expired") {
-            batch = { ...batch, status: "new" };
-            continue;
-          }
-          // Unknown outcome: look the signature up again, then re-send the same bytes.
-          if (!(error instanceof ChainUnavailableError)) throw error;
+          // Unknown outcome, or a blockhash this node does not know (it may lag the cluster, which can still land
+          // bytes sent earlier): look the signature up again; only the block height decides that they expired.
+          const blockhashRefused = error instanceof TransactionRejectedError && error.reason === "blockhash-expired";
+          if (!(error instanceof ChainUnavailableError) && !blockhashRefused) throw error;
         }
       }
     }
