@@ -4,7 +4,8 @@ import { DomainError } from "../../db/errors.ts";
 import { creditRedemptionOrder, createRedemptionOrder, getRedemptionOrder } from "../../db/queries/redemptions.ts";
 import { getLinkedWallet } from "../../db/queries/wallets.ts";
 import type { PlatformToken } from "../chain/setup.ts";
-import { TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
+import { confirmTransaction } from "../chain/confirm.ts";
+import { ConfirmationError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
 import { buildRedemptionTransaction } from "./transactions.ts";
 import { RedemptionRejectedError, verifyRedemptionTransaction } from "./verify.ts";
 
@@ -75,7 +76,7 @@ function orderTransaction(ctx: RedeemContext, order: { id: string; address: stri
 /**
  * Completes an order from the wallet-signed transaction (which the server co-signs as fee payer and sends) or
  * from the signature of a transaction the wallet sent itself. Credits only after verifying on chain, from the
- * decoded instructions, that the linked wallet burned (or returned) exactly the order's amount of the platform
+ * decoded instructions, that the order's wallet burned (or returned) exactly the order's amount of the platform
  * mint with the order's memo, and only once per signature.
  */
 export async function completeRedemption(
@@ -84,10 +85,12 @@ export async function completeRedemption(
 ): Promise<{ signature: string; credits: bigint; balance: bigint }> {
   const order = await getRedemptionOrder(ctx.db, { userId: params.userId, orderId: params.orderId });
   if (order.status === "credited") throw new DomainError("order_done", "This redemption order was already completed.", 409);
-  if (order.expiresAt.getTime() < Date.now()) throw new DomainError("order_expired", "This redemption order expired; start a new one.", 409);
-  const linked = await requireWallet(ctx, params.userId);
   let signature = params.signature;
-  if (params.signedTransaction) signature = await sendOrderTransaction(ctx, order, params.signedTransaction);
+  if (params.signedTransaction) {
+    // Only sending is refused after expiry: a transaction that landed in time is credited whenever it is shown.
+    if (order.expiresAt.getTime() < Date.now()) throw new DomainError("order_expired", "This redemption order expired; start a new one.", 409);
+    signature = await sendOrderTransaction(ctx, order, params.signedTransaction);
+  }
   if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");
   const landed = await ctx.chain.getTransaction(signature);
   const verified = verifyRedemptionTransaction({
@@ -96,7 +99,8 @@ export async function completeRedemption(
     expected: {
       mint: ctx.token.mint,
       amount: order.amount,
-      authority: linked,
+      // The wallet the order was issued to, which signed it, even if the labeler has linked another one since.
+      authority: new PublicKey(order.address),
       treasuryTokenAccount: ctx.token.treasuryTokenAccount,
       orderId: order.id,
       tokenProgramId: ctx.token.tokenProgramId,
@@ -122,9 +126,11 @@ async function sendOrderTransaction(
     throw new RedemptionRejectedError("malformed", "The signed transaction is not the one issued for this order.");
   }
   tx.sign([ctx.token.treasury]);
+  // An upper bound of the transaction's own last valid height: its blockhash is no newer than this one.
+  const { lastValidBlockHeight } = await ctx.chain.getLatestBlockhash();
+  let signature: string;
   try {
-    const { signature } = await ctx.chain.sendRawTransaction(tx.serialize());
-    return signature;
+    ({ signature } = await ctx.chain.sendRawTransaction(tx.serialize()));
   } catch (error) {
     if (error instanceof TransactionRejectedError) {
       const reason = error.reason === "signature-invalid" ? "signature-invalid" : "failed-on-chain";
@@ -132,5 +138,13 @@ async function sendOrderTransaction(
     }
     throw error;
   }
+  // Verified (and credited) only once final, so a slow cluster is waited for instead of reported as a failure.
+  try {
+    await confirmTransaction(ctx.chain, signature, lastValidBlockHeight, { commitment: "finalized" });
+  } catch (error) {
+    if (error instanceof ConfirmationError) throw new RedemptionRejectedError("failed-on-chain", `${error.message}; nothing was credited`);
+    throw error;
+  }
+  return signature;
 }
 

@@ -107,6 +107,18 @@ describe("redemptions", () => {
     expect(await getCreditBalance(h.db, userId)).toBe(300n);
   });
 
+  it("credits a transaction that landed, shown by its signature after the order expired and another wallet was linked", async () => {
+    const { order, transaction } = await startRedemption(ctx, { userId, amount: 1_000_000n, mode: "burn" });
+    const tx = VersionedTransaction.deserialize(Buffer.from(transaction, "base64"));
+    tx.sign([wallet, token.treasury]);
+    const { signature } = await chain.sendRawTransaction(tx.serialize());
+    await h.db.update(redemptionOrders).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(redemptionOrders.id, order.id));
+    await linkWallet(h.db, { userId, address: Keypair.generate().publicKey.toBase58() });
+    const before = await getCreditBalance(h.db, userId);
+    expect(await completeRedemption(ctx, { userId, orderId: order.id, signature })).toMatchObject({ credits: 100n, balance: before + 100n });
+    await linkWallet(h.db, { userId, address: wallet.publicKey.toBase58() });
+  });
+
   it("refuses someone else's order", async () => {
     const stranger = await makeUser(h.db, "labeler");
     const { order } = await startRedemption(ctx, { userId, amount: 1_000_000n, mode: "burn" });
