@@ -101,7 +101,8 @@ export async function setItemPriorities(db: Db, priorities: Array<{ id: number; 
       priorities.slice(i, i + 1000).map((p) => sql`(${p.id}::bigint, ${p.priority}::real)`),
       sql`, `,
     );
-    await db.execute(sql`update items set priority = v.p from (values ${values}) as v(id, p) where items.id = v.id`);
+    // Rows whose priority did not change are not rewritten (priority is in the open-items index).
+    await db.execute(sql`update items set priority = v.p from (values ${values}) as v(id, p) where items.id = v.id and items.priority is distinct from v.p`);
   }
 }
 
