@@ -96,6 +96,11 @@ export async function listEpochLedger(db: Db, epochId: string) {
   );
 }
 
+export async function isEpochPlanned(db: Db, epochId: string): Promise<boolean> {
+  const [row] = await db.select({ id: payoutEpochs.id }).from(payoutEpochs).where(eq(payoutEpochs.id, epochId));
+  return row !== undefined;
+}
+
 /**
  * Plans an epoch once, atomically: locks the projects involved, asks `plan` for the earnings given each project's
  * remaining budget, and writes the earnings and one payout ledger row per labeler. An epoch planned before is

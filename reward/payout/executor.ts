@@ -7,6 +7,7 @@ import {
   failBatch,
   getBatch,
   getBatchRecipients,
+  isEpochPlanned,
   listEpochLedger,
   listLookupTables,
   listUnsettledBatches,
@@ -105,6 +106,8 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   if (!params.dryRun && epoch.endsAt.getTime() > Date.now()) {
     throw new EpochNotOverError(`epoch ${epoch.id} has not ended yet (it ends ${epoch.endsAt.toISOString()}); pay it afterwards or use --dry-run`);
   }
+  // A planned epoch is only settled: refreshing consensus and tallying the day again would be thrown away.
+  if (!params.dryRun && (await isEpochPlanned(db, epoch.id))) return summarize(ctx, epoch, false, await settlePayouts(ctx));
   for (const projectId of await projectsLabeledIn(db, epoch)) await ensureFreshConsensus(db, projectId);
   const tallies = await tallyEpochLabels(db, epoch);
   if (params.dryRun) {
@@ -121,8 +124,11 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   }
   const planned = await planEpoch(db, { window: epoch, tallies, plan: (remaining) => earningsFor(tallies, remaining) });
   ctx.onStep?.("planned");
-  const batches = await settlePayouts(ctx);
-  const ledger = await listEpochLedger(db, epoch.id);
+  return summarize(ctx, epoch, planned, await settlePayouts(ctx));
+}
+
+async function summarize(ctx: PayoutContext, epoch: EpochWindow, planned: boolean, batches: PayoutBatchRow[]): Promise<PayoutSummary> {
+  const ledger = await listEpochLedger(ctx.db, epoch.id);
   return {
     epoch: epoch.id,
     dryRun: false,
