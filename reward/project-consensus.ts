@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { replaceProjectAbuseSignals } from "../db/queries/abuse.ts";
 import {
   consensusIsStale,
   loadProjectAnswers,
@@ -186,6 +185,7 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
     projectId,
     items: result.items,
     labelers,
+    signals: findings.map((f) => ({ userId: f.labelerId, kind: f.kind, scope: projectId, projectId, detail: f.detail })),
     run: {
       method: result.method,
       lastLabelId: answers.reduce((max, a) => Math.max(max, a.labelId), 0),
@@ -198,10 +198,6 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
       confidenceBins: confidenceHistogram(confidences, 10).map((b) => b.count),
       durationMs: Math.round(performance.now() - started),
     },
-  });
-  await replaceProjectAbuseSignals(db, {
-    projectId,
-    signals: findings.map((f) => ({ userId: f.labelerId, kind: f.kind, scope: projectId, projectId, detail: f.detail })),
   });
   return {
     status: "done",

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
+import { replaceProjectAbuseSignals, type AbuseSignalInput } from "./abuse.ts";
 import { consensusRuns, itemConsensus, labelerQuality, projects, users, type QualityFlagName } from "../schema/index.ts";
 
 export interface StoredAnswer {
@@ -91,11 +92,13 @@ const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null :
 
 /**
  * Stores one consensus run atomically: item consensus, labeler quality (keeping the previous score, and pausing
- * or un-pausing each labeler against the project's threshold) and the run's agreement figures.
+ * or un-pausing each labeler against the project's threshold), the project's answer-pattern abuse signals and the
+ * run's agreement figures. Two runs on one project at once queue on the item rows, so the second one's signals
+ * replace the first one's instead of colliding with them.
  */
 export async function saveConsensus(
   db: Db,
-  params: { projectId: string; items: ItemConsensusRow[]; labelers: LabelerQualityRow[]; run: ConsensusRunRow },
+  params: { projectId: string; items: ItemConsensusRow[]; labelers: LabelerQualityRow[]; signals: AbuseSignalInput[]; run: ConsensusRunRow },
 ): Promise<{ runId: number; paused: string[] }> {
   const { projectId } = params;
   return db.transaction(async (tx) => {
@@ -114,6 +117,7 @@ export async function saveConsensus(
           },
         });
     }
+    await replaceProjectAbuseSignals(tx, { projectId, signals: params.signals });
     const [project] = await tx.select({ threshold: projects.qualityThreshold }).from(projects).where(eq(projects.id, projectId));
     const threshold = project?.threshold ?? null;
     const paused: string[] = [];
@@ -134,7 +138,8 @@ export async function saveConsensus(
         .onConflictDoUpdate({
           target: [labelerQuality.projectId, labelerQuality.labelerId],
           set: {
-            previousQuality: sql`labeler_quality.quality`,
+            // A rerun without new answers (a new threshold, "recompute") keeps the score it is compared with.
+            previousQuality: sql`case when excluded.answers <> labeler_quality.answers then labeler_quality.quality else labeler_quality.previous_quality end`,
             quality: sql`excluded.quality`,
             answers: sql`excluded.answers`,
             agreement: sql`excluded.agreement`,

@@ -101,6 +101,16 @@ describe("project consensus (labels)", () => {
     expect(quality.get(who.careful)!.medianMs).toBe(20_000);
   });
 
+  it("keeps the score a labeler's quality is compared with when a rerun brings no new answers", async () => {
+    const before = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    // Pretend the careful labeler's last score was lower, as if they had just improved.
+    await h.db.execute(sql`update labeler_quality set previous_quality = 0.5 where labeler_id = ${who.careful}`);
+    expect((await runProjectConsensus(h.db, project.id)).status).toBe("done");
+    const after = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    expect(after.get(who.careful)!.previousQuality).toBe(0.5);
+    expect(after.get(who.careful)!.quality).toBeCloseTo(before.get(who.careful)!.quality, 6);
+  });
+
   it("refuses new tasks to a labeler paused on the project, with the reason", async () => {
     await h.db.execute(sql`update items set labels_wanted = 5, done = false where project_id = ${project.id}`);
     await expect(leaseNextTask(h.db, { projectId: project.id, labelerId: who.adversary })).rejects.toMatchObject({
