@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { api, ApiError, readJson, requireApiUser } from "~/utils/api.server.ts";
+import { api, readJson, requireApiUser } from "~/utils/api.server.ts";
 import { loadProjectModels, publishVersion, startTraining, modelJson } from "~/utils/project-models.server.ts";
 import { requireOwnedProject } from "~/utils/projects.server.ts";
 
@@ -16,7 +16,6 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
     const user = await requireApiUser(request, ["requester"]);
     const project = await requireOwnedProject(user, params.projectId);
-    if (project.taskType !== "pairwise") throw new ApiError(400, "not_pairwise", "Reward models are trained on pairwise projects");
     const body = (await readJson(request)) as { publish?: unknown };
     if (typeof body?.publish === "string") {
       await publishVersion(project, body.publish);

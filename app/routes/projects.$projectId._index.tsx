@@ -8,6 +8,7 @@ import { Markdown } from "~/components/markdown.tsx";
 import { ProjectModels } from "~/components/project-models.tsx";
 import { ProjectQuality } from "~/components/project-quality.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
+import { DomainError } from "../../db/errors.ts";
 import {
   getProjectProgress,
   listFlaggedItems,
@@ -58,13 +59,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
     return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
   }
-  if (intent === "train") {
-    const model = await startTraining(project);
-    return { message: `Training version ${model.version}…`, errors: null };
-  }
-  if (intent === "publish") {
-    await publishVersion(project, String(formData.get("modelId") ?? ""));
-    return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
+  try {
+    if (intent === "train") {
+      const model = await startTraining(project);
+      return { message: `Training version ${model.version}…`, errors: null };
+    }
+    if (intent === "publish") {
+      await publishVersion(project, String(formData.get("modelId") ?? ""));
+      return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return { message: null, errors: [error.message] };
+    throw error;
   }
   const submission = parseWithZod(formData, { schema: ConsensusActionSchema });
   if (submission.status !== "success") {

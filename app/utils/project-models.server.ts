@@ -1,10 +1,12 @@
+import { DomainError } from "../../db/errors.ts";
 import { createModelVersion, listModelAgreement, listModels, publishModel } from "../../db/queries/models.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
 import { queuePrioritize, queueTraining } from "./jobs.server.ts";
 
-/** Queues a new model version of the project for training. */
+/** Queues a new model version of the project for training; reward models learn from pairwise projects only. */
 export async function startTraining(project: Project) {
+  if (project.taskType !== "pairwise") throw new DomainError("not_pairwise", "Reward models are trained on pairwise projects.");
   const model = await createModelVersion(db, project.id);
   await queueTraining(model.id);
   return model;

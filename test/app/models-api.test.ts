@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../db/datasets/index.ts";
@@ -9,8 +9,8 @@ import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/querie
 import { latestJob } from "../../db/queries/jobs.ts";
 import { getModel, listModelAgreement } from "../../db/queries/models.ts";
 import { createApiKey } from "../../db/queries/users.ts";
-import { items } from "../../db/schema/index.ts";
-import { bootApp, call } from "../helpers/app.ts";
+import { items, rewardModels } from "../../db/schema/index.ts";
+import { bootApp, call, csrfPair, request, sessionCookie } from "../helpers/app.ts";
 import { answerTasks, makeProject, makeUser } from "../helpers/fixtures.ts";
 
 let h: DbHandle;
@@ -103,6 +103,25 @@ describe("reward models in the product", () => {
     expect(agreement[0]).toMatchObject({ items: 60 });
     expect(agreement[0].agreement).toBeGreaterThan(0.9);
   }, 120_000);
+
+  it("refuses to train on a project that is not pairwise, from the API and from the dashboard alike", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const key = await createApiKey(h.db, { userId: owner.id, name: "label" });
+    const labels = await makeProject(h.db, owner.id, { taskType: "label", categories: ["x", "y"] });
+    const api = await import("~/routes/api.v1.projects.$projectId.models.ts");
+    const refused = await call(api.action as never, req(`/api/v1/projects/${labels.id}/models`, key, {}), { projectId: labels.id });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.code).toBe("not_pairwise");
+
+    const page = await import("~/routes/projects.$projectId._index.tsx");
+    const { token, cookie } = await csrfPair();
+    const form = new FormData();
+    form.set("intent", "train");
+    form.set("csrf", token);
+    const posted = await call(page.action as never, request(`/projects/${labels.id}`, { method: "POST", cookie: `${await sessionCookie(owner.id)}; ${cookie}`, body: form }), { projectId: labels.id });
+    expect(await posted.json()).toEqual({ message: null, errors: ["Reward models are trained on pairwise projects."] });
+    expect(await h.db.select().from(rewardModels).where(eq(rewardModels.projectId, labels.id))).toEqual([]);
+  });
 
   it("scores, ranks and judges for credits; refuses a non-premium key; 402 when out of credits", async () => {
     await grantCredits(h.db, { userId: premiumUserId, credits: 10n, ref: "test" });
