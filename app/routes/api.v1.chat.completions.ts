@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
+import { renderMessages } from "../../db/datasets/normalize.ts";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
-import { promptOf, sampleUpstream } from "~/utils/best-of-n.server.ts";
+import { sampleUpstream } from "~/utils/best-of-n.server.ts";
 import { withScorer } from "~/utils/models.server.ts";
 import { CREDITS_PER_SAMPLE, metered, requireModel } from "~/utils/premium.server.ts";
 import { ChatSchema } from "~/utils/schemas.ts";
@@ -18,7 +19,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const model = await requireModel(input.model);
     return metered(user.id, CREDITS_PER_SAMPLE * BigInt(input.n), `chat:${model.id}`, async () => {
       const candidates = await sampleUpstream(input);
-      const rewards = await withScorer(model.id, (scorer) => scorer.score(promptOf(input.messages), candidates));
+      const rewards = await withScorer(model.id, (scorer) => scorer.score(renderMessages(input.messages), candidates));
       const best = rewards.reduce((b, r, i) => (r > rewards[b] ? i : b), 0);
       return {
         id: `chatcmpl-${randomUUID()}`,

@@ -39,8 +39,3 @@ export async function sampleUpstream(params: { messages: ChatMessage[]; n: numbe
   }
   return candidates.slice(0, params.n);
 }
-
-/** What the reward model reads as the prompt: the conversation so far, one "role: text" line per message. */
-export function promptOf(messages: ChatMessage[]): string {
-  return messages.map((m) => (messages.length === 1 ? m.content : `${m.role}: ${m.content}`)).join("\n\n");
-}

@@ -48,7 +48,8 @@ function isMessages(value: unknown): value is Message[] {
   );
 }
 
-function renderMessages(messages: Message[]): string {
+/** A conversation as one prompt text, the form uploads store and reward models are trained on. */
+export function renderMessages(messages: Message[]): string {
   if (messages.length === 1) return messages[0].content;
   return messages.map((m) => `**${m.role[0].toUpperCase()}${m.role.slice(1)}:** ${m.content}`).join("\n\n");
 }
