@@ -39,7 +39,11 @@ export type Env = z.infer<typeof schema> & { sessionSecret: string; cookieSecure
 function loadSessionSecret(env: z.infer<typeof schema>): string {
   if (env.SESSION_SECRET) return env.SESSION_SECRET;
   const file = env.SESSION_SECRET_FILE ?? path.join(env.DATA_DIR, "session-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length < 32) throw new Error(`${file}: the session secret must be at least 32 characters, it has ${secret.length}`);
+    return secret;
+  }
   if (env.SESSION_SECRET_FILE) throw new Error(`SESSION_SECRET_FILE ${file} does not exist`);
   mkdirSync(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString("hex");
