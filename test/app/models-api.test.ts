@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +22,7 @@ let premiumKey = "";
 let plainKey = "";
 let premiumUserId = "";
 let projectId = "";
+let requesterId = "";
 let modelId = "";
 
 const line = (i: number) =>
@@ -41,6 +44,7 @@ function req(path: string, key: string, body?: object) {
 beforeAll(async () => {
   h = await bootApp();
   const requester = await makeUser(h.db, "requester");
+  requesterId = requester.id;
   requesterKey = await createApiKey(h.db, { userId: requester.id, name: "r" });
   const project = await makeProject(h.db, requester.id, { labelsPerItem: 2 });
   projectId = project.id;
@@ -103,6 +107,20 @@ describe("reward models in the product", () => {
     expect(agreement[0]).toMatchObject({ items: 60 });
     expect(agreement[0].agreement).toBeGreaterThan(0.9);
   }, 120_000);
+
+  it("lets the project's owner download the model's files, and nobody through another project's address", async () => {
+    const { loader } = await import("~/routes/projects.$projectId.models.$modelId.$file.ts");
+    const download = async (userId: string, project: string, file: string) =>
+      call(loader as never, request(`/projects/${project}/models/${modelId}/${file}`, { cookie: await sessionCookie(userId) }), { projectId: project, modelId, file });
+    const onnx = await download(requesterId, projectId, "model.onnx");
+    expect(onnx.status).toBe(200);
+    expect(Buffer.from(await onnx.arrayBuffer()).equals(await readFile(path.join((await getModel(h.db, modelId))!.dir!, "model.onnx")))).toBe(true);
+    expect((await (await download(requesterId, projectId, "metadata.json")).json()).format).toBe("pairwise-reward-model");
+    expect((await download(requesterId, projectId, "other.txt")).status).toBe(404);
+    const other = await makeUser(h.db, "requester");
+    const theirs = await makeProject(h.db, other.id);
+    expect((await download(other.id, theirs.id, "model.onnx")).status).toBe(404);
+  });
 
   it("refuses to train on a project that is not pairwise, from the API and from the dashboard alike", async () => {
     const owner = await makeUser(h.db, "requester");

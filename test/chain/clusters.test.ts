@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { publicClusterOf, WALLET_STANDARD_CHAINS } from "../../reward/chain/clusters.ts";
+import { publicClusterOf } from "../../reward/chain/clusters.ts";
 
 describe("Solana clusters", () => {
   it("tells the public cluster from an RPC URL, and nothing for a private or local endpoint", () => {
@@ -7,9 +7,5 @@ describe("Solana clusters", () => {
     expect(publicClusterOf("https://api.testnet.solana.com")).toBe("testnet");
     expect(publicClusterOf("https://api.mainnet-beta.solana.com")).toBe("mainnet");
     expect(publicClusterOf("http://127.0.0.1:8899")).toBeNull();
-  });
-
-  it("names the Wallet Standard chains after the clusters", () => {
-    expect(WALLET_STANDARD_CHAINS).toEqual(["solana:mainnet", "solana:devnet", "solana:testnet", "solana:localnet"]);
   });
 });

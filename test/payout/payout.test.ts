@@ -297,8 +297,9 @@ describe("two payout executors at once", () => {
     const stop = (step: string) => (s: string) => {
       if (s === step) throw new Error(`stopped after ${step}`);
     };
-    await runPayout({ ...ctx, onStep: stop("batched") }, { epoch }).catch(() => {});
+    await expect(runPayout({ ...ctx, onStep: stop("batched") }, { epoch })).rejects.toThrow("stopped after batched");
     const [stale] = await h.db.select().from(payoutBatches).where(eq(payoutBatches.status, "new"));
+    expect(stale).toBeDefined();
     // Executor A signs and sends; executor B still holds the batch as it was before A signed it.
     await expect(settleBatch({ ...ctx, onStep: stop("sent") }, stale)).rejects.toThrow("stopped after sent");
     const settled = await settleBatch(ctx, stale);

@@ -51,7 +51,7 @@ describe("pairwise labeler quality", () => {
     expect(q.accuracy).toBe(0.75);
     expect(q.chance).toBe(0.75 * 0.5 + 0.25 * 0.5);
     expect(q.kappa).toBe(0.5);
-    expect(q).toMatchObject({ answers: 5, ties: 1, leftShare: 0.75, reliability: 0.9 });
+    expect(q).toMatchObject({ answers: 5, ties: 1, leftShare: 0.75 });
     expect(q.quality).toBeCloseTo(0.5 * (4 / 10), 12);
   });
 });
