@@ -79,13 +79,20 @@ export class OnnxSentenceEncoder {
     for (const file of [modelFile, tokenizerFile])
       if (!existsSync(file)) throw new EncoderError(`${dir}: no ${path.basename(file)} (a sentence encoder directory holds model.onnx and tokenizer.json)`);
     const tokenizer = WordPieceTokenizer.fromFile(tokenizerFile, maxLength);
+    const modelSha256 = await fileSha256(modelFile);
     const session = await createFileSession(modelFile, device, (reason) => new EncoderError(reason));
-    for (const required of ["input_ids", "attention_mask"])
-      if (!session.inputNames.includes(required))
-        throw new EncoderError(`${modelFile}: the encoder has no "${required}" input (inputs: ${session.inputNames.join(", ")})`);
-    const output = pickOutput(session);
-    const { dim } = await pooledBatch(session, output, tokenizer.padId, [tokenizer.encode("dimension probe")]);
-    return new OnnxSentenceEncoder(absolute, await fileSha256(modelFile), tokenizer, session, output, dim);
+    try {
+      for (const required of ["input_ids", "attention_mask"])
+        if (!session.inputNames.includes(required))
+          throw new EncoderError(`${modelFile}: the encoder has no "${required}" input (inputs: ${session.inputNames.join(", ")})`);
+      const output = pickOutput(session);
+      const { dim } = await pooledBatch(session, output, tokenizer.padId, [tokenizer.encode("dimension probe")]);
+      return new OnnxSentenceEncoder(absolute, modelSha256, tokenizer, session, output, dim);
+    } catch (error) {
+      // A refused encoder must not keep its session: a server retries loading on every request.
+      await session.release();
+      throw error;
+    }
   }
 
   /** Unit-length embeddings of `texts`, row-major [texts.length, dimension]. */
