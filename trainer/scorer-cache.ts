@@ -8,7 +8,6 @@ import type { Scorer } from "./runtime.ts";
 interface Entry {
   scorer: Promise<Scorer>;
   leases: number;
-  evicted: boolean;
 }
 
 export class ScorerCache {
@@ -28,7 +27,7 @@ export class ScorerCache {
       return await work(await entry.scorer);
     } finally {
       entry.leases--;
-      if (entry.evicted && entry.leases === 0) close(entry);
+      if (entry.leases === 0 && this.entries.get(key) !== entry) close(entry);
     }
   }
 
@@ -42,7 +41,7 @@ export class ScorerCache {
     if (entry) {
       this.entries.delete(key);
     } else {
-      const created: Entry = { scorer: this.load(key), leases: 0, evicted: false };
+      const created: Entry = { scorer: this.load(key), leases: 0 };
       created.scorer.catch(() => {
         if (this.entries.get(key) === created) this.entries.delete(key);
       });
@@ -58,7 +57,6 @@ export class ScorerCache {
     for (const [key, entry] of this.entries) {
       if (this.entries.size <= this.capacity) break;
       this.entries.delete(key);
-      entry.evicted = true;
       if (entry.leases === 0) close(entry);
     }
   }
