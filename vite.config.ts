@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { fileURLToPath } from "node:url";
+import { flatRoutes } from "remix-flat-routes";
 import { defineConfig } from "vite";
 import { serverOnlyFolders } from "./vite-plugins/server-only-folders.ts";
 
@@ -16,6 +17,9 @@ export default defineConfig({
   plugins: [
     serverOnlyFolders(),
     remix({
+      // Routes are grouped by area in `+` folders (remix-flat-routes), e.g. routes/api.v1+/projects.ts.
+      ignoredRouteFiles: ["**/*"],
+      routes: (defineRoutes) => flatRoutes("routes", defineRoutes),
       future: {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,

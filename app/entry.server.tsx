@@ -6,7 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { closePlatform } from "./utils/chain.server.ts";
 import { closeDb } from "./utils/db.server.ts";
-import { startJobWorker } from "./utils/jobs.server.ts";
+import { startJobWorker } from "../jobs/worker.ts";
 
 export const streamTimeout = 5_000;
 

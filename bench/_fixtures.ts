@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { Db } from "../db/client.ts";
-import { ingestDataset } from "../db/datasets/index.ts";
+import { ingestDataset } from "../datasets/index.ts";
 import { createProject, setQualityThreshold } from "../db/queries/projects.ts";
-import { createUser } from "../db/queries/users.ts";
+import { createUser } from "../db/queries/identity.ts";
 
 /** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
 export async function makeBenchProject(db: Db, params: { items: number; labelers: number }) {

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { openDb } from "../db/client.ts";
-import { createApiKey } from "../db/queries/users.ts";
+import { createApiKey } from "../db/queries/identity.ts";
 import { makeBenchProject } from "./_fixtures.ts";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

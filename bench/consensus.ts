@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { aggregateFile } from "../bin/commands/aggregate.ts";
-import { accuracyTable, createRng, formatAccuracyTable } from "../reward/simulate.ts";
+import { accuracyTable, createRng, formatAccuracyTable } from "../test/support/simulate.ts";
 
 async function writeLines(file: string, header: string, count: number, line: (i: number) => string) {
   const out = createWriteStream(file);

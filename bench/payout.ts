@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount } from "@solana/web3.js";
 import { ACCOUNT_SIZE, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { LiteSvmChain } from "../reward/chain/litesvm.ts";
-import { ensurePlatformMint, type PlatformToken } from "../reward/chain/setup.ts";
-import type { PayoutTransfer } from "../reward/payout/transactions.ts";
-import { payAll } from "../test/chain/helpers.ts";
+import { LiteSvmChain } from "../reward/tokens/chain/litesvm.ts";
+import { ensurePlatformMint, type PlatformToken } from "../reward/tokens/chain/setup.ts";
+import type { PayoutTransfer } from "../reward/tokens/payouts/transactions.ts";
+import { payAll } from "../test/support/chain-helpers.ts";
 
 interface Phase {
   name: string;

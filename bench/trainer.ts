@@ -10,11 +10,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { readLlmbarPairs, readOasstPairs } from "../db/datasets/public.ts";
+import { readLlmbarPairs, readOasstPairs } from "../datasets/public.ts";
 import { evaluateModel, loadScorer, parseDevice, trainRewardModel, type Device, type PreferencePair } from "../trainer/index.ts";
 import { pairAccuracy } from "../trainer/metrics.ts";
 import { Rng } from "../trainer/rng.ts";
-import { syntheticPreferences } from "../trainer/synthetic.ts";
+import { syntheticPreferences } from "../test/support/synthetic-preferences.ts";
 
 const DATASETS = path.resolve(import.meta.dirname, "../../shared/datasets");
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;

@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse";
-import { LabelIndexer, PairIndexer, type GoldComparison } from "../reward/consensus/index.ts";
+import { LabelIndexer, PairIndexer, type GoldComparison } from "../reward/consensus/algorithms/index.ts";
 import { CliError } from "./cli-error.ts";
 
 export const LABEL_COLUMNS = ["task", "worker", "label"] as const;

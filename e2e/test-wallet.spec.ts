@@ -4,7 +4,7 @@ import { ed25519 } from "@noble/curves/ed25519";
 import { expect, test, type Page } from "@playwright/test";
 import { Keypair, PublicKey, Transaction, TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 import bs58 from "bs58";
-import { createSiwsChallenge, verifySiws } from "../reward/wallet/siws.ts";
+import { createSiwsChallenge, verifySiws } from "../reward/tokens/wallets/siws.ts";
 import { bundleForBrowser } from "./test-wallet/bundle.ts";
 import type { GlueWindow } from "./test-wallet/glue-page.tsx";
 import { TEST_WALLET_NAME, testWalletAddress, testWalletInitScript } from "./test-wallet/index.ts";

@@ -6,9 +6,9 @@
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { formatProblem, type DatasetProblem } from "../db/datasets/errors.ts";
-import { normalizeRecord } from "../db/datasets/normalize.ts";
-import { readRecords } from "../db/datasets/records.ts";
+import { formatProblem, type DatasetProblem } from "../datasets/errors.ts";
+import { normalizeRecord } from "../datasets/normalize.ts";
+import { readRecords } from "../datasets/records.ts";
 import { TrainingInputError, type PreferencePair } from "./pairs.ts";
 
 const CONTENT = ["prompt", "chosen", "rejected"];

@@ -1,9 +1,10 @@
 import path from "node:path";
 import type { Plugin } from "vite";
 
-const GUARDED = /[\\/](db|reward|trainer|bin)[\\/]/;
+/** Every top-level folder of server code (see the README's Layout). */
+const GUARDED = /[\\/](config|db|datasets|labeling|reward|trainer|jobs|bin)[\\/]/;
 
-/** db/, reward/, trainer/ and bin/ hold server code outside app/, so `.server` naming cannot guard them: fail the build instead. */
+/** The server folders hold code outside app/, so `.server` naming cannot guard them: fail the build instead. */
 export function serverOnlyFolders(): Plugin {
   return {
     name: "pairwise-server-only-folders",

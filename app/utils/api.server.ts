@@ -1,13 +1,13 @@
 import type { Role } from "../../db/schema/index.ts";
 import { DomainError } from "../../db/errors.ts";
-import { DatasetError } from "../../db/datasets/index.ts";
-import { findUserByApiKey, type ApiKeyScope, type PublicUser } from "../../db/queries/users.ts";
+import { DatasetError } from "../../datasets/index.ts";
+import { findUserByApiKey, type ApiKeyScope, type PublicUser } from "../../db/queries/identity.ts";
 import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
 import { UploadRequestError } from "./upload.server.ts";
-import { RedemptionRejectedError } from "../../reward/redeem/verify.ts";
-import { SiwsError } from "../../reward/wallet/siws.ts";
+import { RedemptionRejectedError } from "../../reward/tokens/redemptions/verify.ts";
+import { SiwsError } from "../../reward/tokens/wallets/siws.ts";
 
 export class ApiError extends Error {
   constructor(

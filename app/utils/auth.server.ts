@@ -1,5 +1,5 @@
 import type { Role } from "../../db/schema/index.ts";
-import { createUser, findUserByEmail, type PublicUser } from "../../db/queries/users.ts";
+import { createUser, findUserByEmail, type PublicUser } from "../../db/queries/identity.ts";
 import { db } from "./db.server.ts";
 import { hashPassword, verifyPassword } from "./password.server.ts";
 

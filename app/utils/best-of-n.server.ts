@@ -1,5 +1,5 @@
 import { ApiError } from "./api.server.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

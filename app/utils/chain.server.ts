@@ -1,8 +1,8 @@
-import { chainConfigFromEnv, openPlatform, type Platform } from "../../reward/chain/platform.ts";
-import type { PayoutContext } from "../../reward/payout/executor.ts";
-import type { RedeemContext } from "../../reward/redeem/service.ts";
+import { chainConfigFromEnv, openPlatform, type Platform } from "../../reward/tokens/chain/platform.ts";
+import type { PayoutContext } from "../../reward/tokens/payouts/executor.ts";
+import type { RedeemContext } from "../../reward/tokens/redemptions/service.ts";
 import { db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 declare global {
   // eslint-disable-next-line no-var

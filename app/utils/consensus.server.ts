@@ -3,7 +3,7 @@ import { countLowConfidence, listConsensusRuns, listLabelerQuality, raiseLabelsW
 import { latestJob } from "../../db/queries/jobs.ts";
 import { setQualityThreshold, type Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
-import { queueConsensus } from "./jobs.server.ts";
+import { queueConsensus } from "../../jobs/worker.ts";
 import type { ConsensusActionSchema } from "./schemas.ts";
 
 /** Items below this confidence are offered for more answers by default. */

@@ -1,6 +1,6 @@
 import { createCookie } from "@remix-run/node";
 import { CSRF, CSRFError } from "remix-utils/csrf/server";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 const cookie = createCookie("pw_csrf", {
   path: "/",

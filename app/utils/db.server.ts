@@ -1,6 +1,6 @@
 import path from "node:path";
 import { openDb, type DbHandle } from "../../db/client.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 declare global {
   // eslint-disable-next-line no-var

@@ -1,6 +1,6 @@
 import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
-import { ensureFreshConsensus } from "../../reward/project-consensus.ts";
+import { ensureFreshConsensus } from "../../reward/consensus/project-run.ts";
 import { db } from "./db.server.ts";
 
 export const EXPORT_KINDS = ["preferences", "consensus", "raw"] as const;

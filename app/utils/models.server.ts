@@ -3,7 +3,7 @@ import { getModel } from "../../db/queries/models.ts";
 import { loadScorer, type Scorer } from "../../trainer/index.ts";
 import { ScorerCache } from "../../trainer/scorer-cache.ts";
 import { db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 declare global {
   // eslint-disable-next-line no-var

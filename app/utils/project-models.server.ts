@@ -2,7 +2,7 @@ import { DomainError } from "../../db/errors.ts";
 import { createModelVersion, listModelAgreement, listModels, publishModel } from "../../db/queries/models.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
-import { queuePrioritize, queueTraining } from "./jobs.server.ts";
+import { queuePrioritize, queueTraining } from "../../jobs/worker.ts";
 
 /** Queues a new model version of the project for training; reward models learn from pairwise projects only. */
 export async function startTraining(project: Project) {

@@ -1,4 +1,4 @@
-import type { PublicUser } from "../../db/queries/users.ts";
+import type { PublicUser } from "../../db/queries/identity.ts";
 import { getProject, type Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
 

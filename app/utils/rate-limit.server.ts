@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 // Per process: behind a load balancer with N processes the effective limit is up to N times higher.
 const limiters = {

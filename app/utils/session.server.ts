@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import type { Role } from "../../db/schema/index.ts";
-import { createSession, deleteSession, getSessionUser, type PublicUser } from "../../db/queries/users.ts";
+import { createSession, deleteSession, getSessionUser, type PublicUser } from "../../db/queries/identity.ts";
 import { db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 const SESSION_DAYS = 30;
 

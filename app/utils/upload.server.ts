@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { DatasetError, formatFromName, ingestDataset, type DatasetFormat, type IngestProgress } from "../../db/datasets/index.ts";
+import { DatasetError, formatFromName, ingestDataset, type DatasetFormat, type IngestProgress } from "../../datasets/index.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import { env } from "../../config/env.ts";
 
 export class UploadRequestError extends Error {
   constructor(

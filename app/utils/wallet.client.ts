@@ -5,7 +5,7 @@ import { getWallets } from "@wallet-standard/app";
 import type { Wallet, WalletAccount, WalletWithFeatures } from "@wallet-standard/base";
 import { StandardConnect, type StandardConnectFeature } from "@wallet-standard/features";
 import bs58 from "bs58";
-import type { WalletStandardChain } from "../../reward/chain/clusters.ts";
+import type { WalletStandardChain } from "../../reward/tokens/chain/clusters.ts";
 
 export type SolanaWallet = WalletWithFeatures<StandardConnectFeature & SolanaSignMessageFeature & Partial<SolanaSignTransactionFeature>>;
 

@@ -7,7 +7,7 @@ import {
   type PairIndexer,
   summarizeLabels,
   summarizePairs,
-} from "../../reward/consensus/index.ts";
+} from "../../reward/consensus/algorithms/index.ts";
 import { readAggregateInput, readGold, readPairGold } from "../aggregate-input.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";

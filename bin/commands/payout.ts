@@ -1,5 +1,5 @@
-import { dailyEpoch, EpochNotOverError, parseEpochId, runPayout, type PayoutStep } from "../../reward/payout/executor.ts";
-import { chainConfigFromEnv, openPlatform } from "../../reward/chain/platform.ts";
+import { dailyEpoch, EpochNotOverError, parseEpochId, runPayout, type PayoutStep } from "../../reward/tokens/payouts/executor.ts";
+import { chainConfigFromEnv, openPlatform } from "../../reward/tokens/chain/platform.ts";
 import type { Command } from "../cli.ts";
 import { CliError } from "../cli-error.ts";
 import { openConfiguredDb } from "../open-db.ts";

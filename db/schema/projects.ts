@@ -1,5 +1,6 @@
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { users } from "./users.ts";
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./identity.ts";
 
 export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label"]);
 export type TaskType = (typeof taskTypeEnum.enumValues)[number];
@@ -45,4 +46,35 @@ export const uploads = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("uploads_project_idx").on(t.projectId)],
+);
+
+
+/** What a labeler is shown; the shape depends on the project's task type. */
+export type ItemContent =
+  | { kind: "pairwise"; prompt: string; responseA: string; responseB: string }
+  | { kind: "rating"; prompt: string; response: string }
+  | { kind: "label"; text: string };
+
+export const items = pgTable(
+  "items",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    uploadId: uuid("upload_id").references(() => uploads.id, { onDelete: "set null" }),
+    externalId: text("external_id").notNull(),
+    content: jsonb("content").$type<ItemContent>().notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    gold: text("gold"),
+    labelsWanted: integer("labels_wanted").notNull(),
+    answers: integer("answers").notNull().default(0),
+    done: boolean("done").notNull().default(false),
+    priority: real("priority").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("items_project_external_key").on(t.projectId, t.externalId),
+    index("items_open_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`not ${t.done}`),
+  ],
 );

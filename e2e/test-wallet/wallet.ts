@@ -20,7 +20,7 @@ import {
   type StandardEventsListeners,
 } from "@wallet-standard/features";
 import bs58 from "bs58";
-import { WALLET_STANDARD_CHAINS } from "../../reward/chain/clusters.ts";
+import { WALLET_STANDARD_CHAINS } from "../../reward/tokens/chain/clusters.ts";
 import { registerWallet } from "./register.ts";
 import { signWireTransaction } from "./sign-transaction.ts";
 

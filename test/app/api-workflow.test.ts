@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { bootApp, call, request } from "../helpers/app.ts";
-import { createApiKey } from "../../db/queries/users.ts";
-import { makeUser, pairLines } from "../helpers/fixtures.ts";
+import { bootApp, call, request } from "../support/app.ts";
+import { createApiKey } from "../../db/queries/identity.ts";
+import { makeUser, pairLines } from "../support/fixtures.ts";
 
 let h: DbHandle;
 let requesterKey = "";
@@ -21,7 +21,7 @@ describe("requester JSON API end to end", () => {
   let projectId = "";
 
   it("creates a project, validating input with field-level reasons", async () => {
-    const { action } = await import("~/routes/api.v1.projects.ts");
+    const { action } = await import("~/routes/api.v1+/projects.ts");
     const bad = await call(action as never, request("/api/v1/projects", {
       method: "POST",
       headers: auth(requesterKey, { "Content-Type": "application/json" }),
@@ -44,7 +44,7 @@ describe("requester JSON API end to end", () => {
   });
 
   it("uploads all-or-nothing: a bad file returns 422 with line numbers, a good one 201", async () => {
-    const { action } = await import("~/routes/api.v1.projects.$projectId.items.ts");
+    const { action } = await import("~/routes/api.v1+/projects.$projectId.items.ts");
     const path = `/api/v1/projects/${projectId}/items`;
     const bad = await call(action as never, request(path, {
       method: "POST",
@@ -67,7 +67,7 @@ describe("requester JSON API end to end", () => {
   });
 
   it("labelers answer through the task API in on-screen terms; exports map them back to the items' A/B", async () => {
-    const { action } = await import("~/routes/api.v1.projects.$projectId.tasks.ts");
+    const { action } = await import("~/routes/api.v1+/projects.$projectId.tasks.ts");
     const post = (key: string, body: object) =>
       call(action as never, request(`/api/v1/projects/${projectId}/tasks`, {
         method: "POST",
@@ -95,7 +95,7 @@ describe("requester JSON API end to end", () => {
     expect(invalid.status).toBe(404);
 
     const { latestJob } = await import("../../db/queries/jobs.ts");
-    const { sweepNewAnswers, queueConsensus, runDueJobs } = await import("~/utils/jobs.server.ts");
+    const { sweepNewAnswers, queueConsensus, runDueJobs } = await import("../../jobs/worker.ts");
     expect(await latestJob(h.db, { kind: "consensus", key: projectId })).toBeNull();
     const seen = await sweepNewAnswers(0, h.db);
     expect(seen).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe("requester JSON API end to end", () => {
     expect(queued).toMatchObject({ status: "queued", payload: { projectId } });
     expect(queued!.runAt.getTime()).toBeGreaterThan(Date.now());
 
-    const { loader } = await import("~/routes/api.v1.projects.$projectId.export.ts");
+    const { loader } = await import("~/routes/api.v1+/projects.$projectId.export.ts");
     const prefs = await call(loader as never, request(`/api/v1/projects/${projectId}/export`, { headers: auth(requesterKey) }), { projectId });
     expect(prefs.headers.get("Content-Type")).toMatch(/ndjson/);
     const lines = (await prefs.text()).trim().split("\n").map((l) => JSON.parse(l));
@@ -128,7 +128,7 @@ describe("requester JSON API end to end", () => {
       result: { status: "done", items: 4, labelers: 2 },
     });
 
-    const progress = await call((await import("~/routes/api.v1.projects.$projectId.progress.ts")).loader as never,
+    const progress = await call((await import("~/routes/api.v1+/projects.$projectId.progress.ts")).loader as never,
       request(`/api/v1/projects/${projectId}/progress`, { headers: auth(requesterKey) }), { projectId });
     expect((await progress.json()).progress).toMatchObject({ items: 4, done: 4, answers: 8, open: 0 });
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { bootApp, call, csrfPair, request, sessionCookie } from "../helpers/app.ts";
-import { createApiKey } from "../../db/queries/users.ts";
-import { makeProject, makeUser, uploadPairs } from "../helpers/fixtures.ts";
+import { bootApp, call, csrfPair, request, sessionCookie } from "../support/app.ts";
+import { createApiKey } from "../../db/queries/identity.ts";
+import { makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
 
 let h: DbHandle;
 const cookies: Record<string, string> = {};
@@ -28,20 +28,20 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const routes = {
-  projects: () => import("~/routes/projects._index.tsx"),
-  newProject: () => import("~/routes/projects.new.tsx"),
-  project: () => import("~/routes/projects.$projectId._index.tsx"),
-  exportRaw: () => import("~/routes/projects.$projectId.export.$kind.ts"),
-  upload: () => import("~/routes/projects.$projectId.upload.ts"),
-  work: () => import("~/routes/work._index.tsx"),
-  label: () => import("~/routes/work.$projectId.tsx"),
-  apiKeys: () => import("~/routes/settings.api-keys.tsx"),
-  quality: () => import("~/routes/work.quality.tsx"),
-  abuse: () => import("~/routes/admin.abuse.tsx"),
-  wallet: () => import("~/routes/wallet.tsx"),
-  treasury: () => import("~/routes/admin.treasury.tsx"),
-  playground: () => import("~/routes/playground.tsx"),
-  modelFile: () => import("~/routes/projects.$projectId.models.$modelId.$file.ts"),
+  projects: () => import("~/routes/projects+/_index.tsx"),
+  newProject: () => import("~/routes/projects+/new.tsx"),
+  project: () => import("~/routes/projects+/$projectId._index.tsx"),
+  exportRaw: () => import("~/routes/projects+/$projectId.export.$kind.ts"),
+  upload: () => import("~/routes/projects+/$projectId.upload.ts"),
+  work: () => import("~/routes/work+/_index.tsx"),
+  label: () => import("~/routes/work+/$projectId.tsx"),
+  apiKeys: () => import("~/routes/_account+/settings.api-keys.tsx"),
+  quality: () => import("~/routes/work+/quality.tsx"),
+  abuse: () => import("~/routes/admin+/abuse.tsx"),
+  wallet: () => import("~/routes/_account+/wallet.tsx"),
+  treasury: () => import("~/routes/admin+/treasury.tsx"),
+  playground: () => import("~/routes/_account+/playground.tsx"),
+  modelFile: () => import("~/routes/projects+/$projectId.models.$modelId.$file.ts"),
 };
 
 type Who = "anonymous" | "owner" | "stranger" | "labeler" | "admin";
@@ -102,9 +102,9 @@ describe("role and ownership checks on every loader and action", () => {
 
 describe("API keys scope the JSON API", () => {
   const api = {
-    list: () => import("~/routes/api.v1.projects.ts"),
-    project: () => import("~/routes/api.v1.projects.$projectId.ts"),
-    exportRoute: () => import("~/routes/api.v1.projects.$projectId.export.ts"),
+    list: () => import("~/routes/api.v1+/projects.ts"),
+    project: () => import("~/routes/api.v1+/projects.$projectId.ts"),
+    exportRoute: () => import("~/routes/api.v1+/projects.$projectId.export.ts"),
   };
   const bearer = (who: string) => ({ Authorization: `Bearer ${apiKeys[who]}` });
 
@@ -132,7 +132,7 @@ describe("API keys scope the JSON API", () => {
   });
 
   it("a revoked key stops working at once", async () => {
-        const { listApiKeys, revokeApiKey } = await import("../../db/queries/users.ts");
+        const { listApiKeys, revokeApiKey } = await import("../../db/queries/identity.ts");
     const owner = await makeUser(h.db, "requester");
     const key = await createApiKey(h.db, { userId: owner.id, name: "temp" });
     const { loader } = await api.list();

@@ -6,14 +6,14 @@ import { Readable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { ingestDataset } from "../../db/datasets/index.ts";
+import { ingestDataset } from "../../datasets/index.ts";
 import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/queries/credits.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
 import { getModel, listModelAgreement } from "../../db/queries/models.ts";
-import { createApiKey } from "../../db/queries/users.ts";
+import { createApiKey } from "../../db/queries/identity.ts";
 import { items, rewardModels } from "../../db/schema/index.ts";
-import { bootApp, call, csrfPair, request, sessionCookie } from "../helpers/app.ts";
-import { answerTasks, makeProject, makeUser } from "../helpers/fixtures.ts";
+import { bootApp, call, csrfPair, request, sessionCookie } from "../support/app.ts";
+import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
 
 let h: DbHandle;
 let upstream: Server;
@@ -80,11 +80,11 @@ afterAll(async () => {
 
 describe("reward models in the product", () => {
   it("trains a version from the project's consensus in a job, then publishes it", async () => {
-    const { action, loader } = await import("~/routes/api.v1.projects.$projectId.models.ts");
+    const { action, loader } = await import("~/routes/api.v1+/projects.$projectId.models.ts");
     const started = await call(action as never, req(`/api/v1/projects/${projectId}/models`, requesterKey, {}), { projectId });
     expect(started.status).toBe(202);
     modelId = (await started.json()).model.id;
-    const { runDueJobs } = await import("~/utils/jobs.server.ts");
+    const { runDueJobs } = await import("../../jobs/worker.ts");
     await runDueJobs(h.db);
     const model = await getModel(h.db, modelId);
     expect(model).toMatchObject({ status: "ready", pairs: 60 });
@@ -109,7 +109,7 @@ describe("reward models in the product", () => {
   }, 120_000);
 
   it("lets the project's owner download the model's files, and nobody through another project's address", async () => {
-    const { loader } = await import("~/routes/projects.$projectId.models.$modelId.$file.ts");
+    const { loader } = await import("~/routes/projects+/$projectId.models.$modelId.$file.ts");
     const download = async (userId: string, project: string, file: string) =>
       call(loader as never, request(`/projects/${project}/models/${modelId}/${file}`, { cookie: await sessionCookie(userId) }), { projectId: project, modelId, file });
     const onnx = await download(requesterId, projectId, "model.onnx");
@@ -126,12 +126,12 @@ describe("reward models in the product", () => {
     const owner = await makeUser(h.db, "requester");
     const key = await createApiKey(h.db, { userId: owner.id, name: "label" });
     const labels = await makeProject(h.db, owner.id, { taskType: "label", categories: ["x", "y"] });
-    const api = await import("~/routes/api.v1.projects.$projectId.models.ts");
+    const api = await import("~/routes/api.v1+/projects.$projectId.models.ts");
     const refused = await call(api.action as never, req(`/api/v1/projects/${labels.id}/models`, key, {}), { projectId: labels.id });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.code).toBe("not_pairwise");
 
-    const page = await import("~/routes/projects.$projectId._index.tsx");
+    const page = await import("~/routes/projects+/$projectId._index.tsx");
     const { token, cookie } = await csrfPair();
     const form = new FormData();
     form.set("intent", "train");
@@ -143,8 +143,8 @@ describe("reward models in the product", () => {
 
   it("scores, ranks and judges for credits; refuses a non-premium key; 402 when out of credits", async () => {
     await grantCredits(h.db, { userId: premiumUserId, credits: 10n, ref: "test" });
-    const score = (await import("~/routes/api.v1.models.$modelId.score.ts")).action;
-    const rank = (await import("~/routes/api.v1.models.$modelId.rank.ts")).action;
+    const score = (await import("~/routes/api.v1+/models.$modelId.score.ts")).action;
+    const rank = (await import("~/routes/api.v1+/models.$modelId.rank.ts")).action;
     const good = "A careful, correct and helpful explanation of topic 3 with an example.";
     const scored = await call(score as never, req(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "Question: explain topic 3", responses: ["idk", good] }), { modelId });
     const body = await scored.json();
@@ -164,7 +164,7 @@ describe("reward models in the product", () => {
   it("never lets 50 concurrent judgements spend more credits than there are", async () => {
     const balance = await getCreditBalance(h.db, premiumUserId);
     await grantCredits(h.db, { userId: premiumUserId, credits: 31n - balance, ref: "test" });
-    const judge = (await import("~/routes/api.v1.models.$modelId.judge.ts")).action;
+    const judge = (await import("~/routes/api.v1+/models.$modelId.judge.ts")).action;
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => call(judge as never, req(`/api/v1/models/${modelId}/judge`, premiumKey, { prompt: "p", a: "x", b: "y" }), { modelId })),
     );
@@ -177,7 +177,7 @@ describe("reward models in the product", () => {
 
   it("answers chat completions with the upstream candidate the reward model ranks highest", async () => {
     await grantCredits(h.db, { userId: premiumUserId, credits: 40n, ref: "test" });
-    const { action } = await import("~/routes/api.v1.chat.completions.ts");
+    const { action } = await import("~/routes/api.v1+/chat.completions.ts");
     const response = await call(action as never, req("/api/v1/chat/completions", premiumKey, {
       model: modelId,
       n: 4,

@@ -4,8 +4,17 @@ import { serverOnlyFolders } from "../../vite-plugins/server-only-folders.ts";
 const resolveId = serverOnlyFolders().resolveId as (source: string, importer?: string, options?: { ssr?: boolean }) => unknown;
 
 describe("server folders never reach the browser bundle", () => {
-  it("fails a client build that imports db/, reward/, trainer/ or bin/", () => {
-    for (const source of ["../../db/client.ts", "../../reward/consensus/index.ts", "/work/x/trainer/train.ts", "../../bin/cli.ts"]) {
+  it("fails a client build that imports any server folder", () => {
+    for (const source of [
+      "../../db/client.ts",
+      "../../reward/consensus/algorithms/index.ts",
+      "/work/x/trainer/train.ts",
+      "../../bin/cli.ts",
+      "../../config/env.ts",
+      "../../jobs/worker.ts",
+      "../../datasets/index.ts",
+      "../../labeling/answers.ts",
+    ]) {
       expect(() => resolveId(source, "/work/x/app/components/chart.tsx", { ssr: false })).toThrow(/browser bundle/);
     }
   });

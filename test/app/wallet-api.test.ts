@@ -5,10 +5,10 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
-import { createApiKey } from "../../db/queries/users.ts";
+import { createApiKey } from "../../db/queries/identity.ts";
 import { walletNonces } from "../../db/schema/index.ts";
-import { bootApp, call, request } from "../helpers/app.ts";
-import { makeUser } from "../helpers/fixtures.ts";
+import { bootApp, call, request } from "../support/app.ts";
+import { makeUser } from "../support/fixtures.ts";
 
 let h: DbHandle;
 const keys: Record<string, string> = {};
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function post(route: string, who: string, body: object, host = "pairwise.test") {
-  const mod = await import(route === "challenge" ? "~/routes/api.v1.wallet.challenge.ts" : "~/routes/api.v1.wallet.ts");
+  const mod = await import(route === "challenge" ? "~/routes/api.v1+/wallet.challenge.ts" : "~/routes/api.v1+/wallet.ts");
   const path = route === "challenge" ? "/api/v1/wallet/challenge" : "/api/v1/wallet";
   const req = new Request(`https://${host}${path}`, {
     method: "POST",
@@ -50,7 +50,7 @@ describe("linking a wallet by Sign-In-With-Solana", () => {
     const wallet = Keypair.generate();
     const { challenge, result } = await link("ana", wallet);
     expect(result).toEqual({ status: 200, body: { address: wallet.publicKey.toBase58() } });
-    const { loader } = await import("~/routes/api.v1.wallet.ts");
+    const { loader } = await import("~/routes/api.v1+/wallet.ts");
     const got = await call(loader as never, request("/api/v1/wallet", { headers: { Authorization: `Bearer ${keys.ana}` } }));
     expect((await got.json()).address).toBe(wallet.publicKey.toBase58());
 

@@ -1,25 +1,22 @@
-import { execFile } from "node:child_process";
+import { runCli } from "../support/cli.ts";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { promisify } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
-import { ingestDataset } from "../../db/datasets/index.ts";
+import { ingestDataset } from "../../datasets/index.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
-import { leaseNextTask } from "../../db/queries/assignments.ts";
+import { leaseNextTask } from "../../db/queries/labeling.ts";
 import { getItemConsensus, listLabelerQuality, raiseLabelsWanted } from "../../db/queries/consensus.ts";
 import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { items, labels } from "../../db/schema/index.ts";
-import { runProjectConsensus, screenSide } from "../../reward/project-consensus.ts";
-import { createTestDb } from "../helpers/db.ts";
-import { answerTasks, makeProject, makeUser } from "../helpers/fixtures.ts";
+import { runProjectConsensus, screenSide } from "../../reward/consensus/project-run.ts";
+import { createTestDb } from "../support/db.ts";
+import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
 
-const run = promisify(execFile);
-const CLI = path.resolve(import.meta.dirname, "../../bin/pairwise");
 let h: DbHandle;
 let dir: string;
 
@@ -49,7 +46,8 @@ async function setTimes(labelerId: string, ms: number) {
 }
 
 async function cli(args: string[]) {
-  const { stdout } = await run(process.execPath, [CLI, "aggregate", ...args]);
+  const { code, stdout, stderr } = await runCli(["aggregate", ...args]);
+  if (code !== 0) throw new Error(stderr);
   return JSON.parse(stdout);
 }
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { assertDeviceAvailable, DeviceUnavailableError, parseDevice, trainRewardModel, type Device } from "../../trainer/index.ts";
-import { syntheticPreferences } from "../../trainer/synthetic.ts";
+import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 
 const nativeDir = path.join(path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json")), "bin", "napi-v6", process.platform, process.arch);
 const cudaInstalled = existsSync(path.join(nativeDir, "libonnxruntime_providers_cuda.so"));

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EncoderError, loadScorer, readModelDir, trainRewardModel } from "../../trainer/index.ts";
 import { OnnxSentenceEncoder } from "../../trainer/features/onnx-encoder.ts";
 import { WordPieceTokenizer } from "../../trainer/features/wordpiece.ts";
-import { syntheticPreferences } from "../../trainer/synthetic.ts";
-import { writeTinyEncoder, type TinyEncoder } from "./tiny-encoder.ts";
+import { syntheticPreferences } from "../support/synthetic-preferences.ts";
+import { writeTinyEncoder, type TinyEncoder } from "../support/tiny-encoder.ts";
 
 let dir: string;
 let tiny: TinyEncoder;

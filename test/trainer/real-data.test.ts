@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readLlmbarPairs, readOasstPairs } from "../../db/datasets/public.ts";
+import { readLlmbarPairs, readOasstPairs } from "../../datasets/public.ts";
 import { evaluateModel, trainRewardModel } from "../../trainer/index.ts";
 
 const DATASETS = path.resolve(import.meta.dirname, "../../../shared/datasets");

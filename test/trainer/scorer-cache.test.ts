@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScorer, trainRewardModel, type Scorer } from "../../trainer/index.ts";
 import { ScorerCache } from "../../trainer/scorer-cache.ts";
-import { syntheticPreferences } from "../../trainer/synthetic.ts";
+import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 
 let dir: string;
 let modelDir: string;

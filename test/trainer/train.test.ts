@@ -17,7 +17,7 @@ import { featurizerFromConfig } from "../../trainer/features/featurizer.ts";
 import { TrainStepSession, zeroParams } from "../../trainer/onnx/sessions.ts";
 import type { Params } from "../../trainer/onnx/reward-graph.ts";
 import { pairRows } from "../../trainer/pairs.ts";
-import { syntheticPreferences } from "../../trainer/synthetic.ts";
+import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 
 let dir: string;
 const SMALL = { epochs: 6, hidden: 8, encoder: { kind: "hashed" as const, wordBuckets: 256, charBuckets: 256, promptBuckets: 32 } };

@@ -1,0 +1,114 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { FieldError } from "~/components/forms.tsx";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../../db/queries/identity.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { ApiKeySchema } from "~/utils/schemas.ts";
+import { requireUser } from "~/utils/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "API keys · Pairwise" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["requester", "labeler"]);
+  const keys = await listApiKeys(db, user.id);
+  return {
+    keys: keys.map((k) => ({
+      ...k,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["requester", "labeler"]);
+  const formData = await request.formData();
+  await validateCsrf(formData, request.headers);
+  if (formData.get("intent") === "revoke") {
+    const ok = await revokeApiKey(db, { userId: user.id, keyId: String(formData.get("keyId")) });
+    if (!ok) throw new Response("No such key", { status: 404 });
+    return { result: null, key: null };
+  }
+  const submission = parseWithZod(formData, { schema: ApiKeySchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), key: null }, { status: 400 });
+  const key = await createApiKey(db, { userId: user.id, name: submission.value.name, scope: submission.value.scope });
+  return { result: submission.reply({ resetForm: true }), key };
+}
+
+export default function ApiKeys() {
+  const { keys } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "api-key",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(ApiKeySchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ApiKeySchema }),
+  });
+  return (
+    <>
+      <h1>API keys</h1>
+      <p className="muted">
+        Use a key as <code>Authorization: Bearer &lt;key&gt;</code>. <strong>API</strong> keys work with the JSON API under{" "}
+        <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models (score, rank, judge,
+        chat) and spend your credits.
+      </p>
+      {actionData?.key ? (
+        <div className="notice" role="status">
+          <p>Your new key — copy it now, it is shown only once:</p>
+          <p className="secret" data-testid="new-api-key">{actionData.key}</p>
+        </div>
+      ) : null}
+      <Form method="post" className="row card" {...getFormProps(form)}>
+        <AuthenticityTokenInput />
+        <label>
+          Name
+          <input {...getInputProps(fields.name, { type: "text" })} placeholder="e.g. training pipeline" />
+          <FieldError field={fields.name} />
+        </label>
+        <label>
+          Kind
+          <select name="scope" defaultValue="api">
+            <option value="api">API</option>
+            <option value="premium">premium (metered)</option>
+          </select>
+        </label>
+        <button type="submit" name="intent" value="create">Create key</button>
+      </Form>
+      <table>
+        <thead><tr><th>Name</th><th>Kind</th><th>Key</th><th>Created</th><th>Last used</th><th /></tr></thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k.id}>
+              <td>{k.name}</td>
+              <td>{k.scope}</td>
+              <td><code>{k.prefix}…</code></td>
+              <td>{new Date(k.createdAt).toLocaleString()}</td>
+              <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
+              <td>
+                {k.revokedAt ? (
+                  <span className="badge paused">revoked</span>
+                ) : (
+                  <Form method="post">
+                    <AuthenticityTokenInput />
+                    <input type="hidden" name="keyId" value={k.id} />
+                    <button name="intent" value="revoke" className="danger">Revoke</button>
+                  </Form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

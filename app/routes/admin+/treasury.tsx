@@ -1,0 +1,191 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { SignatureLink } from "~/components/signature-link.tsx";
+import { grantCredits } from "../../../db/queries/credits.ts";
+import { latestJob } from "../../../db/queries/jobs.ts";
+import { listBudgets, listRecentBatches } from "../../../db/queries/payouts/statements.ts";
+import { listRecentRedemptions } from "../../../db/queries/redemptions.ts";
+import { findUserByEmail } from "../../../db/queries/identity.ts";
+import { dailyEpoch } from "../../../reward/tokens/payouts/executor.ts";
+import { getPlatform, treasuryBalances } from "~/utils/chain.server.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { queuePayout } from "../../../jobs/worker.ts";
+import { TreasuryActionSchema } from "~/utils/schemas.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { formatTokens } from "~/utils/tokens.ts";
+import { usePollWhile } from "~/utils/use-poll.ts";
+
+export const meta: MetaFunction = () => [{ title: "Treasury · Pairwise" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, ["admin"]);
+  const platform = await getPlatform();
+  const { token } = platform;
+  const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000)).id;
+  const [{ tokens, lamports }, budgets, batches, job, redemptions] = await Promise.all([
+    treasuryBalances(),
+    listBudgets(db),
+    listRecentBatches(db),
+    latestJob(db, { kind: "payout" }),
+    listRecentRedemptions(db),
+  ]);
+  const fmt = (n: bigint) => formatTokens(n, token.decimals);
+  return {
+    chain: platform.kind,
+    mint: token.mint.toBase58(),
+    decimals: token.decimals,
+    treasury: token.treasury.publicKey.toBase58(),
+    tokens: fmt(tokens),
+    sol: (Number(lamports) / 1e9).toFixed(4),
+    yesterday,
+    job: job ? { epoch: job.key, status: job.status, error: job.error } : null,
+    budgets: budgets.map((b) => ({
+      id: b.id,
+      title: b.title,
+      budget: fmt(BigInt(b.budget)),
+      committed: fmt(BigInt(b.committed)),
+      paid: fmt(BigInt(b.paid)),
+      share: BigInt(b.budget) > 0n ? Number((BigInt(b.committed) * 1000n) / BigInt(b.budget)) / 10 : 0,
+    })),
+    batches: batches.map((b) => ({
+      id: b.id,
+      status: b.status,
+      recipients: b.recipients,
+      total: fmt(b.total),
+      signature: b.signature,
+      explorer: b.signature && b.status === "confirmed" ? platform.explorerUrl(b.signature) : null,
+      fee: b.feeLamports?.toString() ?? null,
+      at: b.createdAt.toISOString(),
+    })),
+    redemptions: redemptions.map((r) => ({
+      id: r.id,
+      email: r.email,
+      amount: fmt(r.amount),
+      credits: r.credits.toString(),
+      mode: r.mode,
+      signature: r.signature,
+      explorer: r.signature ? platform.explorerUrl(r.signature) : null,
+      at: r.creditedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireUser(request, ["admin"]);
+  const formData = await request.formData();
+  await validateCsrf(formData, request.headers);
+  const submission = parseWithZod(formData, { schema: TreasuryActionSchema });
+  if (submission.status !== "success") return { message: null, error: Object.values(submission.error ?? {}).flat().join("; ") };
+  const input = submission.value;
+  if (input.intent === "payout") {
+    await queuePayout(input.epoch);
+    return { message: `Payout for ${input.epoch} queued.`, error: null };
+  }
+  const user = await findUserByEmail(db, input.email);
+  if (!user) return { message: null, error: `No account with the email ${input.email}.` };
+  const balance = await grantCredits(db, { userId: user.id, credits: BigInt(input.credits), ref: `admin:${admin.id}` });
+  return { message: `Granted ${input.credits} credits to ${input.email}; balance ${balance}.`, error: null };
+}
+
+export default function Treasury() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  usePollWhile(data.job?.status === "queued" || data.job?.status === "running");
+  return (
+    <>
+      <h1>Treasury</h1>
+      {result?.message ? <p role="status" className="notice">{result.message}</p> : null}
+      {result?.error ? <p role="alert" className="errors">{result.error}</p> : null}
+      <section className="card">
+        <div className="grid">
+          <div><div className="stat" data-testid="treasury-tokens">{data.tokens}</div><div className="stat-label">tokens in the treasury</div></div>
+          <div><div className="stat">{data.sol}</div><div className="stat-label">SOL for fees and rent</div></div>
+        </div>
+        <p className="small">
+          Chain: {data.chain === "embedded" ? "embedded (LiteSVM, state under ./data/chain)" : "RPC"} · mint <code>{data.mint}</code> ({data.decimals} decimals) ·
+          treasury <code>{data.treasury}</code>
+        </p>
+        <Form method="post" className="row inline-form">
+          <AuthenticityTokenInput />
+          <label>Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} /></label>
+          <button name="intent" value="payout">Run payout</button>
+          <span className="small muted">
+            {data.job ? `Latest payout run (${data.job.epoch}): ${data.job.status}` : "No payout run yet"}
+            {data.job?.error ? ` (${data.job.error})` : ""}. Yesterday is paid hourly on its own.
+          </span>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Budgets</h2>
+        <table>
+          <thead><tr><th>Project</th><th>Budget</th><th>Committed</th><th>Paid</th><th>Used</th></tr></thead>
+          <tbody>
+            {data.budgets.map((b) => (
+              <tr key={b.id}>
+                <td>{b.title}</td><td>{b.budget}</td><td>{b.committed}</td><td>{b.paid}</td>
+                <td><progress max={100} value={b.share} aria-label={`${b.share}% of the budget committed`} /> {b.share}%</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Recent payout transactions</h2>
+        {data.batches.length ? (
+          <table>
+            <thead><tr><th>When</th><th>Recipients</th><th>Tokens</th><th>Fee (lamports)</th><th>Status</th><th>Signature</th></tr></thead>
+            <tbody>
+              {data.batches.map((b) => (
+                <tr key={b.id}>
+                  <td>{new Date(b.at).toLocaleString()}</td><td>{b.recipients}</td><td>{b.total}</td><td>{b.fee ?? "—"}</td><td>{b.status}</td>
+                  <td><SignatureLink signature={b.signature} explorer={b.explorer} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No payouts yet.</p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Recent redemptions</h2>
+        {data.redemptions.length ? (
+          <table>
+            <thead><tr><th>When</th><th>Account</th><th>Tokens</th><th>How</th><th>Credits</th><th>Signature</th></tr></thead>
+            <tbody>
+              {data.redemptions.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td><td>{r.email}</td><td>{r.amount}</td><td>{r.mode}</td><td>{r.credits}</td>
+                  <td><SignatureLink signature={r.signature} explorer={r.explorer} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No redemptions yet.</p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Grant credits</h2>
+        <Form method="post" className="row inline-form">
+          <AuthenticityTokenInput />
+          <label>Email <input name="email" type="email" required /></label>
+          <label>Credits <input name="credits" type="number" min={1} required style={{ width: "7rem" }} /></label>
+          <button name="intent" value="grant" className="secondary">Grant</button>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { withScorer } from "~/utils/models.server.ts";
+import { CREDITS_PER_RESPONSE, metered, requireModel } from "../../../reward/tokens/credits/metered.ts";
+import { JudgeSchema } from "~/utils/schemas.ts";
+import { parseJsonBody } from "~/utils/validate.server.ts";
+
+/** `{prompt, a, b}` → the probability that a is the better response; two credits. */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requirePremiumUser(request);
+    const { prompt, a, b } = await parseJsonBody(request, JudgeSchema);
+    const model = await requireModel(params.modelId);
+    return metered(user.id, 2n * CREDITS_PER_RESPONSE, `judge:${model.id}`, () =>
+      withScorer(model.id, async (scorer) => ({ model: model.id, probability: await scorer.judge(prompt, a, b) })),
+    );
+  });

@@ -1,0 +1,21 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { withScorer } from "~/utils/models.server.ts";
+import { CREDITS_PER_RESPONSE, metered, requireModel } from "../../../reward/tokens/credits/metered.ts";
+import { ScoreSchema } from "~/utils/schemas.ts";
+import { parseJsonBody } from "~/utils/validate.server.ts";
+
+/** `{prompt, responses[]}` → the responses best first, with their rewards; one credit per response. */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requirePremiumUser(request);
+    const { prompt, responses } = await parseJsonBody(request, ScoreSchema);
+    const model = await requireModel(params.modelId);
+    return metered(user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `rank:${model.id}`, async () => {
+      const rewards = await withScorer(model.id, (scorer) => scorer.score(prompt, responses));
+      const ranking = rewards
+        .map((reward, index) => ({ index, reward, response: responses[index] }))
+        .sort((x, y) => y.reward - x.reward || x.index - y.index);
+      return { model: model.id, ranking };
+    });
+  });

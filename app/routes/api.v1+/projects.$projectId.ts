@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getProjectProgress } from "../../../db/queries/projects.ts";
+import { api, requireApiUser } from "~/utils/api.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+
+export const loader = ({ request, params }: LoaderFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["requester"]);
+    const project = await requireOwnedProject(user, params.projectId);
+    return { project: projectJson(project), progress: await getProjectProgress(db, project.id) };
+  });

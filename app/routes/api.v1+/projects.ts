@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { createProject, listOwnedProjects } from "../../../db/queries/projects.ts";
+import { api, ApiError, readJson, requireApiUser } from "~/utils/api.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { toNewProject } from "~/utils/project-input.ts";
+import { projectJson } from "~/utils/projects.server.ts";
+import { ProjectSchema } from "~/utils/schemas.ts";
+
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["requester"]);
+    return { projects: (await listOwnedProjects(db, user.id)).map(projectJson) };
+  });
+
+/** JSON numbers are accepted for amounts and a list for categories; the form schema does the rest. */
+function fromJson(body: unknown) {
+  if (!body || typeof body !== "object") throw new ApiError(400, "invalid_body", "Send a JSON object");
+  const b = body as Record<string, unknown>;
+  const asText = (v: unknown) => (typeof v === "number" || typeof v === "bigint" ? String(v) : v);
+  return {
+    ...b,
+    rewardPerLabel: asText(b.rewardPerLabel),
+    budget: asText(b.budget),
+    categories: Array.isArray(b.categories) ? b.categories.join("\n") : b.categories,
+    leaseMinutes: b.leaseMinutes ?? (typeof b.leaseSeconds === "number" ? Math.ceil(b.leaseSeconds / 60) : undefined),
+  };
+}
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  api(async () => {
+    if (request.method !== "POST") throw new ApiError(405, "method_not_allowed", "Use POST to create a project");
+    const user = await requireApiUser(request, ["requester"]);
+    const parsed = ProjectSchema.safeParse(fromJson(await readJson(request)));
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
+      throw new ApiError(400, "invalid_project", details.map((d) => `${d.field}: ${d.message}`).join("; "), details);
+    }
+    const project = await createProject(db, toNewProject(user.id, parsed.data));
+    return Response.json({ project: projectJson(project) }, { status: 201 });
+  });

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { completeRedemption } from "../../../reward/tokens/redemptions/service.ts";
+import { api, requireApiUser } from "~/utils/api.server.ts";
+import { redeemContext } from "~/utils/chain.server.ts";
+import { rateLimit } from "~/utils/rate-limit.server.ts";
+import { RedemptionCompleteSchema } from "~/utils/schemas.ts";
+import { parseJsonBody } from "~/utils/validate.server.ts";
+
+/** Completes a redemption with the wallet-signed transaction (`signedTransaction`, base64) or a `signature`. */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["labeler", "requester"]);
+    await rateLimit("answer", `redeem:${user.id}`);
+    const input = await parseJsonBody(request, RedemptionCompleteSchema);
+    const done = await completeRedemption(await redeemContext(), {
+      userId: user.id,
+      orderId: params.orderId ?? "",
+      signedTransaction: input.signedTransaction ? Buffer.from(input.signedTransaction, "base64") : undefined,
+      signature: input.signature,
+    });
+    return { signature: done.signature, credits: done.credits.toString(), balance: done.balance.toString() };
+  });

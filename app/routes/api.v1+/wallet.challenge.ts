@@ -1,0 +1,15 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { api, requireApiUser } from "~/utils/api.server.ts";
+import { rateLimit } from "~/utils/rate-limit.server.ts";
+import { WalletChallengeSchema } from "~/utils/schemas.ts";
+import { parseJsonBody } from "~/utils/validate.server.ts";
+import { issueWalletChallenge } from "../../../reward/tokens/wallets/link.ts";
+
+/** A Sign-In-With-Solana message for the wallet to sign; single use, five minutes. */
+export const action = ({ request }: ActionFunctionArgs) =>
+  api(async () => {
+    const user = await requireApiUser(request, ["labeler", "requester"]);
+    await rateLimit("auth", `wallet:${user.id}`);
+    const { address } = await parseJsonBody(request, WalletChallengeSchema);
+    return issueWalletChallenge(request, user.id, address);
+  });

@@ -1,0 +1,240 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { DatasetUpload } from "~/components/dataset-upload.tsx";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { Markdown } from "~/components/markdown.tsx";
+import { ProjectModels } from "~/components/project-models.tsx";
+import { ProjectQuality } from "~/components/project-quality.tsx";
+import { StackedProgress } from "~/components/progress-bar.tsx";
+import { DomainError } from "../../../db/errors.ts";
+import {
+  getProjectProgress,
+  listFlaggedItems,
+  listProjectLabelers,
+  listUploads,
+  setProjectPaused,
+} from "../../../db/queries/projects.ts";
+import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { loadProjectModels, publishVersion, startTraining } from "~/utils/project-models.server.ts";
+import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+import { ConsensusActionSchema } from "~/utils/schemas.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { usePollWhile } from "~/utils/use-poll.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? "Project"} · Pairwise` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["requester"]);
+  const project = await requireOwnedProject(user, params.projectId);
+  const [progress, labelers, flagged, uploads, quality, models] = await Promise.all([
+    getProjectProgress(db, project.id),
+    listProjectLabelers(db, project.id),
+    listFlaggedItems(db, project.id),
+    listUploads(db, project.id),
+    loadProjectQuality(project.id),
+    loadProjectModels(project.id),
+  ]);
+  return {
+    project: projectJson(project),
+    progress,
+    labelers,
+    flagged: flagged.map((f) => ({ ...f, at: f.at?.toISOString() ?? null })),
+    uploads: uploads.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+    quality,
+    models,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["requester"]);
+  const project = await requireOwnedProject(user, params.projectId);
+  const formData = await request.formData();
+  await validateCsrf(formData, request.headers);
+  const intent = formData.get("intent");
+  if (intent === "pause" || intent === "resume") {
+    await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
+    return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
+  }
+  try {
+    if (intent === "train") {
+      const model = await startTraining(project);
+      return { message: `Training version ${model.version}…`, errors: null };
+    }
+    if (intent === "publish") {
+      await publishVersion(project, String(formData.get("modelId") ?? ""));
+      return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return { message: null, errors: [error.message] };
+    throw error;
+  }
+  const submission = parseWithZod(formData, { schema: ConsensusActionSchema });
+  if (submission.status !== "success") {
+    return { message: null, errors: Object.values(submission.error ?? {}).flat().filter(Boolean) as string[] };
+  }
+  return { ...(await performConsensusAction(project, submission.value)), errors: null };
+}
+
+export default function ProjectDashboard() {
+  const { project, progress, labelers, flagged, uploads, quality, models } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const training = models.models.some((m) => m.status === "queued" || m.status === "training");
+  usePollWhile(training || quality.job?.status === "queued" || quality.job?.status === "running");
+  return (
+    <>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h1>
+          {project.title} {project.paused ? <span className="badge paused">paused</span> : null}
+        </h1>
+        <Form method="post">
+          <AuthenticityTokenInput />
+          <button name="intent" value={project.paused ? "resume" : "pause"} className="secondary">
+            {project.paused ? "Resume project" : "Pause project"}
+          </button>
+        </Form>
+      </div>
+      <p className="muted">
+        {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label · budget{" "}
+        {project.budget}
+      </p>
+      {actionData?.message ? <p role="status" className="notice">{actionData.message}</p> : null}
+      {actionData?.errors?.length ? (
+        <ul className="errors" role="alert">{actionData.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+      ) : null}
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Progress</h2>
+        <div className="grid">
+          <Stat label="items" value={progress.items} />
+          <Stat label="done" value={progress.done} testId="done" />
+          <Stat label="in progress" value={progress.inProgress} />
+          <Stat label="open" value={progress.open} />
+          <Stat label="answers" value={progress.answers} testId="answers" />
+          <Stat label="skipped / flagged" value={`${progress.skipped} / ${progress.flagged}`} />
+        </div>
+        <div style={{ marginTop: "1rem" }}>
+          <StackedProgress done={progress.done} inProgress={progress.inProgress} open={progress.open} />
+          <div className="legend" style={{ marginTop: ".4rem" }}>
+            <span><i className="dot" style={{ background: "var(--ok)" }} />done</span>
+            <span><i className="dot" style={{ background: "var(--warn)" }} />in progress</span>
+            <span><i className="dot" style={{ background: "#c9cfdb" }} />open</span>
+          </div>
+        </div>
+      </section>
+
+      <ProjectQuality
+        data={quality}
+        threshold={project.qualityThreshold}
+        pairwise={project.taskType === "pairwise"}
+      />
+
+      <ProjectModels data={models} pairwise={project.taskType === "pairwise"} />
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Upload items</h2>
+        <p className="small muted">
+          JSONL or CSV.{" "}
+          {project.taskType === "pairwise"
+            ? "Fields: prompt, response_a, response_b — or prompt, chosen, rejected — or chosen, rejected transcripts."
+            : project.taskType === "rating"
+              ? "Fields: prompt, response."
+              : "Field: text."}{" "}
+          Optional: id, metadata (JSON object), gold. The whole file is checked first; any bad line rejects it all.
+        </p>
+        <DatasetUpload projectId={project.id} />
+        {uploads.length ? (
+          <table style={{ marginTop: "1rem" }}>
+            <thead>
+              <tr><th>File</th><th>Rows</th><th>New items</th><th>When</th></tr>
+            </thead>
+            <tbody>
+              {uploads.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.filename}</td><td>{u.rows}</td><td>{u.inserted}</td><td>{new Date(u.createdAt).toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Export</h2>
+        <div className="row">
+          {project.taskType === "pairwise" ? (
+            <a className="button" href={`/projects/${project.id}/export/preferences`} download>
+              Preferences (TRL JSONL)
+            </a>
+          ) : null}
+          <a className="button secondary" href={`/projects/${project.id}/export/consensus`} download>
+            Consensus with confidence
+          </a>
+          <a className="button secondary" href={`/projects/${project.id}/export/raw`} download>
+            Raw answers
+          </a>
+        </div>
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Activity</h2>
+        {labelers.length ? (
+          <table>
+            <thead>
+              <tr><th>Labeler</th><th>Answers</th><th>Skipped</th><th>Flagged</th><th>Median time</th><th>Last answer</th></tr>
+            </thead>
+            <tbody>
+              {labelers.map((l) => (
+                <tr key={l.labeler_id}>
+                  <td>{l.name} <span className="muted small">{l.email}</span></td>
+                  <td>{l.answers}</td><td>{l.skipped}</td><td>{l.flagged}</td>
+                  <td>{l.median_ms == null ? "—" : `${(l.median_ms / 1000).toFixed(1)} s`}</td>
+                  <td>{l.last_at ? new Date(l.last_at).toLocaleString() : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No answers yet.</p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Flagged items</h2>
+        {flagged.length ? (
+          <table>
+            <thead><tr><th>Item</th><th>Reason</th><th>Flags on item</th><th>When</th></tr></thead>
+            <tbody>
+              {flagged.map((f, i) => (
+                <tr key={i}><td>{f.externalId}</td><td>{f.reason}</td><td>{f.count}</td><td>{f.at ? new Date(f.at).toLocaleString() : ""}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">Nothing flagged.</p>
+        )}
+      </section>
+
+      <details className="card">
+        <summary>Instructions labelers see</summary>
+        <Markdown>{project.instructions || "_No instructions._"}</Markdown>
+      </details>
+    </>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: number | string; testId?: string }) {
+  return (
+    <div>
+      <div className="stat" data-testid={testId}>{value}</div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,261 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { Markdown } from "~/components/markdown.tsx";
+import { DomainError } from "../../../db/errors.ts";
+import { getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
+import { getProject } from "../../../db/queries/projects.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { performTaskAction } from "../../../labeling/task-actions.ts";
+import { RateLimitedError } from "~/utils/rate-limit.server.ts";
+import { FLAG_REASONS, TaskActionSchema } from "~/utils/schemas.ts";
+import { requireUser } from "~/utils/session.server.ts";
+import { toTaskView, type TaskView } from "../../../labeling/task-view.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? "Label"} · Pairwise` }];
+
+async function requireOpenProject(projectId: string | undefined) {
+  const project = projectId ? await getProject(db, projectId) : null;
+  if (!project) throw new Response("No such project.", { status: 404 });
+  return project;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["labeler"]);
+  const project = await requireOpenProject(params.projectId);
+  let task: TaskView | null = null;
+  let blocked: string | null = null;
+  try {
+    const leased = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
+    task = leased && toTaskView(leased);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    blocked = error.message;
+  }
+  const [inProject, overall] = await Promise.all([
+    getLabelerCounts(db, { labelerId: user.id, projectId: project.id }),
+    getLabelerCounts(db, { labelerId: user.id }),
+  ]);
+  return {
+    project: {
+      id: project.id,
+      title: project.title,
+      instructions: project.instructions,
+      taskType: project.taskType,
+      categories: project.categories ?? [],
+      ratingMin: project.ratingMin ?? 1,
+      ratingMax: project.ratingMax ?? 5,
+    },
+    task,
+    blocked,
+    counts: { projectTotal: inProject.total, today: overall.today, total: overall.total },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["labeler"]);
+  const project = await requireOpenProject(params.projectId);
+  const formData = await request.formData();
+  await validateCsrf(formData, request.headers);
+  const parsed = TaskActionSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
+  try {
+    await performTaskAction(project, user.id, parsed.data);
+    return { error: null };
+  } catch (error) {
+    if (error instanceof RateLimitedError) return data({ error: error.message }, { status: 429 });
+    if (error instanceof DomainError) return data({ error: error.message }, { status: error.status });
+    throw error;
+  }
+}
+
+type Option = { value: string; label: string; key: string };
+
+function optionsFor(project: { taskType: string; categories: string[]; ratingMin: number; ratingMax: number }): Option[] {
+  if (project.taskType === "pairwise")
+    return [
+      { value: "left", label: "A is better", key: "1" },
+      { value: "right", label: "B is better", key: "2" },
+      { value: "tie", label: "Tie", key: "3" },
+      { value: "both_bad", label: "Both bad", key: "4" },
+    ];
+  if (project.taskType === "rating") {
+    const values = Array.from({ length: project.ratingMax - project.ratingMin + 1 }, (_, i) => project.ratingMin + i);
+    return values.map((v, i) => ({ value: String(v), label: String(v), key: i < 9 ? String(i + 1) : "" }));
+  }
+  return project.categories.map((c, i) => ({ value: c, label: c, key: i < 9 ? String(i + 1) : "" }));
+}
+
+export default function Labeling() {
+  const { project, task, blocked, counts } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h1>{project.title}</h1>
+        <span className="muted" data-testid="counts">
+          Today {counts.today} · in this project {counts.projectTotal} · total {counts.total}
+        </span>
+      </div>
+      <details className="card">
+        <summary>Instructions</summary>
+        <Markdown>{project.instructions || "_No instructions._"}</Markdown>
+      </details>
+      {actionData?.error ? <p className="card error" role="alert">{actionData.error}</p> : null}
+      {blocked ? (
+        <p className="card error">{blocked}</p>
+      ) : task ? (
+        <TaskForm key={task.assignmentId} task={task} options={optionsFor(project)} />
+      ) : (
+        <div className="card">
+          <p>No more items for you in this project. Thank you!</p>
+          <Link to="/work">Back to projects</Link>
+        </div>
+      )}
+    </>
+  );
+}
+
+function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
+  const [choice, setChoice] = useState<string | null>(null);
+  const [strength, setStrength] = useState<string>("");
+  const started = useRef(Date.now());
+  const form = useRef<HTMLFormElement>(null);
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+
+  function send(intent: "answer" | "skip") {
+    if (!form.current || busy) return;
+    const fd = new FormData(form.current);
+    fd.set("intent", intent);
+    fd.set("timeSpentMs", String(Date.now() - started.current));
+    submit(fd, { method: "post" });
+  }
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const target = e.target as HTMLElement;
+      const typing = target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && (target as HTMLInputElement).type === "text");
+      if (e.key === "Enter" && (!typing || e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        if (choice) send("answer");
+        return;
+      }
+      if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "s") {
+        e.preventDefault();
+        send("skip");
+        return;
+      }
+      const option = options.find((o) => o.key === e.key);
+      if (option) {
+        e.preventDefault();
+        setChoice(option.value);
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  return (
+    <Form method="post" ref={form} className="card" onSubmit={(e) => { e.preventDefault(); send("answer"); }}>
+      <AuthenticityTokenInput />
+      <input type="hidden" name="assignmentId" value={task.assignmentId} />
+      <input type="hidden" name="choice" value={choice ?? ""} />
+      {task.kind === "pairwise" ? (
+        <>
+          <h2 style={{ marginTop: 0 }}>Prompt</h2>
+          <Markdown>{task.prompt}</Markdown>
+          <div className="pair">
+            <section className="response" data-testid="response-left">
+              <h3>A</h3>
+              <Markdown>{task.left}</Markdown>
+            </section>
+            <section className="response" data-testid="response-right">
+              <h3>B</h3>
+              <Markdown>{task.right}</Markdown>
+            </section>
+          </div>
+        </>
+      ) : task.kind === "rating" ? (
+        <>
+          <h2 style={{ marginTop: 0 }}>Prompt</h2>
+          <Markdown>{task.prompt}</Markdown>
+          <section className="response">
+            <h3>Response</h3>
+            <Markdown>{task.response}</Markdown>
+          </section>
+        </>
+      ) : (
+        <section className="response">
+          <Markdown>{task.text}</Markdown>
+        </section>
+      )}
+      <div className="choices" role="group" aria-label="Answer">
+        {options.map((o) => (
+          <button type="button" key={o.value} className="choice" aria-pressed={choice === o.value} onClick={() => setChoice(o.value)}>
+            {o.key ? <kbd>{o.key}</kbd> : null} {o.label}
+          </button>
+        ))}
+      </div>
+      {task.kind === "pairwise" && (choice === "left" || choice === "right") ? (
+        <fieldset className="row" style={{ border: "none", padding: 0 }}>
+          <legend className="small muted">How much better? (optional)</legend>
+          {[["1", "slightly"], ["2", "clearly"], ["3", "much"]].map(([v, l]) => (
+            <label key={v} className="row" style={{ flexDirection: "row", fontWeight: 400 }}>
+              <input type="radio" name="strength" value={v} checked={strength === v} onChange={() => setStrength(v)} /> {l}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <label>
+        Rationale (optional)
+        <textarea name="rationale" rows={2} maxLength={5000} placeholder="Why? Ctrl+Enter submits from here." />
+      </label>
+      <div className="row" style={{ marginTop: ".75rem" }}>
+        <button type="submit" disabled={!choice || busy}>
+          Submit <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
+          Skip <kbd>s</kbd>
+        </button>
+        <FlagMenu assignmentId={task.assignmentId} disabled={busy} />
+      </div>
+    </Form>
+  );
+}
+
+function FlagMenu({ assignmentId, disabled }: { assignmentId: number; disabled: boolean }) {
+  const submit = useSubmit();
+  const [open, setOpen] = useState(false);
+  const csrf = useAuthenticityToken();
+  return (
+    <div className="row">
+      <button type="button" className="secondary" disabled={disabled} onClick={() => setOpen(!open)}>
+        Flag…
+      </button>
+      {open
+        ? FLAG_REASONS.map((reason) => (
+            <button
+              key={reason}
+              type="button"
+              className="secondary"
+              onClick={() => {
+                submit({ intent: "flag", assignmentId: String(assignmentId), reason, csrf }, { method: "post" });
+              }}
+            >
+              {reason}
+            </button>
+          ))
+        : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,140 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../../client.ts";
+import { queryRows } from "../../rows.ts";
+import { earnings, payoutEpochs, payouts } from "../../schema/index.ts";
+
+export interface EpochWindow {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface EpochTally {
+  labelerId: string;
+  projectId: string;
+  labels: number;
+  rewardPerLabel: bigint;
+  quality: number | null;
+  flags: string[];
+}
+
+/** Labels given in the epoch's window, per labeler and project, with the labeler's quality on the project. */
+export async function tallyEpochLabels(db: Db, window: EpochWindow): Promise<EpochTally[]> {
+  const rows = await queryRows<{
+    labeler_id: string;
+    project_id: string;
+    labels: number;
+    reward_per_label: string;
+    quality: number | null;
+    flags: string[] | string | null;
+  }>(
+    db,
+    sql`select l.labeler_id, l.project_id, count(*)::int as labels, p.reward_per_label::text, q.quality, q.flags
+        from labels l
+        join projects p on p.id = l.project_id
+        left join labeler_quality q on q.project_id = l.project_id and q.labeler_id = l.labeler_id
+        where l.created_at >= ${window.startsAt.toISOString()} and l.created_at < ${window.endsAt.toISOString()}
+        group by l.labeler_id, l.project_id, p.reward_per_label, q.quality, q.flags
+        order by l.labeler_id, l.project_id`,
+  );
+  return rows.map((r) => ({
+    labelerId: r.labeler_id,
+    projectId: r.project_id,
+    labels: r.labels,
+    rewardPerLabel: BigInt(r.reward_per_label),
+    quality: r.quality,
+    flags: typeof r.flags === "string" ? JSON.parse(r.flags) : (r.flags ?? []),
+  }));
+}
+
+/** Projects with labels in the window (their consensus should be current before paying). */
+export async function projectsLabeledIn(db: Db, window: EpochWindow): Promise<string[]> {
+  const rows = await queryRows<{ project_id: string }>(
+    db,
+    sql`select distinct project_id from labels
+        where created_at >= ${window.startsAt.toISOString()} and created_at < ${window.endsAt.toISOString()}`,
+  );
+  return rows.map((r) => r.project_id);
+}
+
+export interface EarningRow {
+  labelerId: string;
+  projectId: string;
+  labels: number;
+  rewardPerLabel: bigint;
+  weightPpm: number;
+  earned: bigint;
+  amount: bigint;
+}
+
+/**
+ * Each project's budget less what earnings have committed; `lock` holds the projects' rows until the transaction
+ * ends, so two planners cannot commit the same remainder.
+ */
+export async function remainingBudgets(db: Db, projectIds: string[], options: { lock: boolean }): Promise<Map<string, bigint>> {
+  const ids = [...new Set(projectIds)].sort();
+  if (ids.length === 0) return new Map();
+  const idList = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  // Locking in a statement of its own: a statement that waits for a lock still reads the earnings as they were
+  // when it started (read committed), so the sum must come after the wait, in the next statement.
+  if (options.lock) await db.execute(sql`select id from projects where id in (${idList}) order by id for update`);
+  const rows = await queryRows<{ id: string; remaining: string }>(
+    db,
+    sql`select p.id, (p.budget - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as remaining
+        from projects p where p.id in (${idList})`,
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.remaining)]));
+}
+
+/** An epoch's ledger rows, and whether each still waits for its labeler to link a wallet. */
+export async function listEpochLedger(db: Db, epochId: string) {
+  return queryRows<{ labeler_id: string; amount: string; waiting: boolean }>(
+    db,
+    sql`select p.labeler_id, p.amount::text,
+          (p.status = 'queued' and not exists (select 1 from wallet_links w where w.user_id = p.labeler_id and w.replaced_at is null)) as waiting
+        from payouts p where p.epoch_id = ${epochId} order by p.labeler_id`,
+  );
+}
+
+export async function isEpochPlanned(db: Db, epochId: string): Promise<boolean> {
+  const [row] = await db.select({ id: payoutEpochs.id }).from(payoutEpochs).where(eq(payoutEpochs.id, epochId));
+  return row !== undefined;
+}
+
+/**
+ * Plans an epoch once, atomically: locks the projects involved, asks `plan` for the earnings given each project's
+ * remaining budget, and writes the earnings and one payout ledger row per labeler. An epoch planned before is
+ * left as it is (returns false).
+ */
+export async function planEpoch(
+  db: Db,
+  params: {
+    window: EpochWindow;
+    tallies: EpochTally[];
+    plan: (remainingBudget: Map<string, bigint>) => EarningRow[];
+  },
+): Promise<boolean> {
+  const { window } = params;
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(payoutEpochs)
+      .values({ id: window.id, startsAt: window.startsAt, endsAt: window.endsAt })
+      .onConflictDoNothing()
+      .returning({ id: payoutEpochs.id });
+    if (!created) return false;
+    const remaining = await remainingBudgets(tx, params.tallies.map((t) => t.projectId), { lock: true });
+    const planned = params.plan(remaining).filter((e) => e.labels > 0);
+    for (let i = 0; i < planned.length; i += 500) {
+      await tx.insert(earnings).values(planned.slice(i, i + 500).map((e) => ({ ...e, epochId: window.id })));
+    }
+    const totals = new Map<string, bigint>();
+    for (const e of planned) totals.set(e.labelerId, (totals.get(e.labelerId) ?? 0n) + e.amount);
+    const ledger = [...totals].filter(([, amount]) => amount > 0n);
+    for (let i = 0; i < ledger.length; i += 500) {
+      await tx.insert(payouts).values(
+        ledger.slice(i, i + 500).map(([labelerId, amount]) => ({ epochId: window.id, labelerId, amount, status: "queued" as const })),
+      );
+    }
+    return true;
+  });
+}

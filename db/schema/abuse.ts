@@ -1,0 +1,38 @@
+import { bigserial, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./identity.ts";
+import { projects } from "./projects.ts";
+
+export const abuseKindEnum = pgEnum("abuse_kind", ["too_fast", "one_sided_streak", "shared_device", "shared_wallet"]);
+export type AbuseKind = (typeof abuseKindEnum.enumValues)[number];
+
+/** Suspicious behaviour for admins to review; one row per (labeler, kind, scope), refreshed as evidence changes. */
+export const abuseSignals = pgTable(
+  "abuse_signals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: abuseKindEnum("kind").notNull(),
+    /** The project for answer-pattern signals, the shared fingerprint or address for duplicate accounts. */
+    scope: text("scope").notNull(),
+    projectId: uuid("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
+    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("abuse_signals_key").on(t.userId, t.kind, t.scope), index("abuse_signals_recent_idx").on(t.detectedAt)],
+);
+
+/** Device fingerprints seen per account (from the X-Device-Fingerprint header or the browser's cookie). */
+export const userDevices = pgTable(
+  "user_devices",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    fingerprint: text("fingerprint").notNull(),
+    firstSeen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
+    lastSeen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.fingerprint] }), index("user_devices_fingerprint_idx").on(t.fingerprint)],
+);

@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./identity.ts";
+import { items, projects } from "./projects.ts";
+
+export const assignmentStatusEnum = pgEnum("assignment_status", ["leased", "answered", "skipped", "flagged"]);
+export const flagReasonEnum = pgEnum("flag_reason", ["unanswerable", "harmful", "broken"]);
+export type FlagReason = (typeof flagReasonEnum.enumValues)[number];
+
+export const assignments = pgTable(
+  "assignments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    itemId: bigint("item_id", { mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    labelerId: uuid("labeler_id")
+      .notNull()
+      .references(() => users.id),
+    status: assignmentStatusEnum("status").notNull().default("leased"),
+    /** Pairwise only: true when response B of the item was shown on the left. */
+    swapped: boolean("swapped").notNull().default(false),
+    flagReason: flagReasonEnum("flag_reason"),
+    leasedAt: timestamp("leased_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("assignments_item_labeler_key").on(t.itemId, t.labelerId),
+    index("assignments_active_lease_idx").on(t.itemId).where(sql`${t.status} = 'leased'`),
+    index("assignments_labeler_project_idx").on(t.labelerId, t.projectId, t.status),
+    index("assignments_project_status_idx").on(t.projectId, t.status),
+  ],
+);
+
+export const labels = pgTable(
+  "labels",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    assignmentId: bigint("assignment_id", { mode: "number" })
+      .notNull()
+      .references(() => assignments.id),
+    itemId: bigint("item_id", { mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    labelerId: uuid("labeler_id")
+      .notNull()
+      .references(() => users.id),
+    /** pairwise: a | b | tie | both_bad (in the item's own A/B terms); label: the category; rating: the integer as text. */
+    value: text("value").notNull(),
+    strength: smallint("strength"),
+    rationale: text("rationale"),
+    swapped: boolean("swapped").notNull().default(false),
+    timeSpentMs: integer("time_spent_ms").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("labels_assignment_key").on(t.assignmentId),
+    index("labels_project_idx").on(t.projectId, t.itemId),
+    index("labels_labeler_idx").on(t.labelerId, t.createdAt),
+  ],
+);

@@ -1,0 +1,34 @@
+import type { z } from "zod";
+import { DomainError } from "../db/errors.ts";
+import { releaseTask, submitAnswer } from "../db/queries/labeling.ts";
+import type { Project } from "../db/queries/projects.ts";
+import { AnswerError, toStoredAnswer } from "./answers.ts";
+import { db } from "../app/utils/db.server.ts";
+import { rateLimit } from "../app/utils/rate-limit.server.ts";
+import type { TaskActionSchema } from "../app/utils/schemas.ts";
+
+/** Applies one labeling action (answer, skip, flag) for a labeler; shared by the labeling page and the JSON API. */
+export async function performTaskAction(project: Project, labelerId: string, action: z.infer<typeof TaskActionSchema>) {
+  await rateLimit("answer", labelerId);
+  const target = { assignmentId: action.assignmentId, labelerId, projectId: project.id };
+  if (action.intent === "skip") return releaseTask(db, target);
+  if (action.intent === "flag") return releaseTask(db, { ...target, flag: action.reason });
+  const value = (swapped: boolean) => {
+    try {
+      return toStoredAnswer(project, swapped, action.choice);
+    } catch (error) {
+      if (error instanceof AnswerError) throw new DomainError("invalid_answer", error.message);
+      throw error;
+    }
+  };
+  const decisive = project.taskType === "pairwise" && (action.choice === "left" || action.choice === "right");
+  await submitAnswer(db, {
+    ...target,
+    answer: {
+      value,
+      strength: decisive ? (action.strength ?? null) : null,
+      rationale: action.rationale,
+      timeSpentMs: action.timeSpentMs,
+    },
+  });
+}

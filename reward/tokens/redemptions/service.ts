@@ -1,0 +1,150 @@
+import { PublicKey, VersionedTransaction } from "@solana/web3.js";
+import type { Db } from "../../../db/client.ts";
+import { DomainError } from "../../../db/errors.ts";
+import { creditRedemptionOrder, createRedemptionOrder, getRedemptionOrder } from "../../../db/queries/redemptions.ts";
+import { getLinkedWallet } from "../../../db/queries/wallets.ts";
+import type { PlatformToken } from "../chain/setup.ts";
+import { confirmTransaction } from "../chain/confirm.ts";
+import { ConfirmationError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
+import { buildRedemptionTransaction } from "./transactions.ts";
+import { RedemptionRejectedError, verifyRedemptionTransaction } from "./verify.ts";
+
+export interface RedeemContext {
+  db: Db;
+  chain: ChainAdapter;
+  token: PlatformToken;
+  /** Credits one whole token buys. */
+  creditsPerToken: bigint;
+}
+
+const ORDER_TTL_MS = 10 * 60_000;
+
+/** Credits for `amount` base units; only amounts that buy a whole number of credits are accepted. */
+export function creditsFor(amount: bigint, decimals: number, creditsPerToken: bigint): bigint {
+  const scale = 10n ** BigInt(decimals);
+  if (amount <= 0n) throw new DomainError("invalid_amount", "Redeem a positive amount.");
+  if ((amount * creditsPerToken) % scale !== 0n) {
+    throw new DomainError("invalid_amount", `Redeem a multiple of ${scale / gcd(scale, creditsPerToken)} base units (one credit).`);
+  }
+  return (amount * creditsPerToken) / scale;
+}
+
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+
+async function requireWallet(ctx: RedeemContext, userId: string): Promise<PublicKey> {
+  const address = await getLinkedWallet(ctx.db, userId);
+  if (!address) throw new DomainError("no_wallet", "Link a wallet before redeeming.", 409);
+  return new PublicKey(address);
+}
+
+/**
+ * Issues a redemption order and the transaction the labeler's wallet signs: a memo with the order id and a burn
+ * (or a transfer to the treasury) from the linked wallet. The treasury pays the fee, so a wallet holding only
+ * tokens can redeem; the server adds its signature after checking the wallet signed exactly this message.
+ */
+export async function startRedemption(ctx: RedeemContext, params: { userId: string; amount: bigint; mode: "burn" | "transfer" }) {
+  const owner = await requireWallet(ctx, params.userId);
+  const credits = creditsFor(params.amount, ctx.token.decimals, ctx.creditsPerToken);
+  const order = await createRedemptionOrder(ctx.db, {
+    userId: params.userId,
+    address: owner.toBase58(),
+    amount: params.amount,
+    credits,
+    mode: params.mode,
+    ttlMs: ORDER_TTL_MS,
+  });
+  const { blockhash } = await ctx.chain.getLatestBlockhash();
+  const tx = orderTransaction(ctx, order, blockhash);
+  return { order, transaction: Buffer.from(tx.serialize()).toString("base64") };
+}
+
+function orderTransaction(ctx: RedeemContext, order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" }, blockhash: string) {
+  return buildRedemptionTransaction({
+    owner: new PublicKey(order.address),
+    feePayer: ctx.token.treasury.publicKey,
+    mint: ctx.token.mint,
+    decimals: ctx.token.decimals,
+    amount: order.amount,
+    orderId: order.id,
+    recentBlockhash: blockhash,
+    mode: order.mode,
+    treasuryTokenAccount: ctx.token.treasuryTokenAccount,
+    tokenProgramId: ctx.token.tokenProgramId,
+  });
+}
+
+/**
+ * Completes an order from the wallet-signed transaction (which the server co-signs as fee payer and sends) or
+ * from the signature of a transaction the wallet sent itself. Credits only after verifying on chain, from the
+ * decoded instructions, that the order's wallet burned (or returned) exactly the order's amount of the platform
+ * mint with the order's memo, and only once per signature.
+ */
+export async function completeRedemption(
+  ctx: RedeemContext,
+  params: { userId: string; orderId: string; signedTransaction?: Uint8Array; signature?: string },
+): Promise<{ signature: string; credits: bigint; balance: bigint }> {
+  const order = await getRedemptionOrder(ctx.db, { userId: params.userId, orderId: params.orderId });
+  if (order.status === "credited") throw new DomainError("order_done", "This redemption order was already completed.", 409);
+  let signature = params.signature;
+  if (params.signedTransaction) {
+    // Only sending is refused after expiry: a transaction that landed in time is credited whenever it is shown.
+    if (order.expiresAt.getTime() < Date.now()) throw new DomainError("order_expired", "This redemption order expired; start a new one.", 409);
+    signature = await sendOrderTransaction(ctx, order, params.signedTransaction);
+  }
+  if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");
+  const landed = await ctx.chain.getTransaction(signature);
+  const verified = verifyRedemptionTransaction({
+    signature,
+    tx: landed,
+    expected: {
+      mint: ctx.token.mint,
+      amount: order.amount,
+      // The wallet the order was issued to, which signed it, even if the labeler has linked another one since.
+      authority: new PublicKey(order.address),
+      treasuryTokenAccount: ctx.token.treasuryTokenAccount,
+      orderId: order.id,
+      tokenProgramId: ctx.token.tokenProgramId,
+    },
+  });
+  const balance = await creditRedemptionOrder(ctx.db, { order, signature: verified.signature });
+  return { signature: verified.signature, credits: order.credits, balance };
+}
+
+async function sendOrderTransaction(
+  ctx: RedeemContext,
+  order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" },
+  wire: Uint8Array,
+): Promise<string> {
+  let tx: VersionedTransaction;
+  try {
+    tx = VersionedTransaction.deserialize(wire);
+  } catch {
+    throw new RedemptionRejectedError("malformed", "That is not a Solana transaction.");
+  }
+  const expected = orderTransaction(ctx, order, tx.message.recentBlockhash).message.serialize();
+  if (!Buffer.from(tx.message.serialize()).equals(Buffer.from(expected))) {
+    throw new RedemptionRejectedError("malformed", "The signed transaction is not the one issued for this order.");
+  }
+  tx.sign([ctx.token.treasury]);
+  // An upper bound of the transaction's own last valid height: its blockhash is no newer than this one.
+  const { lastValidBlockHeight } = await ctx.chain.getLatestBlockhash();
+  let signature: string;
+  try {
+    ({ signature } = await ctx.chain.sendRawTransaction(tx.serialize()));
+  } catch (error) {
+    if (error instanceof TransactionRejectedError) {
+      const reason = error.reason === "signature-invalid" ? "signature-invalid" : "failed-on-chain";
+      throw new RedemptionRejectedError(reason, `The chain refused the transaction: ${error.message}`);
+    }
+    throw error;
+  }
+  // Verified (and credited) only once final, so a slow cluster is waited for instead of reported as a failure.
+  try {
+    await confirmTransaction(ctx.chain, signature, lastValidBlockHeight, { commitment: "finalized" });
+  } catch (error) {
+    if (error instanceof ConfirmationError) throw new RedemptionRejectedError("failed-on-chain", `${error.message}; nothing was credited`);
+    throw error;
+  }
+  return signature;
+}
+

@@ -1,0 +1,44 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { claimJob, enqueueJob, finishJob, getJob } from "../../db/queries/jobs.ts";
+import { jobs } from "../../db/schema/index.ts";
+import { createTestDb } from "../support/db.ts";
+
+let h: DbHandle;
+beforeAll(async () => {
+  h = await createTestDb();
+});
+afterAll(() => h.close());
+
+describe("job queue", () => {
+  it("coalesces waiting jobs with one key, and 'now' brings a debounced one forward", async () => {
+    const first = await enqueueJob(h.db, { kind: "k1", key: "p1", delayMs: 60_000 });
+    const second = await enqueueJob(h.db, { kind: "k1", key: "p1", delayMs: 60_000 });
+    expect(second).toBe(first);
+    expect(await claimJob(h.db, { kinds: ["k1"], lockMs: 1000 })).toBeNull();
+    expect(await enqueueJob(h.db, { kind: "k1", key: "p1" })).toBe(first);
+    const claimed = await claimJob(h.db, { kinds: ["k1"], lockMs: 60_000 });
+    expect(claimed).toMatchObject({ id: first, status: "running", attempts: 1 });
+    // While it runs, new work with the same key queues behind it instead of being lost.
+    const next = await enqueueJob(h.db, { kind: "k1", key: "p1" });
+    expect(next).not.toBe(first);
+    await finishJob(h.db, { id: first, result: { ok: true } });
+    expect(await getJob(h.db, first)).toMatchObject({ status: "done", result: { ok: true } });
+  });
+
+  it("hands a job to one worker at a time and reclaims it when the worker's lock runs out", async () => {
+    const id = await enqueueJob(h.db, { kind: "k2", key: "x" });
+    const claims = await Promise.all(Array.from({ length: 5 }, () => claimJob(h.db, { kinds: ["k2"], lockMs: 60_000 })));
+    expect(claims.filter(Boolean).map((j) => j!.id)).toEqual([id]);
+    await h.db.update(jobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.id, id));
+    expect(await claimJob(h.db, { kinds: ["k2"], lockMs: 60_000 })).toMatchObject({ id, attempts: 2 });
+  });
+
+  it("records failures with their message", async () => {
+    const id = await enqueueJob(h.db, { kind: "k3", key: "x" });
+    await claimJob(h.db, { kinds: ["k3"], lockMs: 1000 });
+    await finishJob(h.db, { id, error: "boom" });
+    expect(await getJob(h.db, id)).toMatchObject({ status: "failed", error: "boom" });
+  });
+});

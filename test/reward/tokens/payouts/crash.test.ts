@@ -1,0 +1,99 @@
+import { runCli } from "../../../support/cli.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../../../db/client.ts";
+import { linkWallet } from "../../../../db/queries/wallets.ts";
+import { payoutBatches, payouts } from "../../../../db/schema/index.ts";
+import { loadKeypairFile } from "../../../../reward/tokens/chain/keypair-file.ts";
+import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
+import { dailyEpoch } from "../../../../reward/tokens/payouts/executor.ts";
+import { createPostgresTestDb } from "../../../support/db.ts";
+import { answerTasks, makeProject, makeUser, uploadPairs } from "../../../support/fixtures.ts";
+
+const SUPPLY = 10n ** 15n;
+let h: DbHandle;
+let url: string;
+let dataDir: string;
+
+function payout(epoch: string, crashAt?: string) {
+  return runCli(["payout", "--epoch", epoch], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      DATA_DIR: dataDir,
+      TREASURY_INITIAL_SUPPLY: SUPPLY.toString(),
+      ...(crashAt ? { PAIRWISE_CRASH_AT: crashAt } : {}),
+    },
+  });
+}
+
+beforeAll(async () => {
+  ({ handle: h, url } = await createPostgresTestDb());
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "pairwise-crash-"));
+});
+afterAll(async () => {
+  await h.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("a payout process killed at any step and restarted", () => {
+  it("ends with every labeler paid exactly once", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 20, rewardPerLabel: 1_000n });
+    await uploadPairs(h.db, project, 40);
+    const wallets = new Map<string, string>();
+    for (let i = 0; i < 110; i++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: (item) => (item % 2 ? "b" : "a"), limit: 6 });
+      const address = Keypair.generate().publicKey.toBase58();
+      await linkWallet(h.db, { userId: labeler.id, address });
+      wallets.set(labeler.id, address);
+    }
+    const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000));
+    await h.db.execute(sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`);
+    const epoch = yesterday.id;
+
+    // Each run dies by SIGKILL right after one more piece of durable progress: the ledger written, the batches
+    // formed, a transaction signed and stored, sent, confirmed.
+    const crashes = ["planned", "batched", "signed:1", "sent:1", "confirmed:1", "sent:1", "signed:2", "confirmed:2"];
+    let killed = 0;
+    for (const point of crashes) {
+      const run = await payout(epoch, point);
+      if (run.signal === "SIGKILL") killed++;
+      else expect(run.code, run.stderr).toBe(0);
+    }
+    expect(killed).toBeGreaterThanOrEqual(6);
+    const last = await payout(epoch);
+    expect(last.code, last.stderr).toBe(0);
+    const summary = JSON.parse(last.stdout);
+    expect(summary.awaitingWallet).toBe(0);
+
+    const ledger = await h.db.select().from(payouts);
+    expect(ledger.length).toBeGreaterThan(90);
+    expect(ledger.every((r) => r.status === "paid")).toBe(true);
+    const batches = await h.db.select().from(payoutBatches);
+    expect(batches.every((b) => b.status === "confirmed")).toBe(true);
+    expect(batches.reduce((n, b) => n + b.recipients, 0)).toBe(ledger.length);
+
+    const chain = LiteSvmChain.open({ snapshotPath: path.join(dataDir, "chain", "litesvm.json") });
+    try {
+      const mint = (await loadKeypairFile(path.join(dataDir, "chain", "mint.json"))).publicKey;
+      const treasury = (await loadKeypairFile(path.join(dataDir, "chain", "treasury.json"))).publicKey;
+      let paid = 0n;
+      for (const row of ledger) {
+        const account = getAssociatedTokenAddressSync(mint, new PublicKey(wallets.get(row.labelerId)!), true);
+        expect(await chain.getTokenBalance(account)).toBe(row.amount);
+        paid += row.amount;
+      }
+      expect(SUPPLY - (await chain.getTokenBalance(getAssociatedTokenAddressSync(mint, treasury)))).toBe(paid);
+      for (const b of batches) expect((await chain.getSignatureStatuses([b.signature!]))[0]?.err).toBeNull();
+    } finally {
+      await chain.close();
+    }
+  }, 240_000);
+});
