@@ -37,7 +37,12 @@ export default defineConfig({
       timeout: 180_000,
       reuseExistingServer: false,
       stdout: "pipe",
-      env: { PORT: String(POSTGRES_PORT), DATA_DIR: postgresDataDir, NODE_ENV: "production", E2E_DATABASE: "pairwise_e2e" },
+      env: {
+        PORT: String(POSTGRES_PORT),
+        DATA_DIR: postgresDataDir,
+        NODE_ENV: "production",
+        E2E_DATABASE: "pairwise_e2e",
+      },
     },
   ],
 });

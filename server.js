@@ -1,4 +1,6 @@
-// Production server: builds the app when the build is missing or older than the sources, then serves it.
+// The app's HTTP server. `npm start`: builds the app when the build is missing or older than the sources, then
+// serves it. `npm run dev`: the same server with Vite in middleware mode (hot reload). Both run the background
+// worker (consensus runs, training, payouts) in this process.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +9,9 @@ import compression from "compression";
 import express from "express";
 
 process.env.NODE_ENV ??= "production";
+const DEV = process.env.NODE_ENV === "development";
 const BUILD = path.resolve("build/server/index.js");
+const SOURCES = ["app", "config", "db", "accounts", "datasets", "labeling", "reward", "trainer", "jobs", "public"];
 
 function newestMtime(dir) {
   let newest = 0;
@@ -19,31 +23,42 @@ function newestMtime(dir) {
   return newest;
 }
 
-const stale =
-  !existsSync(BUILD) ||
-  Math.max(...["app", "db", "reward", "trainer", "public"].filter(existsSync).map(newestMtime)) > statSync(BUILD).mtimeMs;
-if (stale) {
-  console.log("Building the app…");
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
+/** The server build: Vite's live module graph in development, the built bundle (rebuilt when stale) otherwise. */
+async function loadBuild(app) {
+  if (DEV) {
+    const vite = await import("vite");
+    const viteDevServer = await vite.createServer({ server: { middlewareMode: true } });
+    app.use(viteDevServer.middlewares);
+    return () => viteDevServer.ssrLoadModule("virtual:remix/server-build");
+  }
+  const stale =
+    !existsSync(BUILD) || Math.max(...SOURCES.filter(existsSync).map(newestMtime)) > statSync(BUILD).mtimeMs;
+  if (stale) {
+    console.log("Building the app…");
+    execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
+  }
+  const build = await import(BUILD);
+  app.use(compression({ filter: (req, res) => !req.path.includes("/export") && compression.filter(req, res) }));
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+  return () => build;
 }
 
-const build = await import(BUILD);
 const app = express();
 app.disable("x-powered-by");
-app.use(compression({ filter: (req, res) => !req.path.includes("/export") && compression.filter(req, res) }));
-app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-app.use(express.static("build/client", { maxAge: "1h" }));
+const build = await loadBuild(app);
 app.all("*", createRequestHandler({ build }));
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, () => {
-  console.log(`Pairwise listening on http://localhost:${port}`);
-  build.entry.module.startBackgroundWork?.();
+const server = app.listen(port, async () => {
+  console.log(`Pairwise listening on http://localhost:${port}${DEV ? " (development)" : ""}`);
+  (await build()).entry.module.startBackgroundWork?.();
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
+  process.once(signal, async () => {
     server.close();
-    Promise.resolve(build.entry.module.shutdown?.()).finally(() => process.exit(0));
+    const { entry } = await build();
+    Promise.resolve(entry.module.shutdown?.()).finally(() => process.exit(0));
   });
 }

@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { closePlatform } from "./utils/chain.server.ts";
+import { closePlatform, services } from "./utils/services.server.ts";
 import { closeDb } from "./utils/db.server.ts";
 import { startJobWorker } from "../jobs/worker.ts";
 
@@ -14,7 +14,7 @@ let stopJobWorker: (() => Promise<void>) | undefined;
 
 /** Called by server.js once it listens: background work (consensus runs, training, payout epochs). */
 export function startBackgroundWork() {
-  stopJobWorker ??= startJobWorker();
+  stopJobWorker ??= startJobWorker(services);
 }
 
 /** Called by server.js on SIGINT/SIGTERM: lets a running job finish its step, then PGlite flushes its files. */
@@ -46,7 +46,10 @@ const handleRequest: HandleDocumentRequestFunction = (
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         for (const [k, v] of Object.entries(securityHeaders)) responseHeaders.set(k, v);
         resolve(
-          new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
         );
         pipe(body);
       },

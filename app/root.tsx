@@ -1,5 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { data, Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import {
+  data,
+  Form,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import { useEffect } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
@@ -34,7 +44,11 @@ function Nav() {
       </NavLink>
       <nav>
         {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
-        {user ? <NavLink to="/work" end>Label</NavLink> : null}
+        {user ? (
+          <NavLink to="/work" end>
+            Label
+          </NavLink>
+        ) : null}
         {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
         {user && user.role !== "admin" ? <NavLink to="/wallet">Wallet</NavLink> : null}
         {user ? <NavLink to="/playground">Playground</NavLink> : null}

@@ -6,7 +6,12 @@ import { createUser } from "../db/queries/identity.ts";
 
 /** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
 export async function makeBenchProject(db: Db, params: { items: number; labelers: number }) {
-  const owner = (await createUser(db, { email: "bench-owner@bench.test", name: "Bench", passwordHash: "x", role: "requester" }))!;
+  const owner = (await createUser(db, {
+    email: "bench-owner@bench.test",
+    name: "Bench",
+    passwordHash: "x",
+    role: "requester",
+  }))!;
   const project = await createProject(db, {
     ownerId: owner.id,
     title: "Bench",
@@ -20,13 +25,25 @@ export async function makeBenchProject(db: Db, params: { items: number; labelers
   await setQualityThreshold(db, { projectId: project.id, threshold: null });
   const lines = function* () {
     for (let i = 0; i < params.items; i++) {
-      yield JSON.stringify({ id: `b${i}`, prompt: `Prompt ${i} `.repeat(20), response_a: `Answer A ${i} `.repeat(40), response_b: `Answer B ${i} `.repeat(40) }) + "\n";
+      yield (
+        JSON.stringify({
+          id: `b${i}`,
+          prompt: `Prompt ${i} `.repeat(20),
+          response_a: `Answer A ${i} `.repeat(40),
+          response_b: `Answer B ${i} `.repeat(40),
+        }) + "\n"
+      );
     }
   };
   await ingestDataset(db, { project, input: Readable.from(lines()), filename: "bench.jsonl", format: "jsonl" });
   const labelerIds: string[] = [];
   for (let i = 0; i < params.labelers; i++) {
-    const u = await createUser(db, { email: `bench-${i}@bench.test`, name: `L${i}`, passwordHash: "x", role: "labeler" });
+    const u = await createUser(db, {
+      email: `bench-${i}@bench.test`,
+      name: `L${i}`,
+      passwordHash: "x",
+      role: "labeler",
+    });
     labelerIds.push(u!.id);
   }
   return { projectId: project.id, labelerIds };

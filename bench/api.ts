@@ -30,9 +30,13 @@ async function freshDatabase(name: string) {
 }
 
 function pgbench(url: string, seconds: number, clients: number, builtin: string) {
-  const out = execFileSync("pgbench", ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-b", builtin, url], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    "pgbench",
+    ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-b", builtin, url],
+    {
+      encoding: "utf8",
+    },
+  );
   const tps = /tps = ([\d.]+)/.exec(out);
   const lat = /latency average = ([\d.]+) ms/.exec(out);
   return { tps: tps ? Number(tps[1]) : NaN, latencyMs: lat ? Number(lat[1]) : NaN };
@@ -76,17 +80,21 @@ export async function run(argv: string[]) {
 
   const serverLog = path.join(tmpdir(), "pairwise-bench-server.log");
   console.log(`building and starting the app (log: ${serverLog})…`);
-  const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "server.js"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(PORT),
-      DATABASE_URL: url,
-      DB_POOL_SIZE: "16",
-      RATE_LIMIT_ANSWERS_PER_MINUTE: "1000000",
+  const server = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "server.js"],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(PORT),
+        DATABASE_URL: url,
+        DB_POOL_SIZE: "16",
+        RATE_LIMIT_ANSWERS_PER_MINUTE: "1000000",
+      },
+      stdio: ["ignore", openSync(serverLog, "w"), "inherit"],
     },
-    stdio: ["ignore", openSync(serverLog, "w"), "inherit"],
-  });
+  );
   await waitForHttp(`http://127.0.0.1:${PORT}/`, server);
 
   try {
@@ -100,33 +108,42 @@ export async function run(argv: string[]) {
       duration: seconds,
       // autocannon clears a connection's context each time it wraps around `requests`, so list the request many
       // times to keep each connection's labeler and held task across requests.
-      requests: Array.from({ length: 100_000 }, () => ({
-          method: "POST",
-          setupRequest(req: Record<string, unknown>, context: Record<string, unknown>) {
-            context.key ??= keys[nextKey++ % keys.length];
-            const task = context.task as { assignmentId: number } | null | undefined;
-            const body = task
-              ? { intent: "answer", assignmentId: task.assignmentId, choice: Math.random() < 0.6 ? "left" : "right", timeSpentMs: 4000 }
-              : {};
-            context.answering = Boolean(task);
-            return {
-              ...req,
-              headers: { "content-type": "application/json", authorization: `Bearer ${context.key}` },
-              body: JSON.stringify(body),
-            };
-          },
-          onResponse(status: number, body: string, context: Record<string, unknown>) {
-            statuses[status] = (statuses[status] ?? 0) + 1;
-            if (status !== 200) {
-              const code = (JSON.parse(body || "{}") as { error?: { code?: string } }).error?.code ?? "?";
-              errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-              context.task = null;
-              return;
-            }
-            if (context.answering) answers++;
-            context.task = JSON.parse(body).task;
-          },
-        }) as unknown as autocannon.Request),
+      requests: Array.from(
+        { length: 100_000 },
+        () =>
+          ({
+            method: "POST",
+            setupRequest(req: Record<string, unknown>, context: Record<string, unknown>) {
+              context.key ??= keys[nextKey++ % keys.length];
+              const task = context.task as { assignmentId: number } | null | undefined;
+              const body = task
+                ? {
+                    intent: "answer",
+                    assignmentId: task.assignmentId,
+                    choice: Math.random() < 0.6 ? "left" : "right",
+                    timeSpentMs: 4000,
+                  }
+                : {};
+              context.answering = Boolean(task);
+              return {
+                ...req,
+                headers: { "content-type": "application/json", authorization: `Bearer ${context.key}` },
+                body: JSON.stringify(body),
+              };
+            },
+            onResponse(status: number, body: string, context: Record<string, unknown>) {
+              statuses[status] = (statuses[status] ?? 0) + 1;
+              if (status !== 200) {
+                const code = (JSON.parse(body || "{}") as { error?: { code?: string } }).error?.code ?? "?";
+                errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+                context.task = null;
+                return;
+              }
+              if (context.answering) answers++;
+              context.task = JSON.parse(body).task;
+            },
+          }) as unknown as autocannon.Request,
+      ),
     });
     const answerRate = answers / seconds;
     console.log("\nrunning pgbench on the same database…");

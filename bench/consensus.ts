@@ -7,12 +7,13 @@
  * `npm run bench -- consensus accuracy` prints the accuracy table of reward/README.md instead.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { aggregateFile } from "../bin/commands/aggregate.ts";
-import { accuracyTable, createRng, formatAccuracyTable } from "../test/support/simulate.ts";
+import { accuracyTable, formatAccuracyTable } from "../test/support/accuracy-table.ts";
+import { Rng } from "../trainer/rng.ts";
+import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
 async function writeLines(file: string, header: string, count: number, line: (i: number) => string) {
   const out = createWriteStream(file);
@@ -30,10 +31,12 @@ async function writeLines(file: string, header: string, count: number, line: (i:
 
 /** 200,000 tasks × 5 answers from 2,000 labelers of mixed skill (some random, some adversarial). */
 export async function writeLabels(file: string) {
-  const rng = createRng(1);
+  const rng = new Rng(1);
   const tasks = 200_000;
   const workers = 2_000;
-  const skill = Float64Array.from({ length: workers }, (_, w) => (w % 20 === 0 ? 0.25 : w % 50 === 1 ? 0.05 : 0.55 + 0.4 * rng.next()));
+  const skill = Float64Array.from({ length: workers }, (_, w) =>
+    w % 20 === 0 ? 0.25 : w % 50 === 1 ? 0.05 : 0.55 + 0.4 * rng.next(),
+  );
   const truth = Int32Array.from({ length: tasks }, () => rng.int(4));
   await writeLines(file, "task,worker,label", tasks * 5, (i) => {
     const t = Math.floor(i / 5);
@@ -46,7 +49,7 @@ export async function writeLabels(file: string) {
 
 /** 1,000,000 comparisons of 50,000 items by 2,000 labelers (some random, some flipping, some left-biased). */
 export async function writePairs(file: string) {
-  const rng = createRng(2);
+  const rng = new Rng(2);
   const items = 50_000;
   const workers = 2_000;
   const score = Float64Array.from({ length: items }, () => rng.normal());
@@ -79,7 +82,7 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function speed() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-bench-"));
+  const dir = makeTempDir("bench");
   try {
     const cases: [string, string, (f: string) => Promise<void>][] = [
       ["labels: 1,000,000 answers, 200,000 tasks, 2,000 labelers, 4 classes", "labels.csv", writeLabels],
@@ -102,10 +105,12 @@ async function speed() {
       const summary = JSON.parse(json) as { iterations: number; converged: boolean };
       console.log(name);
       console.log(`  read + split       ${floor.toFixed(2)} s`);
-      console.log(`  parse + aggregate  ${full.toFixed(2)} s  (${(full / floor).toFixed(1)}× the read floor; ${summary.iterations} iterations, converged: ${summary.converged})`);
+      console.log(
+        `  parse + aggregate  ${full.toFixed(2)} s  (${(full / floor).toFixed(1)}× the read floor; ${summary.iterations} iterations, converged: ${summary.converged})`,
+      );
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    removeTempDirs();
   }
 }
 

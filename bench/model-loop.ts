@@ -10,15 +10,17 @@
  * sampling) or to random pairs. Reported: labels needed until the model's accuracy on a held-out set drawn like
  * the pool reaches the target.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { loadScorer, trainRewardModel, type PreferencePair } from "../trainer/index.ts";
 import { uncertainty } from "../trainer/project-models.ts";
 import { Rng } from "../trainer/rng.ts";
+import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
 const MARKERS = ["zebra", "quartz", "lantern", "orchid", "saffron", "glacier", "harbor", "velvet"];
-const WORDS = "the answer is that we should consider many things about this topic carefully because people find it useful to start with simple steps".split(" ");
+const WORDS =
+  "the answer is that we should consider many things about this topic carefully because people find it useful to start with simple steps".split(
+    " ",
+  );
 const ROUND = 40;
 const START = 40;
 const TARGET = 0.95;
@@ -32,10 +34,10 @@ interface Pair {
 }
 
 function makePairs(n: number, rng: Rng): Pair[] {
-  const words = (k: number) => Array.from({ length: k }, () => WORDS[Math.floor(rng.next() * WORDS.length)]).join(" ");
+  const words = (k: number) => Array.from({ length: k }, () => WORDS[rng.int(WORDS.length)]).join(" ");
   return Array.from({ length: n }, (_, i) => {
-    const marker = rng.next() < 0.7 ? MARKERS[0] : MARKERS[1 + Math.floor(rng.next() * 7)];
-    const len = 6 + Math.floor(rng.next() * 20);
+    const marker = rng.next() < 0.7 ? MARKERS[0] : MARKERS[1 + rng.int(7)];
+    const len = 6 + rng.int(20);
     return { prompt: `Question ${i}: ${words(5)}?`, good: `${words(len)} ${marker} ${words(3)}`, bad: words(len + 4) };
   });
 }
@@ -43,14 +45,23 @@ function makePairs(n: number, rng: Rng): Pair[] {
 async function accuracyOn(dir: string, test: Pair[]): Promise<number> {
   const scorer = await loadScorer(dir);
   try {
-    const rewards = await scorer.scoreRows(test.flatMap((p) => [{ prompt: p.prompt, response: p.good }, { prompt: p.prompt, response: p.bad }]));
+    const rewards = await scorer.scoreRows(
+      test.flatMap((p) => [
+        { prompt: p.prompt, response: p.good },
+        { prompt: p.prompt, response: p.bad },
+      ]),
+    );
     return test.filter((_, i) => rewards[2 * i] > rewards[2 * i + 1]).length / test.length;
   } finally {
     await scorer.close();
   }
 }
 
-async function labelsToTarget(strategy: "uncertainty" | "random", seed: number, dir: string): Promise<{ labels: number; curve: string }> {
+async function labelsToTarget(
+  strategy: "uncertainty" | "random",
+  seed: number,
+  dir: string,
+): Promise<{ labels: number; curve: string }> {
   const rng = new Rng(seed);
   const pool = makePairs(3000, rng);
   const test = makePairs(600, rng);
@@ -64,7 +75,7 @@ async function labelsToTarget(strategy: "uncertainty" | "random", seed: number, 
   };
   const randomPick = (n: number) => {
     const left = [...remaining];
-    for (let k = 0; k < n && left.length; k++) label(left.splice(Math.floor(rng.next() * left.length), 1)[0]);
+    for (let k = 0; k < n && left.length; k++) label(left.splice(rng.int(left.length), 1)[0]);
   };
   randomPick(START);
   const curve: string[] = [];
@@ -80,9 +91,16 @@ async function labelsToTarget(strategy: "uncertainty" | "random", seed: number, 
     }
     const scorer = await loadScorer(out);
     const candidates = [...remaining];
-    const rewards = await scorer.scoreRows(candidates.flatMap((i) => [{ prompt: pool[i].prompt, response: pool[i].good }, { prompt: pool[i].prompt, response: pool[i].bad }]));
+    const rewards = await scorer.scoreRows(
+      candidates.flatMap((i) => [
+        { prompt: pool[i].prompt, response: pool[i].good },
+        { prompt: pool[i].prompt, response: pool[i].bad },
+      ]),
+    );
     await scorer.close();
-    const ranked = candidates.map((i, j) => ({ i, u: uncertainty(rewards[2 * j], rewards[2 * j + 1]) })).sort((x, y) => y.u - x.u || x.i - y.i);
+    const ranked = candidates
+      .map((i, j) => ({ i, u: uncertainty(rewards[2 * j], rewards[2 * j + 1]) }))
+      .sort((x, y) => y.u - x.u || x.i - y.i);
     for (const { i } of ranked.slice(0, ROUND)) label(i);
   }
   return { labels: Infinity, curve: curve.join(" ") };
@@ -90,21 +108,27 @@ async function labelsToTarget(strategy: "uncertainty" | "random", seed: number, 
 
 export async function run(args: string[]) {
   const seeds = Number(args[args.indexOf("--seeds") + 1] || 5) || 5;
-  const dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-model-loop-"));
+  const dir = makeTempDir("model-loop");
   try {
-    console.log(`target held-out accuracy ${TARGET}, labels in rounds of ${ROUND}, labelers ${LABELER_ACCURACY * 100}% right, budget ${BUDGET}`);
+    console.log(
+      `target held-out accuracy ${TARGET}, labels in rounds of ${ROUND}, labelers ${LABELER_ACCURACY * 100}% right, budget ${BUDGET}`,
+    );
     const totals = { uncertainty: [] as number[], random: [] as number[] };
     for (let seed = 1; seed <= seeds; seed++) {
       for (const strategy of ["random", "uncertainty"] as const) {
         const started = Date.now();
         const result = await labelsToTarget(strategy, seed, dir);
         totals[strategy].push(result.labels);
-        console.log(`seed ${seed} ${strategy.padEnd(11)} ${String(result.labels).padStart(5)} labels  (${((Date.now() - started) / 1000).toFixed(0)} s)  labels:accuracy ${result.curve}`);
+        console.log(
+          `seed ${seed} ${strategy.padEnd(11)} ${String(result.labels).padStart(5)} labels  (${((Date.now() - started) / 1000).toFixed(0)} s)  labels:accuracy ${result.curve}`,
+        );
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`mean labels to ${TARGET}: random ${mean(totals.random).toFixed(0)}, uncertainty ${mean(totals.uncertainty).toFixed(0)} (${((1 - mean(totals.uncertainty) / mean(totals.random)) * 100).toFixed(0)}% fewer)`);
+    console.log(
+      `mean labels to ${TARGET}: random ${mean(totals.random).toFixed(0)}, uncertainty ${mean(totals.uncertainty).toFixed(0)} (${((1 - mean(totals.uncertainty) / mean(totals.random)) * 100).toFixed(0)}% fewer)`,
+    );
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    removeTempDirs();
   }
 }

@@ -4,15 +4,14 @@
  * paid twice: first with their token accounts created in the payout, then again once the accounts and the lookup
  * tables exist (the steady state of later epochs). Chain only: no database.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount } from "@solana/web3.js";
 import { ACCOUNT_SIZE, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { LiteSvmChain } from "../reward/tokens/chain/litesvm.ts";
 import { ensurePlatformMint, type PlatformToken } from "../reward/tokens/chain/setup.ts";
 import type { PayoutTransfer } from "../reward/tokens/payouts/transactions.ts";
-import { payAll } from "../test/support/chain-helpers.ts";
+import { payAll } from "../test/support/chain.ts";
+import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
 interface Phase {
   name: string;
@@ -27,7 +26,13 @@ interface Phase {
   seconds: number;
 }
 
-async function pay(chain: LiteSvmChain, token: PlatformToken, name: string, transfers: PayoutTransfer[], tables: AddressLookupTableAccount[]) {
+async function pay(
+  chain: LiteSvmChain,
+  token: PlatformToken,
+  name: string,
+  transfers: PayoutTransfer[],
+  tables: AddressLookupTableAccount[],
+) {
   const treasury = token.treasury.publicKey;
   const before = await chain.getBalance(treasury);
   const started = performance.now();
@@ -36,7 +41,9 @@ async function pay(chain: LiteSvmChain, token: PlatformToken, name: string, tran
   let lookupTableRent = 0n;
   for (const table of run.tables) lookupTableRent += (await chain.getAccountInfo(table.key))!.lamports;
   for (const table of tables) lookupTableRent -= (await chain.getAccountInfo(table.key))!.lamports;
-  const accountRent = BigInt(transfers.filter((t) => t.createAccount).length) * (await chain.getMinimumBalanceForRentExemption(ACCOUNT_SIZE));
+  const accountRent =
+    BigInt(transfers.filter((t) => t.createAccount).length) *
+    (await chain.getMinimumBalanceForRentExemption(ACCOUNT_SIZE));
   const spent = before - (await chain.getBalance(treasury));
   const sizes = run.batches.map((b) => b.recipients.length);
   const phase: Phase = {
@@ -57,19 +64,27 @@ async function pay(chain: LiteSvmChain, token: PlatformToken, name: string, tran
 function report(p: Phase) {
   const perRecipient = (lamports: bigint) => (Number(lamports) / p.recipients).toFixed(1);
   console.log(`\n${p.name}: ${p.recipients} recipients`);
-  console.log(`  payout transactions       ${p.transactions}  (${(p.recipients / p.transactions).toFixed(1)} recipients per transaction, fewest in a full one ${p.minPerTransaction})`);
+  console.log(
+    `  payout transactions       ${p.transactions}  (${(p.recipients / p.transactions).toFixed(1)} recipients per transaction, fewest in a full one ${p.minPerTransaction})`,
+  );
   console.log(`  payout fees               ${p.payoutFees} lamports = ${perRecipient(p.payoutFees)} per recipient`);
   console.log(`  token account rent        ${p.accountRent} lamports = ${perRecipient(p.accountRent)} per recipient`);
-  console.log(`  lookup table transactions ${p.lookupTableTransactions}  (fees ${p.lookupTableFees} lamports = ${perRecipient(p.lookupTableFees)} per recipient, once per wallet)`);
-  console.log(`  lookup table rent         ${p.lookupTableRent} lamports = ${perRecipient(p.lookupTableRent)} per recipient (recoverable by closing the tables)`);
+  console.log(
+    `  lookup table transactions ${p.lookupTableTransactions}  (fees ${p.lookupTableFees} lamports = ${perRecipient(p.lookupTableFees)} per recipient, once per wallet)`,
+  );
+  console.log(
+    `  lookup table rent         ${p.lookupTableRent} lamports = ${perRecipient(p.lookupTableRent)} per recipient (recoverable by closing the tables)`,
+  );
   console.log(`  all fees                  ${perRecipient(p.payoutFees + p.lookupTableFees)} lamports per recipient`);
-  console.log(`  wall time                 ${p.seconds.toFixed(2)} s (lookup tables, planning, prepare + send + confirm)`);
+  console.log(
+    `  wall time                 ${p.seconds.toFixed(2)} s (lookup tables, planning, prepare + send + confirm)`,
+  );
 }
 
 export async function run(args: string[] = process.argv.slice(3)): Promise<void> {
   const at = args.indexOf("--recipients");
   const count = at >= 0 ? Number(args[at + 1]) : 5000;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pairwise-bench-chain-"));
+  const dir = makeTempDir("bench-chain");
   const chain = LiteSvmChain.open(args.includes("--memory") ? {} : { snapshotPath: path.join(dir, "litesvm.json") });
   try {
     const token = await ensurePlatformMint(chain, {
@@ -80,18 +95,33 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       treasuryLamports: 1_000n * BigInt(LAMPORTS_PER_SOL),
     });
     const owners = Array.from({ length: count }, () => Keypair.generate().publicKey);
-    console.log(`embedded chain (LiteSVM), ${args.includes("--memory") ? "in memory" : "journal fsynced per transaction"}; ${count} recipients`);
+    console.log(
+      `embedded chain (LiteSVM), ${args.includes("--memory") ? "in memory" : "journal fsynced per transaction"}; ${count} recipients`,
+    );
 
-    const first = await pay(chain, token, "epoch 1, token accounts created", owners.map((owner, i) => ({ owner, amount: BigInt(1_000 + i), createAccount: true })), []);
+    const first = await pay(
+      chain,
+      token,
+      "epoch 1, token accounts created",
+      owners.map((owner, i) => ({ owner, amount: BigInt(1_000 + i), createAccount: true })),
+      [],
+    );
     report(first.phase);
-    const second = await pay(chain, token, "epoch 2, token accounts exist", owners.map((owner, i) => ({ owner, amount: BigInt(500 + i), createAccount: false })), first.tables);
+    const second = await pay(
+      chain,
+      token,
+      "epoch 2, token accounts exist",
+      owners.map((owner, i) => ({ owner, amount: BigInt(500 + i), createAccount: false })),
+      first.tables,
+    );
     report(second.phase);
 
     const sample = owners[count - 1];
     const balance = await chain.getTokenBalance(getAssociatedTokenAddressSync(token.mint, sample));
-    if (balance !== BigInt(1_500 + 2 * (count - 1))) throw new Error(`last recipient holds ${balance}, expected ${1_500 + 2 * (count - 1)}`);
+    if (balance !== BigInt(1_500 + 2 * (count - 1)))
+      throw new Error(`last recipient holds ${balance}, expected ${1_500 + 2 * (count - 1)}`);
   } finally {
     await chain.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   }
 }

@@ -6,15 +6,22 @@
  * - held-out accuracy beside "the longer response wins" on the real sets in ../shared/datasets: the
  *   trainer's own held-out split (seed 1), and five-fold cross-validation by prompt.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { readLlmbarPairs, readOasstPairs } from "../datasets/public.ts";
-import { evaluateModel, loadScorer, parseDevice, trainRewardModel, type Device, type PreferencePair } from "../trainer/index.ts";
+import {
+  evaluateModel,
+  loadScorer,
+  parseDevice,
+  trainRewardModel,
+  type Device,
+  type PreferencePair,
+} from "../trainer/index.ts";
 import { pairAccuracy } from "../trainer/metrics.ts";
 import { Rng } from "../trainer/rng.ts";
 import { syntheticPreferences } from "../test/support/synthetic-preferences.ts";
+import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
 const DATASETS = path.resolve(import.meta.dirname, "../../shared/datasets");
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -38,14 +45,22 @@ async function trainingSpeed(dir: string, device: Device) {
   const epochTimes = epochEnds.slice(1).map((t, i) => t - epochEnds[i]);
   const epoch = Math.min(...epochTimes);
   const trainPairs = metrics.train.n;
-  console.log(`training, 10,000 synthetic pairs (${trainPairs.toLocaleString("en")} train / ${metrics.heldOut!.n.toLocaleString("en")} held out by prompt)`);
+  console.log(
+    `training, 10,000 synthetic pairs (${trainPairs.toLocaleString("en")} train / ${metrics.heldOut!.n.toLocaleString("en")} held out by prompt)`,
+  );
   console.log(`  features + first epoch  ${epochEnds[0].toFixed(1)} s`);
-  console.log(`  one epoch (fastest)     ${epoch.toFixed(2)} s  → ${Math.round(trainPairs / epoch).toLocaleString("en")} training pairs/s (incl. held-out scoring)`);
-  console.log(`  4 epochs, end to end    ${total.toFixed(1)} s  (held-out accuracy ${metrics.heldOut!.accuracy.toFixed(3)})`);
+  console.log(
+    `  one epoch (fastest)     ${epoch.toFixed(2)} s  → ${Math.round(trainPairs / epoch).toLocaleString("en")} training pairs/s (incl. held-out scoring)`,
+  );
+  console.log(
+    `  4 epochs, end to end    ${total.toFixed(1)} s  (held-out accuracy ${metrics.heldOut!.accuracy.toFixed(3)})`,
+  );
 
   const fullStart = process.hrtime.bigint();
   const full = await trainRewardModel({ pairs, outDir: path.join(dir, "full"), device });
-  console.log(`  default run (≤30 epochs, early stopping)  ${seconds(fullStart).toFixed(1)} s, ${full.epochs} epochs, held-out accuracy ${full.heldOut!.accuracy.toFixed(3)}`);
+  console.log(
+    `  default run (≤30 epochs, early stopping)  ${seconds(fullStart).toFixed(1)} s, ${full.epochs} epochs, held-out accuracy ${full.heldOut!.accuracy.toFixed(3)}`,
+  );
   return path.join(dir, "full");
 }
 
@@ -68,8 +83,12 @@ async function scoringSpeed(model: string, device: Device) {
     for (let i = 0; i < rounds; i++) await scorer.score(pairs[i].prompt, responses);
     const batch = seconds(start) / rounds;
     console.log("scoring (model from the default run)");
-    console.log(`  judge(prompt, a, b)       p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`);
-    console.log(`  score(prompt, 256 texts)  ${(batch * 1000).toFixed(1)} ms a batch → ${Math.round(256 / batch).toLocaleString("en")} responses/s`);
+    console.log(
+      `  judge(prompt, a, b)       p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
+    );
+    console.log(
+      `  score(prompt, 256 texts)  ${(batch * 1000).toFixed(1)} ms a batch → ${Math.round(256 / batch).toLocaleString("en")} responses/s`,
+    );
   } finally {
     await scorer.close();
   }
@@ -122,13 +141,15 @@ async function realAccuracy(dir: string, device: Device) {
 export async function run(args: string[] = process.argv.slice(3)): Promise<void> {
   const deviceFlag = args.indexOf("--device");
   const device = parseDevice(deviceFlag >= 0 ? args[deviceFlag + 1] : "cpu");
-  console.log(`device: ${device} (onnxruntime-node ${ort.env.versions.node}, ${os.cpus().length} CPU cores, ${os.cpus()[0]?.model ?? "unknown CPU"})`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-bench-trainer-"));
+  console.log(
+    `device: ${device} (onnxruntime-node ${ort.env.versions.node}, ${os.cpus().length} CPU cores, ${os.cpus()[0]?.model ?? "unknown CPU"})`,
+  );
+  const dir = makeTempDir("bench-trainer");
   try {
     const model = await trainingSpeed(dir, device);
     await scoringSpeed(model, device);
     if (!args.includes("--skip-real")) await realAccuracy(dir, device);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    removeTempDirs();
   }
 }

@@ -65,9 +65,19 @@ function chooseColumns(available: string[], alternatives: readonly (readonly str
   throw new CliError(`${file}: missing column(s) ${closest.join(", ")} (expected ${expected})`);
 }
 
-const normalizeHeader = (fields: string[]) => fields.map((f) => f.trim().replace(/^\uFEFF/, "").toLowerCase());
+const normalizeHeader = (fields: string[]) =>
+  fields.map((f) =>
+    f
+      .trim()
+      .replace(/^\uFEFF/, "")
+      .toLowerCase(),
+  );
 
-async function readCsvFast(file: string, alternatives: readonly (readonly string[])[], onRow: RowHandler): Promise<number> {
+async function readCsvFast(
+  file: string,
+  alternatives: readonly (readonly string[])[],
+  onRow: RowHandler,
+): Promise<number> {
   let variant = -1;
   let positions: number[] = [];
   let width = 0;
@@ -84,7 +94,8 @@ async function readCsvFast(file: string, alternatives: readonly (readonly string
       return;
     }
     const fields = line.split(",");
-    if (fields.length !== width) throw new CliError(`${file}: line ${lineNumber}: expected ${width} fields, got ${fields.length}`);
+    if (fields.length !== width)
+      throw new CliError(`${file}: line ${lineNumber}: expected ${width} fields, got ${fields.length}`);
     for (let c = 0; c < positions.length; c++) values[c] = fields[positions[c]];
     rows++;
     onRow(variant, values, lineNumber);
@@ -92,7 +103,11 @@ async function readCsvFast(file: string, alternatives: readonly (readonly string
   return rows;
 }
 
-async function readCsvQuoted(file: string, alternatives: readonly (readonly string[])[], onRow: RowHandler): Promise<number> {
+async function readCsvQuoted(
+  file: string,
+  alternatives: readonly (readonly string[])[],
+  onRow: RowHandler,
+): Promise<number> {
   let variant = -1;
   let positions: number[] = [];
   let rows = 0;
@@ -117,7 +132,11 @@ async function readCsvQuoted(file: string, alternatives: readonly (readonly stri
   return rows;
 }
 
-async function readJsonl(file: string, alternatives: readonly (readonly string[])[], onRow: RowHandler): Promise<number> {
+async function readJsonl(
+  file: string,
+  alternatives: readonly (readonly string[])[],
+  onRow: RowHandler,
+): Promise<number> {
   let variant = -1;
   let rows = 0;
   const values: string[] = [];
@@ -151,7 +170,11 @@ async function readJsonl(file: string, alternatives: readonly (readonly string[]
  * Streams a CSV or JSONL file row by row, with the columns of the first of `alternatives` that it has.
  * Fails with a one-line CliError on a missing or empty file, missing columns, malformed rows or empty values.
  */
-export async function readRows(file: string, alternatives: readonly (readonly string[])[], onRow: RowHandler): Promise<void> {
+export async function readRows(
+  file: string,
+  alternatives: readonly (readonly string[])[],
+  onRow: RowHandler,
+): Promise<void> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new CliError(`${file}: not a file`);
@@ -159,7 +182,9 @@ export async function readRows(file: string, alternatives: readonly (readonly st
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`${file}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (error as Error).message})`}`);
+    throw new CliError(
+      `${file}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (error as Error).message})`}`,
+    );
   }
   const checked: RowHandler = (variant, values, line) => {
     for (let c = 0; c < values.length; c++) {
@@ -193,7 +218,8 @@ export async function readAggregateInput(file: string): Promise<AggregateInput> 
       return;
     }
     kind = "pairs";
-    if (!PAIR_LABELS.has(v[3])) throw new CliError(`${file}: line ${line}: label must be left, right or tie, got "${v[3]}"`);
+    if (!PAIR_LABELS.has(v[3]))
+      throw new CliError(`${file}: line ${line}: label must be left, right or tie, got "${v[3]}"`);
     if (v[1] === v[2]) throw new CliError(`${file}: line ${line}: item "${v[1]}" is compared with itself`);
     pairs.add(v[0], v[1], v[2], v[3]);
   });
@@ -206,7 +232,8 @@ export const PAIR_GOLD_COLUMNS = ["left", "right", "label"] as const;
 export async function readPairGold(file: string): Promise<GoldComparison[]> {
   const gold: GoldComparison[] = [];
   await readRows(file, [PAIR_GOLD_COLUMNS], (_, [left, right, label], line) => {
-    if (!PAIR_LABELS.has(label)) throw new CliError(`${file}: line ${line}: label must be left, right or tie, got "${label}"`);
+    if (!PAIR_LABELS.has(label))
+      throw new CliError(`${file}: line ${line}: label must be left, right or tie, got "${label}"`);
     if (left === right) throw new CliError(`${file}: line ${line}: item "${left}" is compared with itself`);
     gold.push({ left, right, label: label as GoldComparison["label"] });
   });

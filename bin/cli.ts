@@ -1,14 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { CliError } from "./cli-error.ts";
-import type { OptionValues } from "./options.ts";
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: OptionValues): Promise<void>;
-}
+import type { Command } from "./command.ts";
 
 const loaders: Record<string, () => Promise<{ command: Command }>> = {
   aggregate: () => import("./commands/aggregate.ts"),

@@ -17,8 +17,7 @@ export const MAX_PROBLEMS = 20;
 const BATCH = 500;
 
 export type IngestProgress =
-  | { phase: "reading"; bytes: number; rows: number }
-  | { phase: "storing"; stored: number; total: number };
+  { phase: "reading"; bytes: number; rows: number } | { phase: "storing"; stored: number; total: number };
 
 export interface IngestResult {
   uploadId: string;
@@ -61,7 +60,8 @@ async function validateToSpool(params: IngestParams, spoolPath: string) {
   params.input.on("data", (chunk: Buffer) => {
     bytes += chunk.length;
     hash.update(chunk);
-    if (bytes > maxBytes) params.input.destroy(new DatasetError([{ line: 0, message: `the file is larger than ${maxBytes} bytes` }]));
+    if (bytes > maxBytes)
+      params.input.destroy(new DatasetError([{ line: 0, message: `the file is larger than ${maxBytes} bytes` }]));
   });
   const source = params.input.pipe(counted);
   params.input.on("error", (e) => counted.destroy(e));
@@ -159,4 +159,3 @@ async function storeSpool(
     return { uploadId: upload.id, rows, inserted, duplicates: rows - inserted, sha256 };
   });
 }
-

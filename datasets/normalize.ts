@@ -23,7 +23,11 @@ export const PAIRWISE_GOLD = ["a", "b", "tie", "both_bad"] as const;
 
 /** The accepted shapes per task type: each is the exact set of content fields besides id, metadata and gold. */
 export const SHAPES: Record<TaskType, string[][]> = {
-  pairwise: [["prompt", "response_a", "response_b"], ["prompt", "chosen", "rejected"], ["chosen", "rejected"]],
+  pairwise: [
+    ["prompt", "response_a", "response_b"],
+    ["prompt", "chosen", "rejected"],
+    ["chosen", "rejected"],
+  ],
   rating: [["prompt", "response"]],
   label: [["text"]],
 };
@@ -92,9 +96,13 @@ function splitTranscripts(record: Record<string, unknown>): { prompt: string; a:
   const r = text(record, "rejected");
   const lastTurn = (s: string) => Math.max(...[...s.matchAll(TURN)].map((m) => m.index! + m[0].length), -1);
   const cut = lastTurn(c);
-  if (cut < 0) throw new FieldProblem("chosen", 'transcript has no "\\n\\nAssistant:" turn; use prompt/chosen/rejected');
+  if (cut < 0)
+    throw new FieldProblem("chosen", 'transcript has no "\\n\\nAssistant:" turn; use prompt/chosen/rejected');
   if (lastTurn(r) !== cut || c.slice(0, cut) !== r.slice(0, cut))
-    throw new FieldProblem("rejected", "chosen and rejected must share the conversation before the last assistant turn");
+    throw new FieldProblem(
+      "rejected",
+      "chosen and rejected must share the conversation before the last assistant turn",
+    );
   const a = c.slice(cut).trim();
   const b = r.slice(cut).trim();
   if (!a) throw new FieldProblem("chosen", "the final assistant turn of chosen is empty");
@@ -140,9 +148,15 @@ function gold(project: ProjectShape, value: unknown, fromCsv: boolean): string |
   } else if (project.taskType === "rating") {
     const n = Number(g);
     if (!Number.isInteger(n) || n < (project.ratingMin ?? 1) || n > (project.ratingMax ?? 5))
-      throw new FieldProblem("gold", `"gold" must be an integer from ${project.ratingMin} to ${project.ratingMax}, got "${g}"`);
+      throw new FieldProblem(
+        "gold",
+        `"gold" must be an integer from ${project.ratingMin} to ${project.ratingMax}, got "${g}"`,
+      );
   } else if (!(project.categories ?? []).includes(g)) {
-    throw new FieldProblem("gold", `"gold" must be one of the categories (${(project.categories ?? []).join(", ")}), got "${g}"`);
+    throw new FieldProblem(
+      "gold",
+      `"gold" must be one of the categories (${(project.categories ?? []).join(", ")}), got "${g}"`,
+    );
   }
   return g;
 }
@@ -181,7 +195,10 @@ function shapeOf(project: ProjectShape, keys: string[]): string[] {
   if (missing.length) parts.push(`missing ${missing.map((f) => `"${f}"`).join(", ")}`);
   if (extra.length) parts.push(`unexpected ${extra.map((f) => `"${f}"`).join(", ")}`);
   const accepted = shapes.map((s) => `{${s.join(", ")}}`).join(" or ");
-  throw new FieldProblem(missing[0] ?? extra[0] ?? "", `${parts.join("; ")} (a ${project.taskType} item is ${accepted}, with optional id, metadata, gold)`);
+  throw new FieldProblem(
+    missing[0] ?? extra[0] ?? "",
+    `${parts.join("; ")} (a ${project.taskType} item is ${accepted}, with optional id, metadata, gold)`,
+  );
 }
 
 /** Turns one raw record into an item, or a problem naming the line (and column, for CSV). */
@@ -199,7 +216,8 @@ export function normalizeRecord(
     else if (typeof id === "string" || (typeof id === "number" && Number.isFinite(id))) {
       externalId = String(id).trim();
       if (!externalId) throw new FieldProblem("id", '"id" is empty');
-      if (externalId.length > MAX_ID_CHARS) throw new FieldProblem("id", `"id" is longer than ${MAX_ID_CHARS} characters`);
+      if (externalId.length > MAX_ID_CHARS)
+        throw new FieldProblem("id", `"id" is longer than ${MAX_ID_CHARS} characters`);
     } else throw new FieldProblem("id", `"id" must be a string or number, got ${describe(id)}`);
     return {
       ok: true,

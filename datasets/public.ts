@@ -58,7 +58,12 @@ export function readOasstPairs(file: string): PublicPreference[] {
 
 /** LLMBar-format sets: `label` 1 or 2 names the output human judges preferred. */
 export function readLlmbarPairs(file: string, source: string): PublicPreference[] {
-  const rows = JSON.parse(readFileSync(file, "utf8")) as { input: string; output_1: string; output_2: string; label: 1 | 2 }[];
+  const rows = JSON.parse(readFileSync(file, "utf8")) as {
+    input: string;
+    output_1: string;
+    output_2: string;
+    label: 1 | 2;
+  }[];
   return rows.map((r, i) => ({
     id: `${source}:${i}`,
     prompt: r.input,

@@ -4,7 +4,6 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status = 400,
   ) {
     super(message);
   }
@@ -12,7 +11,7 @@ export class DomainError extends Error {
 
 export class NotFoundError extends DomainError {
   constructor(what: string) {
-    super("not_found", `${what} not found`, 404);
+    super("not_found", `${what} not found`);
   }
 }
 

@@ -1,38 +1,51 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signUp } from "./helpers.ts";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 
 const items = Array.from({ length: 3 }, (_, i) =>
-  JSON.stringify({ id: `q${i}`, prompt: `Question ${i}: what is ${i} + ${i}?`, response_a: `Answer A${i}: ${2 * i}`, response_b: `Answer B${i}: ${2 * i + 1}` }),
+  JSON.stringify({
+    id: `q${i}`,
+    prompt: `Question ${i}: what is ${i} + ${i}?`,
+    response_a: `Answer A${i}: ${2 * i}`,
+    response_b: `Answer B${i}: ${2 * i + 1}`,
+  }),
 ).join("\n");
 
 async function upload(page: Page, name: string, content: string) {
-  await page.getByLabel("Dataset file").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(content) });
+  await page
+    .getByLabel("Dataset file")
+    .setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(content) });
   await page.getByRole("button", { name: "Upload" }).click();
 }
 
-async function labelAll(browser: Browser, name: string, key: "1" | "2", projectTitle: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signUp(page, "labeler", name);
-  await page.getByRole("row", { name: new RegExp(projectTitle) }).getByRole("link", { name: "Start" }).click();
+/** `page` is a labeler's, signed in, on /work. */
+async function labelAll(page: Page, key: "1" | "2", projectTitle: string) {
+  await page
+    .getByRole("row", { name: new RegExp(projectTitle) })
+    .getByRole("link", { name: "Start" })
+    .click();
   await expect(page.getByText("Enter", { exact: true }).first()).toBeVisible();
   await expect(page.getByText("1", { exact: true }).first()).toBeVisible(); // shortcuts are shown on the page
   for (let i = 0; i < 3; i++) {
     const prompt = page.getByText(/Question \d: what is/);
     const before = await prompt.textContent();
     await page.keyboard.press(key);
-    await expect(page.getByRole("button", { name: key === "1" ? /A is better/ : /B is better/ })).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByRole("button", { name: key === "1" ? /A is better/ : /B is better/ })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
     await page.keyboard.press("Enter");
     if (i < 2) await expect(prompt).not.toHaveText(before!);
   }
   await expect(page.getByText("No more items for you in this project")).toBeVisible();
   await expect(page.getByTestId("counts")).toContainText("Today 3");
-  await context.close();
+  await page.context().close();
 }
 
-test("requester uploads, two labelers answer with the keyboard, the export holds their answers", async ({ page, browser }) => {
-  await signUp(page, "requester", "Rita Requester");
+test("requester uploads, two labelers answer with the keyboard, the export holds their answers", async ({
+  requesterPage: page,
+  signedInPage,
+}) => {
   await page.getByRole("link", { name: "New project" }).click();
   const title = `Arithmetic ${Date.now()}`;
   await page.getByLabel("Title").fill(title);
@@ -55,8 +68,8 @@ test("requester uploads, two labelers answer with the keyboard, the export holds
   await page.reload();
   await expect(page.getByText("items", { exact: true }).locator("..").locator(".stat")).toHaveText("3");
 
-  await labelAll(browser, "Lena Left", "1", title);
-  await labelAll(browser, "Rob Right", "2", title);
+  await labelAll(await signedInPage({ role: "labeler", name: "Lena Left" }), "1", title);
+  await labelAll(await signedInPage({ role: "labeler", name: "Rob Right" }), "2", title);
 
   await page.reload();
   await expect(page.getByTestId("answers")).toHaveText("6");
@@ -64,7 +77,10 @@ test("requester uploads, two labelers answer with the keyboard, the export holds
 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Raw answers" }).click();
-  const rows = readFileSync((await (await download).path())!, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const rows = readFileSync((await (await download).path())!, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(rows).toHaveLength(6);
   const byLabeler = new Map<string, typeof rows>();
   for (const r of rows) byLabeler.set(r.labeler_id, [...(byLabeler.get(r.labeler_id) ?? []), r]);

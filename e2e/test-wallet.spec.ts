@@ -2,7 +2,14 @@
 // Wallet, on a page served by route interception: the app server is not used.
 import { ed25519 } from "@noble/curves/ed25519";
 import { expect, test, type Page } from "@playwright/test";
-import { Keypair, PublicKey, Transaction, TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
+import {
+  Keypair,
+  PublicKey,
+  Transaction,
+  TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from "@solana/web3.js";
 import bs58 from "bs58";
 import { createSiwsChallenge, verifySiws } from "../reward/tokens/wallets/siws.ts";
 import { bundleForBrowser } from "./test-wallet/bundle.ts";
@@ -24,7 +31,10 @@ async function openGluePage(page: Page, { withWallet }: { withWallet: boolean })
   await page.route(`${ORIGIN}/**`, (route) =>
     new URL(route.request().url()).pathname === "/glue.js"
       ? route.fulfill({ contentType: "text/javascript", body: script })
-      : route.fulfill({ contentType: "text/html", body: '<!doctype html><title>Wallet glue</title><div id="root"></div><script src="/glue.js"></script>' }),
+      : route.fulfill({
+          contentType: "text/html",
+          body: '<!doctype html><title>Wallet glue</title><div id="root"></div><script src="/glue.js"></script>',
+        }),
   );
   await page.goto(`${ORIGIN}/link-wallet`);
 }
@@ -68,16 +78,25 @@ test("detects the injected wallet, connects, and signs a SIWS message the server
   expect(address).toBe(wallet.toBase58());
 
   const domain = new URL(ORIGIN).host;
-  const challenge = createSiwsChallenge({ domain, address, uri: `${ORIGIN}/link-wallet`, chainId: "localnet", statement: "Link this wallet to Pairwise.", now: new Date(), ttlMs: 300_000 });
-  const signed = await page.evaluate(
-    (message) => {
-      const { glue, connection } = window as GlueWindow;
-      return glue.signSiwsMessage(connection!, message);
-    },
-    challenge.message,
-  );
+  const challenge = createSiwsChallenge({
+    domain,
+    address,
+    uri: `${ORIGIN}/link-wallet`,
+    chainId: "localnet",
+    statement: "Link this wallet to Pairwise.",
+    now: new Date(),
+    ttlMs: 300_000,
+  });
+  const signed = await page.evaluate((message) => {
+    const { glue, connection } = window as GlueWindow;
+    return glue.signSiwsMessage(connection!, message);
+  }, challenge.message);
   expect(signed.address).toBe(address);
-  const verified = verifySiws({ message: challenge.message, signature: signed.signature, expected: { domain, address: signed.address, nonce: challenge.nonce, now: new Date() } });
+  const verified = verifySiws({
+    message: challenge.message,
+    signature: signed.signature,
+    expected: { domain, address: signed.address, nonce: challenge.nonce, now: new Date() },
+  });
   expect(verified.address).toBe(wallet.toBase58());
 });
 
@@ -105,7 +124,10 @@ test("signs a v0 transaction in its own slot and leaves the server's slot for th
   const unsigned = new VersionedTransaction(message).serialize();
 
   const signed = VersionedTransaction.deserialize(await signInPage(page, unsigned));
-  expect(signed.message.staticAccountKeys.slice(0, 2).map(String)).toEqual([server.publicKey.toBase58(), wallet.toBase58()]);
+  expect(signed.message.staticAccountKeys.slice(0, 2).map(String)).toEqual([
+    server.publicKey.toBase58(),
+    wallet.toBase58(),
+  ]);
   expect(signed.signatures[0]).toEqual(new Uint8Array(64));
   expect(ed25519.verify(signed.signatures[1], signed.message.serialize(), wallet.toBytes())).toBe(true);
 
@@ -118,7 +140,9 @@ test("refuses a transaction the wallet is not asked to sign", async ({ page }) =
   await connect(page);
   const stranger = Keypair.fromSeed(new Uint8Array(32).fill(4)).publicKey;
   const tx = new Transaction({ feePayer: stranger, recentBlockhash: BLOCKHASH }).add(memo("not yours", [stranger]));
-  await expect(signInPage(page, tx.serialize({ requireAllSignatures: false, verifySignatures: false }))).rejects.toThrow(/not a required signer/);
+  await expect(
+    signInPage(page, tx.serialize({ requireAllSignatures: false, verifySignatures: false })),
+  ).rejects.toThrow(/not a required signer/);
 });
 
 test("the wallet picker lists the wallet with its icon and connects it", async ({ page }) => {

@@ -12,6 +12,7 @@ export function toTaskView(task: Task): TaskView {
     const [left, right] = task.swapped ? [c.responseB, c.responseA] : [c.responseA, c.responseB];
     return { kind: "pairwise", assignmentId: task.assignmentId, prompt: c.prompt, left, right };
   }
-  if (c.kind === "rating") return { kind: "rating", assignmentId: task.assignmentId, prompt: c.prompt, response: c.response };
+  if (c.kind === "rating")
+    return { kind: "rating", assignmentId: task.assignmentId, prompt: c.prompt, response: c.response };
   return { kind: "label", assignmentId: task.assignmentId, text: c.text };
 }

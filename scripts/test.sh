@@ -6,6 +6,15 @@ cd "$(dirname "$0")/.."
 echo "== typecheck"
 npx tsc --noEmit
 
+echo "== lint"
+npm run -s lint
+
+echo "== format"
+npm run -s format:check
+
+echo "== import boundaries"
+npm run -s deps
+
 echo "== vitest on PGlite"
 TEST_DB=pglite npx vitest run
 

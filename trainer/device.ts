@@ -36,13 +36,29 @@ const VULKAN_MISSING =
 function linuxLibraryDirs(): string[] {
   const fromEnv = (process.env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean);
   const multiarch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
-  return [...fromEnv, `/usr/lib/${multiarch}`, `/lib/${multiarch}`, "/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib"];
+  return [
+    ...fromEnv,
+    `/usr/lib/${multiarch}`,
+    `/lib/${multiarch}`,
+    "/usr/lib64",
+    "/lib64",
+    "/usr/lib",
+    "/lib",
+    "/usr/local/lib",
+  ];
 }
 
 /** Says why `device` cannot work here without trying it, when a required file is plainly missing. */
 function missingPiece(device: Device): string | null {
-  if (device === "cuda") return existsSync(path.join(nativeDir(), "libonnxruntime_providers_cuda.so")) || process.platform === "win32" ? null : CUDA_MISSING;
-  if (device === "webgpu" && process.platform === "linux" && !linuxLibraryDirs().some((dir) => existsSync(path.join(dir, "libvulkan.so.1"))))
+  if (device === "cuda")
+    return existsSync(path.join(nativeDir(), "libonnxruntime_providers_cuda.so")) || process.platform === "win32"
+      ? null
+      : CUDA_MISSING;
+  if (
+    device === "webgpu" &&
+    process.platform === "linux" &&
+    !linuxLibraryDirs().some((dir) => existsSync(path.join(dir, "libvulkan.so.1")))
+  )
     return VULKAN_MISSING;
   return null;
 }
@@ -72,11 +88,17 @@ async function probe(device: Device): Promise<void> {
   g.output(g.op("Relu", [g.input("x", [1])], {}, "y"), [1]);
   try {
     // Only the GPU provider itself is named, so that a failure to start it is not hidden by a CPU fallback.
-    const session = await ort.InferenceSession.create(g.toBytes(), { executionProviders: [device], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(g.toBytes(), {
+      executionProviders: [device],
+      logSeverityLevel: 4,
+    });
     await session.release();
   } catch (error) {
     // onnxruntime's messages start with its source location; the part after "was false." is the readable one.
-    const reason = ((error as Error).message ?? String(error)).split("\n")[0].replace(/^.* was false\.\s*/, "").trim();
+    const reason = ((error as Error).message ?? String(error))
+      .split("\n")[0]
+      .replace(/^.* was false\.\s*/, "")
+      .trim();
     throw new DeviceUnavailableError(failedMessage(device, reason.slice(0, 200)));
   }
 }
@@ -101,7 +123,11 @@ export async function createSession(model: Uint8Array | string, device: Device):
 }
 
 /** A session for the ONNX file `file`; a file onnxruntime cannot load is reported as `invalid(reason)`. */
-export async function createFileSession(file: string, device: Device, invalid: (reason: string) => Error): Promise<ort.InferenceSession> {
+export async function createFileSession(
+  file: string,
+  device: Device,
+  invalid: (reason: string) => Error,
+): Promise<ort.InferenceSession> {
   try {
     return await createSession(file, device);
   } catch (error) {

@@ -5,5 +5,10 @@ import { TrainingInputError } from "./pairs.ts";
 
 /** Errors that describe what the caller asked for (bad pairs, a missing model, an unavailable device), not a fault. */
 export function isTrainerInputError(error: unknown): error is Error {
-  return error instanceof TrainingInputError || error instanceof ModelDirError || error instanceof EncoderError || error instanceof DeviceUnavailableError;
+  return (
+    error instanceof TrainingInputError ||
+    error instanceof ModelDirError ||
+    error instanceof EncoderError ||
+    error instanceof DeviceUnavailableError
+  );
 }

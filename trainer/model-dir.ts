@@ -56,7 +56,14 @@ export interface ModelMetadata {
   format: typeof FORMAT;
   version: typeof VERSION;
   /** reward = relu(x·W1 + b1)·w2 + x·v on the standardised features x. */
-  model: { kind: "mlp+linear"; inputs: number; hidden: number; activation: "relu"; input: "features"; output: "reward" };
+  model: {
+    kind: "mlp+linear";
+    inputs: number;
+    hidden: number;
+    activation: "relu";
+    input: "features";
+    output: "reward";
+  };
   features: FeatureConfig;
   loss: "bradley-terry";
   optimizer: { kind: "adamw"; beta1: number; beta2: number; epsilon: number };
@@ -105,7 +112,9 @@ export async function readModelDir(dir: string): Promise<{ modelFile: string; me
     throw new ModelDirError(`${path.join(dir, METADATA_FILE)}: invalid JSON (${(error as Error).message})`);
   }
   if (metadata.format !== FORMAT || metadata.version !== VERSION)
-    throw new ModelDirError(`${dir}: metadata.json is not a ${FORMAT} version ${VERSION} (format ${String(metadata.format)}, version ${String(metadata.version)})`);
+    throw new ModelDirError(
+      `${dir}: metadata.json is not a ${FORMAT} version ${VERSION} (format ${String(metadata.format)}, version ${String(metadata.version)})`,
+    );
   return { modelFile, metadata };
 }
 

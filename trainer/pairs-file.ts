@@ -27,11 +27,15 @@ function pairFrom(file: string, line: number, value: Record<string, unknown>): P
   const weight = value.weight ?? value.confidence;
   if (weight !== undefined && weight !== null) {
     if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0)
-      fail(file, { line, message: `"${"weight" in value ? "weight" : "confidence"}" must be a number ≥ 0, got ${JSON.stringify(weight)}` });
+      fail(file, {
+        line,
+        message: `"${"weight" in value ? "weight" : "confidence"}" must be a number ≥ 0, got ${JSON.stringify(weight)}`,
+      });
     pair.weight = weight;
   }
   if (value.tie !== undefined && value.tie !== null) {
-    if (typeof value.tie !== "boolean") fail(file, { line, message: `"tie" must be true or false, got ${JSON.stringify(value.tie)}` });
+    if (typeof value.tie !== "boolean")
+      fail(file, { line, message: `"tie" must be true or false, got ${JSON.stringify(value.tie)}` });
     pair.tie = value.tie;
   }
   return pair;

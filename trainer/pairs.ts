@@ -18,7 +18,10 @@ export class TrainingInputError extends Error {
 
 /** The pair's two (prompt, response) rows, chosen first: rows 2k and 2k + 1 when pairs are scored together. */
 export function pairRows(p: PreferencePair): FeatureInput[] {
-  return [{ prompt: p.prompt, response: p.chosen }, { prompt: p.prompt, response: p.rejected }];
+  return [
+    { prompt: p.prompt, response: p.chosen },
+    { prompt: p.prompt, response: p.rejected },
+  ];
 }
 
 export function checkPairs(pairs: readonly PreferencePair[]): void {
@@ -30,8 +33,10 @@ export function checkPairs(pairs: readonly PreferencePair[]): void {
       if (!p[field].trim()) throw new TrainingInputError(`pair ${i + 1}: "${field}" is empty`);
     }
     const w = p.weight ?? 1;
-    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new TrainingInputError(`pair ${i + 1}: "weight" must be a number ≥ 0, got ${String(p.weight)}`);
-    if (p.tie !== undefined && typeof p.tie !== "boolean") throw new TrainingInputError(`pair ${i + 1}: "tie" must be true or false`);
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0)
+      throw new TrainingInputError(`pair ${i + 1}: "weight" must be a number ≥ 0, got ${String(p.weight)}`);
+    if (p.tie !== undefined && typeof p.tie !== "boolean")
+      throw new TrainingInputError(`pair ${i + 1}: "tie" must be true or false`);
     weight += w;
   });
   if (weight === 0) throw new TrainingInputError("every pair has weight 0");
@@ -40,6 +45,7 @@ export function checkPairs(pairs: readonly PreferencePair[]): void {
 /** SHA-256 of the pairs as trained on (text, weight and tie of each, in order), whatever file they came from. */
 export function pairsSha256(pairs: readonly PreferencePair[]): string {
   const hash = createHash("sha256");
-  for (const p of pairs) hash.update(JSON.stringify([p.prompt, p.chosen, p.rejected, p.weight ?? 1, p.tie ?? false]) + "\n");
+  for (const p of pairs)
+    hash.update(JSON.stringify([p.prompt, p.chosen, p.rejected, p.weight ?? 1, p.tie ?? false]) + "\n");
   return hash.digest("hex");
 }

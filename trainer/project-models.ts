@@ -1,7 +1,14 @@
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { exportPreferences } from "../db/queries/exports.ts";
-import { getModel, listDecidedPairs, listOpenPairs, recordModelAgreement, setItemPriorities, updateModel } from "../db/queries/models.ts";
+import {
+  getModel,
+  listDecidedPairs,
+  listOpenPairs,
+  recordModelAgreement,
+  setItemPriorities,
+  updateModel,
+} from "../db/queries/models.ts";
 import type { Scorer } from "./runtime.ts";
 import { trainRewardModel, type TrainingProgress } from "./train.ts";
 import type { PreferencePair } from "./pairs.ts";
@@ -45,17 +52,27 @@ export async function trainProjectModel(
     await params.refreshConsensus(model.projectId);
     const pairs = await projectPreferencePairs(db, model.projectId);
     if (pairs.length < MIN_TRAINING_PAIRS) {
-      throw new NotEnoughPairsError(`needs at least ${MIN_TRAINING_PAIRS} items with a consensus preference, the project has ${pairs.length}`);
+      throw new NotEnoughPairsError(
+        `needs at least ${MIN_TRAINING_PAIRS} items with a consensus preference, the project has ${pairs.length}`,
+      );
     }
     await updateModel(db, model.id, { status: "training", pairs: pairs.length, progress: { epoch: 0, curve: [] } });
     const curve: Array<{ epoch: number; loss: number; valLoss: number | null; valAccuracy: number | null }> = [];
     let last = 0;
     let pending: Promise<void> = Promise.resolve();
     const onProgress = (p: TrainingProgress) => {
-      if (p.valLoss !== null || p.valAccuracy !== null) curve.push({ epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, valAccuracy: p.valAccuracy });
+      if (p.valLoss !== null || p.valAccuracy !== null)
+        curve.push({ epoch: p.epoch, loss: p.loss, valLoss: p.valLoss, valAccuracy: p.valAccuracy });
       if (Date.now() - last < 1000 && p.valLoss === null) return;
       last = Date.now();
-      const progress = { epoch: p.epoch, epochs: p.epochs, step: p.step, steps: p.steps, loss: p.loss, curve: [...curve] };
+      const progress = {
+        epoch: p.epoch,
+        epochs: p.epochs,
+        step: p.step,
+        steps: p.steps,
+        loss: p.loss,
+        curve: [...curve],
+      };
       pending = pending.then(async () => {
         await updateModel(db, model.id, { progress });
         await params.heartbeat?.(progress);
@@ -73,7 +90,10 @@ export async function trainProjectModel(
     });
     return { modelId: model.id, pairs: pairs.length };
   } catch (error) {
-    await updateModel(db, model.id, { status: "failed", error: error instanceof Error ? error.message : String(error) });
+    await updateModel(db, model.id, {
+      status: "failed",
+      error: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
 }
@@ -85,11 +105,19 @@ export function uncertainty(rewardA: number, rewardB: number): number {
 }
 
 /** r(A) − r(B) for each item's two responses, scored in batches of 256 items. */
-async function rewardMargins(scorer: Scorer, items: ReadonlyArray<{ prompt: string; a: string; b: string }>): Promise<number[]> {
+async function rewardMargins(
+  scorer: Scorer,
+  items: ReadonlyArray<{ prompt: string; a: string; b: string }>,
+): Promise<number[]> {
   const margins: number[] = [];
   for (let i = 0; i < items.length; i += 256) {
     const chunk = items.slice(i, i + 256);
-    const rewards = await scorer.scoreRows(chunk.flatMap((p) => [{ prompt: p.prompt, response: p.a }, { prompt: p.prompt, response: p.b }]));
+    const rewards = await scorer.scoreRows(
+      chunk.flatMap((p) => [
+        { prompt: p.prompt, response: p.a },
+        { prompt: p.prompt, response: p.b },
+      ]),
+    );
     chunk.forEach((_, j) => margins.push(rewards[2 * j] - rewards[2 * j + 1]));
   }
   return margins;

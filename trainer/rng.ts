@@ -15,6 +15,11 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   /** Standard normal (Box–Muller). */
   normal(): number {
     if (this.spare !== null) {

@@ -56,10 +56,16 @@ export async function loadScorer(dir: string, options: { device?: Device } = {})
   const featurizer = await featurizerFromConfig(metadata.features, device);
   if (featurizer.dim !== metadata.model.inputs) {
     await featurizer.close();
-    throw new ModelDirError(`${dir}: the features give ${featurizer.dim} columns but the model takes ${metadata.model.inputs}`);
+    throw new ModelDirError(
+      `${dir}: the features give ${featurizer.dim} columns but the model takes ${metadata.model.inputs}`,
+    );
   }
   try {
-    return new OnnxScorer(metadata, featurizer, await createFileSession(modelFile, device, (reason) => new ModelDirError(reason)));
+    return new OnnxScorer(
+      metadata,
+      featurizer,
+      await createFileSession(modelFile, device, (reason) => new ModelDirError(reason)),
+    );
   } catch (error) {
     await featurizer.close();
     throw error;
@@ -69,7 +75,11 @@ export async function loadScorer(dir: string, options: { device?: Device } = {})
 const EVALUATION_CHUNK = 512;
 
 /** Share of the preferences (ties left out) that the model orders correctly. */
-export async function evaluateModel(dir: string, pairs: readonly PreferencePair[], options: { device?: Device } = {}): Promise<{ accuracy: number; n: number }> {
+export async function evaluateModel(
+  dir: string,
+  pairs: readonly PreferencePair[],
+  options: { device?: Device } = {},
+): Promise<{ accuracy: number; n: number }> {
   checkPairs(pairs);
   const scorer = await loadScorer(dir, options);
   try {
@@ -79,7 +89,10 @@ export async function evaluateModel(dir: string, pairs: readonly PreferencePair[
       const rewards = await scorer.scoreRows(chunk.flatMap((p) => pairRows(p)));
       for (let k = 0; k < chunk.length; k++) margins.push(rewards[2 * k] - rewards[2 * k + 1]);
     }
-    return pairAccuracy(margins, pairs.map((p) => p.tie ?? false));
+    return pairAccuracy(
+      margins,
+      pairs.map((p) => p.tie ?? false),
+    );
   } finally {
     await scorer.close();
   }

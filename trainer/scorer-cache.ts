@@ -17,7 +17,8 @@ export class ScorerCache {
     private readonly capacity: number,
     private readonly load: (key: string) => Promise<Scorer>,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ScorerCache capacity must be a whole number ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ScorerCache capacity must be a whole number ≥ 1, got ${capacity}`);
   }
 
   /** Runs `work` with the scorer of `key`, loading it on first use. */

@@ -6,7 +6,14 @@ import { assertDeviceAvailable, type Device } from "./device.ts";
 import { createFeaturizer, type EncoderOptions } from "./features/featurizer.ts";
 import type { FeatureMatrix } from "./features/matrix.ts";
 import { bradleyTerryLoss, brierScore, expectedCalibrationError, pairAccuracy } from "./metrics.ts";
-import { MODEL_FORMAT, writeModelDir, type EpochRecord, type HeldOutMetrics, type Hyperparameters, type TrainingMetrics } from "./model-dir.ts";
+import {
+  MODEL_FORMAT,
+  writeModelDir,
+  type EpochRecord,
+  type HeldOutMetrics,
+  type Hyperparameters,
+  type TrainingMetrics,
+} from "./model-dir.ts";
 import { buildInferenceGraph, type Params } from "./onnx/reward-graph.ts";
 import { ScoringSession, TrainStepSession, zeroParams, type AdamState } from "./onnx/sessions.ts";
 import { ADAM } from "./onnx/train-step.ts";
@@ -60,18 +67,27 @@ export class TrainingAbortedError extends Error {
 
 function checkHyperparameters(h: Hyperparameters): void {
   const whole = ["hidden", "epochs", "batchSize", "patience"] as const;
-  for (const key of whole) if (!Number.isInteger(h[key]) || h[key] < 1) throw new TrainingInputError(`${key} must be a whole number ≥ 1, got ${h[key]}`);
+  for (const key of whole)
+    if (!Number.isInteger(h[key]) || h[key] < 1)
+      throw new TrainingInputError(`${key} must be a whole number ≥ 1, got ${h[key]}`);
   if (!Number.isInteger(h.seed)) throw new TrainingInputError(`seed must be a whole number, got ${h.seed}`);
-  if (!(h.learningRate > 0 && Number.isFinite(h.learningRate))) throw new TrainingInputError(`learningRate must be > 0, got ${h.learningRate}`);
-  if (!(h.weightDecay >= 0 && Number.isFinite(h.weightDecay))) throw new TrainingInputError(`weightDecay must be ≥ 0, got ${h.weightDecay}`);
-  if (!(h.validationFraction >= 0 && h.validationFraction < 1)) throw new TrainingInputError(`validationFraction must be in [0, 1), got ${h.validationFraction}`);
+  if (!(h.learningRate > 0 && Number.isFinite(h.learningRate)))
+    throw new TrainingInputError(`learningRate must be > 0, got ${h.learningRate}`);
+  if (!(h.weightDecay >= 0 && Number.isFinite(h.weightDecay)))
+    throw new TrainingInputError(`weightDecay must be ≥ 0, got ${h.weightDecay}`);
+  if (!(h.validationFraction >= 0 && h.validationFraction < 1))
+    throw new TrainingInputError(`validationFraction must be in [0, 1), got ${h.validationFraction}`);
 }
 
 /**
  * Held-out pairs are whole prompts, so that no response seen in training is judged again in validation.
  * Returns the indices of the training and validation pairs.
  */
-function splitByPrompt(pairs: readonly PreferencePair[], fraction: number, rng: Rng): { train: number[]; validation: number[] } {
+function splitByPrompt(
+  pairs: readonly PreferencePair[],
+  fraction: number,
+  rng: Rng,
+): { train: number[]; validation: number[] } {
   const groups = new Map<string, number[]>();
   pairs.forEach((p, i) => {
     const group = groups.get(p.prompt);
@@ -143,10 +159,17 @@ class Trainer {
 
   private outcomes(split: Split, margins: number[]) {
     const pairs = this.options.pairs;
-    return split.pairs.map((i, k) => ({ margin: margins[k], weight: pairs[i].weight ?? 1, tie: pairs[i].tie ?? false }));
+    return split.pairs.map((i, k) => ({
+      margin: margins[k],
+      weight: pairs[i].weight ?? 1,
+      tie: pairs[i].tie ?? false,
+    }));
   }
 
-  async evaluate(params: Params, split: Split): Promise<{ loss: number; accuracy: number; n: number; margins: number[] }> {
+  async evaluate(
+    params: Params,
+    split: Split,
+  ): Promise<{ loss: number; accuracy: number; n: number; margins: number[] }> {
     const margins = await this.margins(params, split);
     const ties = split.pairs.map((i) => this.options.pairs[i].tie ?? false);
     return { loss: bradleyTerryLoss(this.outcomes(split, margins)), ...pairAccuracy(margins, ties), margins };
@@ -156,7 +179,9 @@ class Trainer {
     const pairs = this.options.pairs;
     const { loss, accuracy, n, margins } = await this.evaluate(params, split);
     const preferred = split.pairs.flatMap((i, k) => (pairs[i].tie ? [] : [margins[k]]));
-    const lengths = split.pairs.filter((i) => !pairs[i].tie).map((i) => pairs[i].chosen.length - pairs[i].rejected.length);
+    const lengths = split.pairs
+      .filter((i) => !pairs[i].tie)
+      .map((i) => pairs[i].chosen.length - pairs[i].rejected.length);
     return {
       n,
       accuracy,
@@ -214,17 +239,39 @@ class Trainer {
         weightSum += batchWeight;
         for (let k = 0; k < size; k++) trainMargins.push(result.reward[k] - result.reward[size + k]);
         if (onProgress && state.step % PROGRESS_EVERY === 0 && start + B < order.length)
-          onProgress({ epoch, epochs: h.epochs, step: state.step, steps, loss: lossSum / weightSum, valLoss: null, valAccuracy: null });
+          onProgress({
+            epoch,
+            epochs: h.epochs,
+            step: state.step,
+            steps,
+            loss: lossSum / weightSum,
+            valLoss: null,
+            valAccuracy: null,
+          });
       }
       const trainLoss = weightSum > 0 ? lossSum / weightSum : 0;
-      const record: EpochRecord = { epoch, trainLoss, trainAccuracy: pairAccuracy(trainMargins, trainTies).accuracy, valLoss: null, valAccuracy: null };
+      const record: EpochRecord = {
+        epoch,
+        trainLoss,
+        trainAccuracy: pairAccuracy(trainMargins, trainTies).accuracy,
+        valLoss: null,
+        valAccuracy: null,
+      };
       if (validation) {
         const v = await this.evaluate(state.params, validation);
         record.valLoss = v.loss;
         record.valAccuracy = v.accuracy;
       }
       curve.push(record);
-      onProgress?.({ epoch, epochs: h.epochs, step: state.step, steps, loss: trainLoss, valLoss: record.valLoss, valAccuracy: record.valAccuracy });
+      onProgress?.({
+        epoch,
+        epochs: h.epochs,
+        step: state.step,
+        steps,
+        loss: trainLoss,
+        valLoss: record.valLoss,
+        valAccuracy: record.valAccuracy,
+      });
       if (!validation) {
         best = { params: state.params, valLoss: Infinity, epoch };
         continue;
@@ -243,7 +290,9 @@ class Trainer {
  * Same pairs, options and seed on the same device give the same model bytes and metrics.
  */
 export async function trainRewardModel(options: TrainOptions): Promise<TrainingMetrics> {
-  const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULT_HYPERPARAMETERS && value !== undefined));
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([key, value]) => key in DEFAULT_HYPERPARAMETERS && value !== undefined),
+  );
   const h: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...given };
   const device = options.device ?? "cpu";
   checkHyperparameters(h);
@@ -281,7 +330,14 @@ export async function trainRewardModel(options: TrainOptions): Promise<TrainingM
     };
     await writeModelDir(options.outDir, buildInferenceGraph(params, standardizer.mean, standardizer.scale), {
       ...MODEL_FORMAT,
-      model: { kind: "mlp+linear", inputs: featurizer.dim, hidden: h.hidden, activation: "relu", input: "features", output: "reward" },
+      model: {
+        kind: "mlp+linear",
+        inputs: featurizer.dim,
+        hidden: h.hidden,
+        activation: "relu",
+        input: "features",
+        output: "reward",
+      },
       features: featurizer.config,
       loss: "bradley-terry",
       optimizer: { kind: "adamw", ...ADAM },

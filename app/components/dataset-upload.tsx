@@ -45,7 +45,8 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
       if (xhr.status !== 200) setStatus({ state: "error", problems: [{ line: 0, message: xhr.responseText }] });
       else handleEvents();
     };
-    xhr.onerror = () => setStatus({ state: "error", problems: [{ line: 0, message: "the upload failed: network error" }] });
+    xhr.onerror = () =>
+      setStatus({ state: "error", problems: [{ line: 0, message: "the upload failed: network error" }] });
     setStatus({ state: "sending", sent: 0, total: file.size });
     xhr.send(file);
   }
@@ -54,7 +55,14 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
   return (
     <div className="stack" data-testid="upload">
       <div className="row">
-        <input ref={input} type="file" name="dataset" accept=".jsonl,.ndjson,.csv" aria-label="Dataset file" disabled={busy} />
+        <input
+          ref={input}
+          type="file"
+          name="dataset"
+          accept=".jsonl,.ndjson,.csv"
+          aria-label="Dataset file"
+          disabled={busy}
+        />
         <button
           type="button"
           disabled={busy}
@@ -67,10 +75,18 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
         </button>
       </div>
       {status.state === "sending" ? (
-        <ProgressBar value={status.sent} max={status.total} label={`Uploading and checking… ${pct(status.sent, status.total)}`} />
+        <ProgressBar
+          value={status.sent}
+          max={status.total}
+          label={`Uploading and checking… ${pct(status.sent, status.total)}`}
+        />
       ) : null}
       {status.state === "storing" ? (
-        <ProgressBar value={status.stored} max={status.total} label={`Storing ${status.stored} of ${status.total} items`} />
+        <ProgressBar
+          value={status.stored}
+          max={status.total}
+          label={`Storing ${status.stored} of ${status.total} items`}
+        />
       ) : null}
       {status.state === "done" ? (
         <p className="notice" role="status">

@@ -19,8 +19,22 @@ function TrainingCurves({ curve }: { curve: Curve }) {
         <Tooltip formatter={(v) => (typeof v === "number" ? v.toFixed(3) : String(v))} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Line yAxisId="loss" dataKey="loss" name="train loss" stroke="#3b5bdb" dot={false} isAnimationActive={false} />
-        <Line yAxisId="loss" dataKey="valLoss" name="held-out loss" stroke="#f08c00" dot={false} isAnimationActive={false} />
-        <Line yAxisId="acc" dataKey="valAccuracy" name="held-out accuracy" stroke="#2b8a3e" dot={false} isAnimationActive={false} />
+        <Line
+          yAxisId="loss"
+          dataKey="valLoss"
+          name="held-out loss"
+          stroke="#f08c00"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="acc"
+          dataKey="valAccuracy"
+          name="held-out accuracy"
+          stroke="#2b8a3e"
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
       <figcaption className="small muted">Loss and held-out accuracy per epoch</figcaption>
     </figure>
@@ -34,19 +48,26 @@ export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pai
   return (
     <section className="card" aria-labelledby="models-heading">
       <div className="row" style={{ justifyContent: "space-between" }}>
-        <h2 id="models-heading" style={{ margin: 0 }}>Reward models</h2>
+        <h2 id="models-heading" style={{ margin: 0 }}>
+          Reward models
+        </h2>
         <Form method="post">
           <AuthenticityTokenInput />
-          <button name="intent" value="train" disabled={Boolean(active)}>Train a reward model</button>
+          <button name="intent" value="train" disabled={Boolean(active)}>
+            Train a reward model
+          </button>
         </Form>
       </div>
       <p className="small muted">
-        Trained on this project's consensus preferences (each weighted by its confidence), with a held-out split. A published
-        version serves the premium API and puts the items it is least sure about first in the labeling queue.
+        Trained on this project's consensus preferences (each weighted by its confidence), with a held-out split. A
+        published version serves the premium API and puts the items it is least sure about first in the labeling queue.
       </p>
       {active ? (
         <p role="status" data-testid="training-status">
-          Version {active.version}: {active.status === "queued" ? "waiting to start…" : `epoch ${active.progress?.epoch ?? 0} of ${active.progress?.epochs ?? "?"}`}{" "}
+          Version {active.version}:{" "}
+          {active.status === "queued"
+            ? "waiting to start…"
+            : `epoch ${active.progress?.epoch ?? 0} of ${active.progress?.epochs ?? "?"}`}{" "}
           {active.progress?.steps ? <progress max={active.progress.steps} value={active.progress.step ?? 0} /> : null}
         </p>
       ) : null}
@@ -54,12 +75,23 @@ export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pai
         {shown?.progress?.curve?.length ? <TrainingCurves curve={shown.progress.curve} /> : null}
         {data.agreement.length ? (
           <figure aria-label="Model and consensus agreement" style={{ margin: 0 }}>
-            <LineChart width={460} height={200} data={data.agreement.map((a) => ({ ...a, when: new Date(a.at).toLocaleTimeString() }))} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
+            <LineChart
+              width={460}
+              height={200}
+              data={data.agreement.map((a) => ({ ...a, when: new Date(a.at).toLocaleTimeString() }))}
+              margin={{ top: 8, right: 16, bottom: 0, left: -16 }}
+            >
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ef" />
               <XAxis dataKey="when" fontSize={11} />
               <YAxis domain={[0, 1]} fontSize={11} />
               <Tooltip />
-              <Line dataKey="agreement" name="model agrees with consensus" stroke="#2b8a3e" dot={false} isAnimationActive={false} />
+              <Line
+                dataKey="agreement"
+                name="model agrees with consensus"
+                stroke="#2b8a3e"
+                dot={false}
+                isAnimationActive={false}
+              />
             </LineChart>
             <figcaption className="small muted">Published model vs consensus over time</figcaption>
           </figure>
@@ -68,13 +100,25 @@ export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pai
       {data.models.length ? (
         <table data-testid="models">
           <thead>
-            <tr><th>Version</th><th>Status</th><th>Pairs</th><th>Held-out accuracy</th><th>Longer-wins baseline</th><th /></tr>
+            <tr>
+              <th>Version</th>
+              <th>Status</th>
+              <th>Pairs</th>
+              <th>Held-out accuracy</th>
+              <th>Longer-wins baseline</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {data.models.map((m) => (
               <tr key={m.id}>
-                <td>v{m.version} {m.published ? <span className="badge">published</span> : null}</td>
-                <td>{m.status}{m.error ? <span className="small muted"> — {m.error}</span> : null}</td>
+                <td>
+                  v{m.version} {m.published ? <span className="badge">published</span> : null}
+                </td>
+                <td>
+                  {m.status}
+                  {m.error ? <span className="small muted"> — {m.error}</span> : null}
+                </td>
                 <td>{m.pairs ?? "—"}</td>
                 <td>{pct(m.heldOutAccuracy)}</td>
                 <td>{pct(m.lengthBaseline)}</td>
@@ -83,13 +127,19 @@ export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pai
                     <Form method="post">
                       <AuthenticityTokenInput />
                       <input type="hidden" name="modelId" value={m.id} />
-                      <button name="intent" value="publish" className="secondary">Publish</button>
+                      <button name="intent" value="publish" className="secondary">
+                        Publish
+                      </button>
                     </Form>
                   ) : null}
                   {m.status === "ready" ? (
                     <>
-                      <a href={`models/${m.id}/model.onnx`} download>model.onnx</a>
-                      <a href={`models/${m.id}/metadata.json`} download>metadata.json</a>
+                      <a href={`models/${m.id}/model.onnx`} download>
+                        model.onnx
+                      </a>
+                      <a href={`models/${m.id}/metadata.json`} download>
+                        metadata.json
+                      </a>
                     </>
                   ) : null}
                 </td>

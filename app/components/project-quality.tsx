@@ -9,7 +9,10 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fixed = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 
 function JobStatus({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRunAt: string | null }) {
-  if (!job) return <span className="muted">{lastRunAt ? `updated ${new Date(lastRunAt).toLocaleTimeString()}` : "not run yet"}</span>;
+  if (!job)
+    return (
+      <span className="muted">{lastRunAt ? `updated ${new Date(lastRunAt).toLocaleTimeString()}` : "not run yet"}</span>
+    );
   if (job.status === "queued" || job.status === "running")
     return (
       <span role="status" className="badge">
@@ -18,7 +21,12 @@ function JobStatus({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRun
     );
   if (job.status === "failed") return <span className="badge paused">failed: {job.error}</span>;
   const skipped = job.result?.status === "skipped" ? ` (skipped: ${String(job.result.reason)})` : "";
-  return <span className="muted">updated {job.finishedAt ? new Date(job.finishedAt).toLocaleTimeString() : ""}{skipped}</span>;
+  return (
+    <span className="muted">
+      updated {job.finishedAt ? new Date(job.finishedAt).toLocaleTimeString() : ""}
+      {skipped}
+    </span>
+  );
 }
 
 export function ProjectQuality({
@@ -35,12 +43,16 @@ export function ProjectQuality({
   return (
     <section className="card" aria-labelledby="quality-heading">
       <div className="row" style={{ justifyContent: "space-between" }}>
-        <h2 id="quality-heading" style={{ margin: 0 }}>Consensus and quality</h2>
+        <h2 id="quality-heading" style={{ margin: 0 }}>
+          Consensus and quality
+        </h2>
         <div className="row">
           <JobStatus job={data.job} lastRunAt={last?.at ?? null} />
           <Form method="post">
             <AuthenticityTokenInput />
-            <button name="intent" value="recompute" className="secondary">Recompute now</button>
+            <button name="intent" value="recompute" className="secondary">
+              Recompute now
+            </button>
           </Form>
         </div>
       </div>
@@ -51,8 +63,8 @@ export function ProjectQuality({
               ? "Bradley–Terry with each labeler's reliability and left/right bias"
               : "Dawid–Skene (a confusion matrix per labeler)"}
             , over {last.answers} answers on {last.items} items by {last.labelers} labelers. Krippendorff's α{" "}
-            <strong data-testid="alpha">{fixed(last.krippendorffAlpha)}</strong>, Fleiss' κ {fixed(last.fleissKappa)}, mean
-            confidence {fixed(last.meanConfidence)}.
+            <strong data-testid="alpha">{fixed(last.krippendorffAlpha)}</strong>, Fleiss' κ {fixed(last.fleissKappa)},
+            mean confidence {fixed(last.meanConfidence)}.
           </p>
           <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
             <AgreementChart runs={data.runs} />
@@ -66,25 +78,47 @@ export function ProjectQuality({
       <Form method="post" className="row inline-form" style={{ marginTop: "1rem" }}>
         <AuthenticityTokenInput />
         <span>
-          <strong>{data.lowConfidence}</strong> item{data.lowConfidence === 1 ? "" : "s"} below {lowConfidenceCutoff} confidence.
+          <strong>{data.lowConfidence}</strong> item{data.lowConfidence === 1 ? "" : "s"} below {lowConfidenceCutoff}{" "}
+          confidence.
         </span>
         <label>
           Send items below{" "}
-          <input name="below" type="number" min={0.5} max={1} step={0.05} defaultValue={lowConfidenceCutoff} style={{ width: "5rem" }} />
+          <input
+            name="below"
+            type="number"
+            min={0.5}
+            max={1}
+            step={0.05}
+            defaultValue={lowConfidenceCutoff}
+            style={{ width: "5rem" }}
+          />
         </label>
         <label>
-          for <input name="extra" type="number" min={1} max={10} defaultValue={2} style={{ width: "4rem" }} /> more answers each
+          for <input name="extra" type="number" min={1} max={10} defaultValue={2} style={{ width: "4rem" }} /> more
+          answers each
         </label>
-        <button name="intent" value="raise-k">Request more answers</button>
+        <button name="intent" value="raise-k">
+          Request more answers
+        </button>
       </Form>
 
       <Form method="post" className="row inline-form" style={{ marginTop: ".5rem" }}>
         <AuthenticityTokenInput />
         <label>
           Pause labelers whose quality falls below{" "}
-          <input name="threshold" type="number" min={0} max={1} step={0.05} defaultValue={threshold ?? ""} style={{ width: "5rem" }} />
+          <input
+            name="threshold"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            defaultValue={threshold ?? ""}
+            style={{ width: "5rem" }}
+          />
         </label>
-        <button name="intent" value="threshold" className="secondary">Save</button>
+        <button name="intent" value="threshold" className="secondary">
+          Save
+        </button>
         <span className="small muted">(empty: never pause; applies after 10 answers)</span>
       </Form>
 
@@ -106,18 +140,28 @@ export function ProjectQuality({
           <tbody>
             {data.labelers.map((l) => (
               <tr key={l.labelerId}>
-                <td>{l.name} <span className="muted small">{l.email}</span></td>
+                <td>
+                  {l.name} <span className="muted small">{l.email}</span>
+                </td>
                 <td>{l.quality.toFixed(2)}</td>
-                <td>{pct(l.agreement)} <span className="muted small">(chance {pct(l.chance)})</span></td>
+                <td>
+                  {pct(l.agreement)} <span className="muted small">(chance {pct(l.chance)})</span>
+                </td>
                 <td>{l.goldAnswered ? `${l.goldCorrect}/${l.goldAnswered}` : "—"}</td>
                 <td>{l.answers}</td>
                 <td>{l.medianMs === null ? "—" : `${(l.medianMs / 1000).toFixed(1)} s`}</td>
                 {pairwise ? <td>{l.leftShare === null ? "—" : pct(l.leftShare)}</td> : null}
                 <td>
                   {l.flags.map((f) => (
-                    <span key={f} className="badge paused" style={{ marginRight: ".25rem" }}>{f}</span>
+                    <span key={f} className="badge paused" style={{ marginRight: ".25rem" }}>
+                      {f}
+                    </span>
                   ))}
-                  {l.pausedAt ? <span className="badge paused" title={l.pausedReason ?? ""}>paused</span> : null}
+                  {l.pausedAt ? (
+                    <span className="badge paused" title={l.pausedReason ?? ""}>
+                      paused
+                    </span>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -3,7 +3,9 @@ export function SignatureLink({ signature, explorer }: { signature: string | nul
   if (!signature) return <>—</>;
   const short = <code>{signature.slice(0, 16)}…</code>;
   return explorer ? (
-    <a href={explorer} target="_blank" rel="noreferrer">{short}</a>
+    <a href={explorer} target="_blank" rel="noreferrer">
+      {short}
+    </a>
   ) : (
     <span title="on the embedded chain; no public explorer">{short}</span>
   );

@@ -26,6 +26,8 @@ export function WalletPicker({
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    // Wallets exist only in the browser, so the list is read once hydrated (the server renders "looking").
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setWallets(detectSolanaWallets());
     return watchSolanaWallets(setWallets);
   }, []);
@@ -60,7 +62,12 @@ export function WalletPicker({
             <li key={wallet.name} className="row">
               <img src={wallet.icon} alt="" width={28} height={28} />
               <span>{wallet.name}</span>
-              <button type="button" aria-label={`Connect ${wallet.name}`} disabled={connecting !== null || unsupported} onClick={() => connect(wallet)}>
+              <button
+                type="button"
+                aria-label={`Connect ${wallet.name}`}
+                disabled={connecting !== null || unsupported}
+                onClick={() => connect(wallet)}
+              >
                 {connecting === wallet.name ? "Connecting…" : "Connect"}
               </button>
               {unsupported ? <span className="muted small">cannot sign transactions</span> : null}

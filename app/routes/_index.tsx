@@ -11,8 +11,8 @@ export default function Index() {
     <div className="stack" style={{ maxWidth: 760 }}>
       <h1>Pairwise</h1>
       <p>
-        A labeling marketplace for RLHF. Requesters upload prompts with candidate responses; labelers compare and
-        rate them; every answer is stored as a preference you can export for reward-model training.
+        A labeling marketplace for RLHF. Requesters upload prompts with candidate responses; labelers compare and rate
+        them; every answer is stored as a preference you can export for reward-model training.
       </p>
       {user ? (
         <p>

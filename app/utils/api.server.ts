@@ -20,6 +20,26 @@ export class ApiError extends Error {
   }
 }
 
+/** HTTP statuses of the domain's refusals; any other DomainError code is a 400. */
+const DOMAIN_STATUS: Record<string, number> = {
+  not_found: 404,
+  insufficient_credits: 402,
+  labeler_paused: 403,
+  paused_on_project: 403,
+  project_paused: 409,
+  already_finished: 409,
+  lease_expired: 409,
+  signature_reused: 409,
+  order_done: 409,
+  order_expired: 409,
+  no_wallet: 409,
+  wallet_taken: 409,
+};
+
+export function domainErrorStatus(error: DomainError): number {
+  return DOMAIN_STATUS[error.code] ?? 400;
+}
+
 export function apiErrorResponse(status: number, code: string, message: string, details?: unknown) {
   return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status });
 }
@@ -75,13 +95,15 @@ export async function api(handler: () => Promise<object>): Promise<Response> {
     return result instanceof Response ? result : Response.json(result);
   } catch (error) {
     if (error instanceof ApiError) return apiErrorResponse(error.status, error.code, error.message, error.details);
-    if (error instanceof DomainError) return apiErrorResponse(error.status, error.code, error.message);
+    if (error instanceof DomainError) return apiErrorResponse(domainErrorStatus(error), error.code, error.message);
     if (error instanceof DatasetError)
       return apiErrorResponse(422, "invalid_dataset", "The dataset was rejected; nothing was stored", error.problems);
     if (error instanceof UploadRequestError) return apiErrorResponse(error.status, error.code, error.message);
     if (error instanceof RateLimitedError) return apiErrorResponse(429, "rate_limited", error.message);
-    if (error instanceof SiwsError) return apiErrorResponse(400, `siws_${error.reason.replace(/-/g, "_")}`, error.message);
-    if (error instanceof RedemptionRejectedError) return apiErrorResponse(422, error.reason.replace(/-/g, "_"), error.message);
+    if (error instanceof SiwsError)
+      return apiErrorResponse(400, `siws_${error.reason.replace(/-/g, "_")}`, error.message);
+    if (error instanceof RedemptionRejectedError)
+      return apiErrorResponse(422, error.reason.replace(/-/g, "_"), error.message);
     if (error instanceof Response) {
       return apiErrorResponse(error.status, error.status === 404 ? "not_found" : "error", await error.text());
     }

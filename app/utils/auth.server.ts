@@ -1,7 +1,7 @@
 import type { Role } from "../../db/schema/index.ts";
 import { createUser, findUserByEmail, type PublicUser } from "../../db/queries/identity.ts";
 import { db } from "./db.server.ts";
-import { hashPassword, verifyPassword } from "./password.server.ts";
+import { hashPassword, verifyPassword } from "../../accounts/passwords.ts";
 
 export async function signUp(params: { name: string; email: string; password: string; role: Role }) {
   return createUser(db, {

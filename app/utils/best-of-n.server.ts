@@ -10,7 +10,12 @@ export interface ChatMessage {
  * Samples `n` candidate replies from the configured OpenAI-compatible upstream. Asks for all n at once and tops up
  * with further calls where an upstream ignores `n`.
  */
-export async function sampleUpstream(params: { messages: ChatMessage[]; n: number; temperature?: number; max_tokens?: number }): Promise<string[]> {
+export async function sampleUpstream(params: {
+  messages: ChatMessage[];
+  n: number;
+  temperature?: number;
+  max_tokens?: number;
+}): Promise<string[]> {
   if (!env.LLM_UPSTREAM_URL) throw new ApiError(503, "no_upstream", "No upstream LLM is configured (LLM_UPSTREAM_URL)");
   const candidates: string[] = [];
   for (let attempt = 0; attempt < params.n && candidates.length < params.n; attempt++) {
@@ -33,7 +38,9 @@ export async function sampleUpstream(params: { messages: ChatMessage[]; n: numbe
     });
     if (!response.ok) throw new ApiError(502, "upstream_error", `The upstream LLM answered ${response.status}`);
     const body = (await response.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
-    const texts = (body.choices ?? []).map((c) => c.message?.content).filter((t): t is string => typeof t === "string" && t.length > 0);
+    const texts = (body.choices ?? [])
+      .map((c) => c.message?.content)
+      .filter((t): t is string => typeof t === "string" && t.length > 0);
     if (texts.length === 0) throw new ApiError(502, "upstream_error", "The upstream LLM returned no candidate");
     candidates.push(...texts);
   }

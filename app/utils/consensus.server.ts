@@ -1,9 +1,14 @@
 import type { z } from "zod";
-import { countLowConfidence, listConsensusRuns, listLabelerQuality, raiseLabelsWanted } from "../../db/queries/consensus.ts";
+import {
+  countLowConfidence,
+  listConsensusRuns,
+  listLabelerQuality,
+  raiseLabelsWanted,
+} from "../../db/queries/consensus.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
-import { setQualityThreshold, type Project } from "../../db/queries/projects.ts";
+import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
-import { queueConsensus } from "../../jobs/worker.ts";
+import { changeQualityThreshold, recomputeConsensus } from "../../jobs/project-commands.ts";
 import type { ConsensusActionSchema } from "./schemas.ts";
 
 /** Items below this confidence are offered for more answers by default. */
@@ -46,15 +51,16 @@ export async function loadProjectQuality(projectId: string) {
 export async function performConsensusAction(project: Project, action: z.infer<typeof ConsensusActionSchema>) {
   switch (action.intent) {
     case "recompute":
-      await queueConsensus(project.id, { now: true });
+      await recomputeConsensus(db, project.id);
       return { message: "Consensus will be recomputed in a moment." };
     case "raise-k": {
       const n = await raiseLabelsWanted(db, { projectId: project.id, below: action.below, extra: action.extra });
-      return { message: `${n} item${n === 1 ? "" : "s"} sent out for ${action.extra} more answer${action.extra === 1 ? "" : "s"} each.` };
+      return {
+        message: `${n} item${n === 1 ? "" : "s"} sent out for ${action.extra} more answer${action.extra === 1 ? "" : "s"} each.`,
+      };
     }
     case "threshold":
-      await setQualityThreshold(db, { projectId: project.id, threshold: action.threshold });
-      await queueConsensus(project.id, { now: true });
+      await changeQualityThreshold(db, { projectId: project.id, threshold: action.threshold });
       return {
         message:
           action.threshold === null

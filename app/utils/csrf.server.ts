@@ -1,16 +1,16 @@
 import { createCookie } from "@remix-run/node";
 import { CSRF, CSRFError } from "remix-utils/csrf/server";
-import { env } from "../../config/env.ts";
+import { secureCookies, sessionSecret } from "./cookie-settings.server.ts";
 
 const cookie = createCookie("pw_csrf", {
   path: "/",
   httpOnly: true,
-  secure: env.cookieSecure,
+  secure: secureCookies,
   sameSite: "lax",
-  secrets: [env.sessionSecret],
+  secrets: [sessionSecret],
 });
 
-export const csrf = new CSRF({ cookie, formDataKey: "csrf", secret: env.sessionSecret });
+export const csrf = new CSRF({ cookie, formDataKey: "csrf", secret: sessionSecret });
 
 /** Refuses a form post whose token does not match the signed cookie (from the form, or the X-CSRF-Token header). */
 export async function validateCsrf(formData: FormData, headers: Headers): Promise<void> {
@@ -19,7 +19,8 @@ export async function validateCsrf(formData: FormData, headers: Headers): Promis
   try {
     await csrf.validate(formData, headers);
   } catch (error) {
-    if (error instanceof CSRFError) throw new Response("Invalid CSRF token; reload the page and try again.", { status: 403 });
+    if (error instanceof CSRFError)
+      throw new Response("Invalid CSRF token; reload the page and try again.", { status: 403 });
     throw error;
   }
 }

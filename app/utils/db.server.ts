@@ -3,7 +3,6 @@ import { openDb, type DbHandle } from "../../db/client.ts";
 import { env } from "../../config/env.ts";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __pairwiseDb: Promise<DbHandle> | undefined;
 }
 

@@ -44,7 +44,11 @@ export async function exportResponse(project: Project, kind: ExportKind): Promis
       await source.return(undefined);
     },
   });
-  const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40) || "project";
+  const slug =
+    project.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .slice(0, 40) || "project";
   return new Response(body, {
     headers: {
       "Content-Type": "application/x-ndjson; charset=utf-8",

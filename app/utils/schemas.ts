@@ -37,7 +37,12 @@ export const ProjectSchema = z
     categories: z.string().max(5_000).optional(),
     ratingMin: z.coerce.number().int().min(-100).max(100).optional(),
     ratingMax: z.coerce.number().int().min(-100).max(100).optional(),
-    leaseMinutes: z.coerce.number().int().min(1).max(24 * 60).default(10),
+    leaseMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(10),
   })
   .superRefine((p, ctx) => {
     if (p.taskType === "label") {
@@ -49,7 +54,11 @@ export const ProjectSchema = z
     }
     if (p.taskType === "rating") {
       if (p.ratingMin === undefined || p.ratingMax === undefined || p.ratingMin >= p.ratingMax)
-        ctx.addIssue({ code: "custom", path: ["ratingMax"], message: "Set a scale whose maximum is above its minimum" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ratingMax"],
+          message: "Set a scale whose maximum is above its minimum",
+        });
     }
   });
 
@@ -70,7 +79,12 @@ export const TaskActionSchema = z.discriminatedUnion("intent", [
     choice: z.string().trim().min(1, "Choose an answer").max(200),
     strength: z.coerce.number().int().min(1).max(3).optional(),
     rationale: z.string().max(5_000).optional(),
-    timeSpentMs: z.coerce.number().int().min(0).max(24 * 3600 * 1000).optional(),
+    timeSpentMs: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3600 * 1000)
+      .optional(),
   }),
   z.object({ intent: z.literal("skip"), assignmentId: z.coerce.number().int().positive() }),
   z.object({
@@ -91,7 +105,11 @@ export const ConsensusActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("raise-k"),
     below: z.coerce.number().min(0.5, "Pick a confidence of at least 0.5").max(1, "Confidence is at most 1"),
-    extra: z.coerce.number().int().min(1, "Ask for at least one more answer").max(10, "At most 10 more answers per item"),
+    extra: z.coerce
+      .number()
+      .int()
+      .min(1, "Ask for at least one more answer")
+      .max(10, "At most 10 more answers per item"),
   }),
   z.object({
     intent: z.literal("threshold"),
@@ -114,7 +132,10 @@ const base58 = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,88}$/, "must be base58
 export const WalletChallengeSchema = z.object({ address: base58 });
 export const WalletLinkSchema = z.object({ nonce: z.string().min(8).max(100), signature: base58 });
 export const RedemptionStartSchema = z.object({
-  amount: z.string().regex(/^\d{1,19}$/, "amount is a whole number of token base units").transform((s) => BigInt(s)),
+  amount: z
+    .string()
+    .regex(/^\d{1,19}$/, "amount is a whole number of token base units")
+    .transform((s) => BigInt(s)),
   mode: z.enum(["burn", "transfer"]).default("burn"),
 });
 export const RedemptionCompleteSchema = z
@@ -122,7 +143,10 @@ export const RedemptionCompleteSchema = z
   .refine((v) => v.signedTransaction || v.signature, "send signedTransaction (base64) or signature");
 
 export const TreasuryActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("payout"), epoch: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a day like 2026-11-23") }),
+  z.object({
+    intent: z.literal("payout"),
+    epoch: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a day like 2026-11-23"),
+  }),
   z.object({
     intent: z.literal("grant"),
     email: EmailSchema,
@@ -134,7 +158,10 @@ const text = (what: string) => z.string().trim().min(1, `${what} must not be emp
 
 export const ScoreSchema = z.object({
   prompt: text("prompt"),
-  responses: z.array(text("each response")).min(1, "give at least one response").max(256, "at most 256 responses per call"),
+  responses: z
+    .array(text("each response"))
+    .min(1, "give at least one response")
+    .max(256, "at most 256 responses per call"),
 });
 export const JudgeSchema = z.object({ prompt: text("prompt"), a: text("a"), b: text("b") });
 export const ChatSchema = z.object({

@@ -3,7 +3,7 @@ import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import type { Role } from "../../db/schema/index.ts";
 import { createSession, deleteSession, getSessionUser, type PublicUser } from "../../db/queries/identity.ts";
 import { db } from "./db.server.ts";
-import { env } from "../../config/env.ts";
+import { secureCookies, sessionSecret } from "./cookie-settings.server.ts";
 
 const SESSION_DAYS = 30;
 
@@ -13,8 +13,8 @@ export const sessionStorage = createCookieSessionStorage<{ sessionId: string }>(
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: env.cookieSecure,
-    secrets: [env.sessionSecret],
+    secure: secureCookies,
+    secrets: [sessionSecret],
     maxAge: SESSION_DAYS * 24 * 3600,
   },
 });
@@ -62,7 +62,8 @@ export async function endSession(request: Request) {
 
 /** Only same-site paths, so a crafted link cannot bounce a user to another origin after sign-in. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\"))
+    return fallback;
   return to;
 }
 

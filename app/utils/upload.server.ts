@@ -1,6 +1,12 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { DatasetError, formatFromName, ingestDataset, type DatasetFormat, type IngestProgress } from "../../datasets/index.ts";
+import {
+  DatasetError,
+  formatFromName,
+  ingestDataset,
+  type DatasetFormat,
+  type IngestProgress,
+} from "../../datasets/index.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
 import { env } from "../../config/env.ts";
@@ -38,7 +44,11 @@ export function describeUpload(request: Request) {
     );
   const length = Number(request.headers.get("Content-Length") ?? "0");
   if (length > env.MAX_UPLOAD_BYTES)
-    throw new UploadRequestError("too_large", `The file is ${length} bytes; the limit is ${env.MAX_UPLOAD_BYTES}.`, 413);
+    throw new UploadRequestError(
+      "too_large",
+      `The file is ${length} bytes; the limit is ${env.MAX_UPLOAD_BYTES}.`,
+      413,
+    );
   if (!request.body) throw new UploadRequestError("empty", "The request has no body: send the file.");
   return { filename: filename || `upload.${format}`, format };
 }
@@ -76,7 +86,10 @@ export function streamingIngestResponse(project: Project, request: Request): Res
         if (error instanceof DatasetError) send({ phase: "error", problems: error.problems });
         else {
           console.error(error);
-          send({ phase: "error", problems: [{ line: 0, message: "the server failed to store the upload; nothing was kept" }] });
+          send({
+            phase: "error",
+            problems: [{ line: 0, message: "the server failed to store the upload; nothing was kept" }],
+          });
         }
       }
       controller.close();

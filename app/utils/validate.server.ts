@@ -6,7 +6,12 @@ export async function parseJsonBody<S extends z.ZodTypeAny>(request: Request, sc
   const parsed = schema.safeParse(await readJson(request));
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
-    throw new ApiError(400, "invalid_input", details.map((d) => `${d.field || "body"}: ${d.message}`).join("; "), details);
+    throw new ApiError(
+      400,
+      "invalid_input",
+      details.map((d) => `${d.field || "body"}: ${d.message}`).join("; "),
+      details,
+    );
   }
   return parsed.data;
 }

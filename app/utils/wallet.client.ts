@@ -1,13 +1,20 @@
 // Browser side of wallet linking and redemptions: finds Wallet Standard wallets that can sign for Solana,
 // connects one, and signs what the server prepared (a SIWS message, a serialized transaction).
-import { SolanaSignMessage, SolanaSignTransaction, type SolanaSignMessageFeature, type SolanaSignTransactionFeature } from "@solana/wallet-standard-features";
+import {
+  SolanaSignMessage,
+  SolanaSignTransaction,
+  type SolanaSignMessageFeature,
+  type SolanaSignTransactionFeature,
+} from "@solana/wallet-standard-features";
 import { getWallets } from "@wallet-standard/app";
 import type { Wallet, WalletAccount, WalletWithFeatures } from "@wallet-standard/base";
 import { StandardConnect, type StandardConnectFeature } from "@wallet-standard/features";
 import bs58 from "bs58";
 import type { WalletStandardChain } from "../../reward/tokens/chain/clusters.ts";
 
-export type SolanaWallet = WalletWithFeatures<StandardConnectFeature & SolanaSignMessageFeature & Partial<SolanaSignTransactionFeature>>;
+export type SolanaWallet = WalletWithFeatures<
+  StandardConnectFeature & SolanaSignMessageFeature & Partial<SolanaSignTransactionFeature>
+>;
 
 export interface WalletConnection {
   wallet: SolanaWallet;
@@ -58,17 +65,29 @@ export async function connectWallet(wallet: SolanaWallet): Promise<WalletConnect
 }
 
 /** Signs the SIWS message text exactly as the server sent it (its UTF-8 bytes). */
-export async function signSiwsMessage(connection: WalletConnection, message: string): Promise<{ address: string; signature: string }> {
+export async function signSiwsMessage(
+  connection: WalletConnection,
+  message: string,
+): Promise<{ address: string; signature: string }> {
   const bytes = new TextEncoder().encode(message);
-  const [output] = await connection.wallet.features[SolanaSignMessage].signMessage({ account: connection.account, message: bytes });
+  const [output] = await connection.wallet.features[SolanaSignMessage].signMessage({
+    account: connection.account,
+    message: bytes,
+  });
   if (!output) throw new WalletError(`${connection.wallet.name} returned no signature.`);
   if (!sameBytes(output.signedMessage, bytes))
-    throw new WalletError(`${connection.wallet.name} changed the message before signing it, so the server cannot verify it.`);
+    throw new WalletError(
+      `${connection.wallet.name} changed the message before signing it, so the server cannot verify it.`,
+    );
   return { address: connection.address, signature: bs58.encode(output.signature) };
 }
 
 /** Signs a serialized (legacy or v0) transaction built by the server; returns the signed wire bytes. */
-export async function signTransaction(connection: WalletConnection, transaction: Uint8Array, chain?: WalletStandardChain): Promise<Uint8Array> {
+export async function signTransaction(
+  connection: WalletConnection,
+  transaction: Uint8Array,
+  chain?: WalletStandardChain,
+): Promise<Uint8Array> {
   const feature = connection.wallet.features[SolanaSignTransaction];
   if (!feature || !connection.account.features.includes(SolanaSignTransaction))
     throw new WalletError(`${connection.wallet.name} cannot sign transactions; connect another wallet.`);

@@ -9,7 +9,7 @@ import {
   summarizePairs,
 } from "../../reward/consensus/algorithms/index.ts";
 import { readAggregateInput, readGold, readPairGold } from "../aggregate-input.ts";
-import type { Command } from "../cli.ts";
+import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
 import { requiredString, writeStdout } from "../options.ts";
 

@@ -1,5 +1,5 @@
 import { evaluateModel, readPairsFile } from "../../trainer/index.ts";
-import type { Command } from "../cli.ts";
+import type { Command } from "../command.ts";
 import { requiredString, writeJson } from "../options.ts";
 import { deviceOption, withTrainerErrors } from "../trainer-options.ts";
 

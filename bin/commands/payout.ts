@@ -1,8 +1,10 @@
-import { dailyEpoch, EpochNotOverError, parseEpochId, runPayout, type PayoutStep } from "../../reward/tokens/payouts/executor.ts";
-import { chainConfigFromEnv, openPlatform } from "../../reward/tokens/chain/platform.ts";
-import type { Command } from "../cli.ts";
+import { env } from "../../config/env.ts";
+import { payoutContext } from "../../jobs/services.ts";
+import { EpochNotOverError, parseEpochId, previousEpoch } from "../../reward/tokens/payouts/epochs.ts";
+import { runPayout, type PayoutStep } from "../../reward/tokens/payouts/executor.ts";
+import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
-import { openConfiguredDb } from "../open-db.ts";
+import { openConfiguredServices } from "../open-db.ts";
 
 /**
  * Fault injection for the crash test: PAIRWISE_CRASH_AT=step[:n] kills this process with SIGKILL the n-th time
@@ -39,27 +41,20 @@ Chain: the embedded LiteSVM chain under DATA_DIR/chain, or SOLANA_RPC_URL with P
   async run(values) {
     let epoch;
     try {
-      epoch = typeof values.epoch === "string" ? parseEpochId(values.epoch) : dailyEpoch(new Date(Date.now() - 86_400_000));
+      epoch = typeof values.epoch === "string" ? parseEpochId(values.epoch) : previousEpoch(new Date());
     } catch (error) {
       throw new CliError((error as Error).message);
     }
-    const handle = await openConfiguredDb();
+    const opened = await openConfiguredServices();
     try {
-      const platform = await openPlatform(chainConfigFromEnv(process.env, process.env.DATA_DIR ?? "./data"));
-      try {
-        const summary = await runPayout(
-          { db: handle.db, chain: platform.chain, token: platform.token, onStep: crashHook(process.env.PAIRWISE_CRASH_AT) },
-          { epoch, dryRun: values["dry-run"] === true },
-        ).catch((error) => {
-          if (error instanceof EpochNotOverError) throw new CliError(error.message);
-          throw error;
-        });
-        console.log(JSON.stringify(summary));
-      } finally {
-        await platform.close();
-      }
+      const ctx = { ...(await payoutContext(opened.services)), onStep: crashHook(env.PAIRWISE_CRASH_AT) };
+      const summary = await runPayout(ctx, { epoch, dryRun: values["dry-run"] === true }).catch((error) => {
+        if (error instanceof EpochNotOverError) throw new CliError(error.message);
+        throw error;
+      });
+      console.log(JSON.stringify(summary));
     } finally {
-      await handle.close();
+      await opened.close();
     }
   },
 };

@@ -2,20 +2,24 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { eq, sql } from "drizzle-orm";
 import { ingestDataset } from "../../datasets/index.ts";
 import { readLlmbarPairs, readOasstPairs, type PublicPreference } from "../../datasets/public.ts";
-import type { Db } from "../../db/client.ts";
-import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
-import { queryRows } from "../../db/rows.ts";
-import { createProject } from "../../db/queries/projects.ts";
+import { env } from "../../config/env.ts";
 import { createUser, findUserByEmail } from "../../db/queries/identity.ts";
-import { labels, projects, type Role } from "../../db/schema/index.ts";
-import { runProjectConsensus } from "../../reward/consensus/project-run.ts";
-import { hashPassword } from "../../app/utils/password.server.ts";
-import type { Command } from "../cli.ts";
+import { leaseNextTask, spreadAnswerTimes, submitAnswer } from "../../db/queries/labeling.ts";
+import {
+  createProject,
+  findOwnedProjectByTitle,
+  getItemExternalId,
+  getProjectProgress,
+} from "../../db/queries/projects.ts";
+import type { Role } from "../../db/schema/index.ts";
+import { runConsensusPipeline } from "../../jobs/handlers.ts";
+import type { Services } from "../../jobs/services.ts";
+import { hashPassword } from "../../accounts/passwords.ts";
+import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
-import { openConfiguredDb } from "../open-db.ts";
+import { openConfiguredServices } from "../open-db.ts";
 
 export const DEMO_PASSWORD = "pairwise-demo";
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
@@ -35,7 +39,10 @@ const INSTRUCTIONS = `Read the prompt, then both answers. Pick the answer that i
 Data: Open-Assistant (Apache-2.0) and LLMBar / MT-Bench (MIT).`;
 
 /** A stable pseudo-random bit per id, so the seed is reproducible. */
-const bit = (id: string, salt: string) => createHash("sha256").update(salt + id).digest()[0];
+const bit = (id: string, salt: string) =>
+  createHash("sha256")
+    .update(salt + id)
+    .digest()[0];
 
 function toItem(p: PublicPreference) {
   const swap = bit(p.id, "order") & 1;
@@ -51,10 +58,13 @@ function toItem(p: PublicPreference) {
 }
 
 export function datasetsDir(): string {
-  return process.env.PAIRWISE_DATASETS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/datasets");
+  return (
+    env.PAIRWISE_DATASETS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/datasets")
+  );
 }
 
-export async function seedDemo(db: Db, datasets = datasetsDir()) {
+export async function seedDemo(services: Services, datasets = datasetsDir()) {
+  const { db } = services;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: Record<string, string> = {};
   for (const u of DEMO_USERS) {
@@ -62,7 +72,7 @@ export async function seedDemo(db: Db, datasets = datasetsDir()) {
     users[u.email] = existing?.id ?? (await createUser(db, { ...u, passwordHash }))!.id;
   }
   const ownerId = users[DEMO_USERS[0].email];
-  const [existing] = await db.select().from(projects).where(eq(projects.title, PROJECT_TITLE));
+  const existing = await findOwnedProjectByTitle(db, { ownerId, title: PROJECT_TITLE });
   const project =
     existing ??
     (await createProject(db, {
@@ -86,7 +96,11 @@ export async function seedDemo(db: Db, datasets = datasetsDir()) {
     filename: "demo-seed.jsonl",
     format: "jsonl",
   });
-  const answered = await answerAsDemoLabelers(db, project.id, [users["labeler1@pairwise.test"], users["labeler2@pairwise.test"], users["labeler3@pairwise.test"]]);
+  const answered = await answerAsDemoLabelers(services, project.id, [
+    users["labeler1@pairwise.test"],
+    users["labeler2@pairwise.test"],
+    users["labeler3@pairwise.test"],
+  ]);
   return { projectId: project.id, ...result, demoAnswers: answered };
 }
 
@@ -97,19 +111,20 @@ const DEMO_ANSWERS_EACH = 60;
 /**
  * Gives the demo project a start: the three demo labelers answer the same first items (once; a re-seed adds
  * nothing), with realistic reading times, and consensus runs, so the dashboard has agreement, confidence and
- * quality to show and a reward model can be trained at once.
+ * quality to show and a reward model can be trained at once. Consensus runs as the background job runs it, model
+ * follow-up included.
  */
-async function answerAsDemoLabelers(db: Db, projectId: string, labelerIds: string[]): Promise<number> {
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(labels).where(eq(labels.projectId, projectId));
-  if (n > 0) return 0;
+async function answerAsDemoLabelers(services: Services, projectId: string, labelerIds: string[]): Promise<number> {
+  const { db } = services;
+  if ((await getProjectProgress(db, projectId)).answers > 0) return 0;
   let answered = 0;
   for (const [k, labelerId] of labelerIds.entries()) {
     for (let i = 0; i < DEMO_ANSWERS_EACH; i++) {
       const task = await leaseNextTask(db, { projectId, labelerId });
       if (!task || task.content.kind !== "pairwise") break;
-      const [item] = await queryRows<{ external_id: string }>(db, sql`select external_id from items where id = ${task.itemId}`);
-      const preferred = bit(item.external_id, "order") & 1 ? "b" : "a";
-      const right = bit(item.external_id, `labeler${k}`) / 256 < DEMO_ACCURACY[k];
+      const externalId = (await getItemExternalId(db, task.itemId))!;
+      const preferred = bit(externalId, "order") & 1 ? "b" : "a";
+      const right = bit(externalId, `labeler${k}`) / 256 < DEMO_ACCURACY[k];
       await submitAnswer(db, {
         assignmentId: task.assignmentId,
         labelerId,
@@ -118,8 +133,8 @@ async function answerAsDemoLabelers(db: Db, projectId: string, labelerIds: strin
       answered++;
     }
   }
-  await db.execute(sql`update labels set time_spent_ms = 8000 + (id * 7919) % 25000 where project_id = ${projectId}`);
-  await runProjectConsensus(db, projectId);
+  await spreadAnswerTimes(db, { projectId, minMs: 8000, spanMs: 25000 });
+  await runConsensusPipeline(services, db, projectId);
   return answered;
 }
 
@@ -134,17 +149,19 @@ Uses DATABASE_URL, or the embedded database under DATA_DIR (default ./data) when
   options: { datasets: { type: "string" } },
   async run(values) {
     const datasets = (values.datasets as string | undefined) ?? datasetsDir();
-    let handle;
+    let opened;
     try {
-      handle = await openConfiguredDb();
+      opened = await openConfiguredServices();
     } catch (error) {
       throw new CliError((error as Error).message);
     }
     try {
-      const result = await seedDemo(handle.db, datasets);
-      console.log(JSON.stringify({ ...result, users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD }, null, 2));
+      const result = await seedDemo(opened.services, datasets);
+      console.log(
+        JSON.stringify({ ...result, users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD }, null, 2),
+      );
     } finally {
-      await handle.close();
+      await opened.close();
     }
   },
 };

@@ -1,5 +1,5 @@
 import { readPairsFile, trainRewardModel, type TrainingProgress } from "../../trainer/index.ts";
-import type { Command } from "../cli.ts";
+import type { Command } from "../command.ts";
 import { optionalNumber, requiredString, writeJson } from "../options.ts";
 import { deviceOption, withTrainerErrors } from "../trainer-options.ts";
 

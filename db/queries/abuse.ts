@@ -15,7 +15,12 @@ export async function replaceProjectAbuseSignals(db: Db, params: { projectId: st
   await db.transaction(async (tx) => {
     await tx
       .delete(abuseSignals)
-      .where(and(eq(abuseSignals.projectId, params.projectId), sql`${abuseSignals.kind} in ('too_fast', 'one_sided_streak')`));
+      .where(
+        and(
+          eq(abuseSignals.projectId, params.projectId),
+          sql`${abuseSignals.kind} in ('too_fast', 'one_sided_streak')`,
+        ),
+      );
     if (params.signals.length) await tx.insert(abuseSignals).values(params.signals);
   });
 }

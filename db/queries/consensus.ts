@@ -2,7 +2,14 @@ import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import { replaceProjectAbuseSignals, type AbuseSignalInput } from "./abuse.ts";
-import { consensusRuns, itemConsensus, labelerQuality, projects, users, type QualityFlagName } from "../schema/index.ts";
+import {
+  consensusRuns,
+  itemConsensus,
+  labelerQuality,
+  projects,
+  users,
+  type QualityFlagName,
+} from "../schema/index.ts";
 
 export interface StoredAnswer {
   labelId: number;
@@ -69,6 +76,8 @@ export interface LabelerQualityRow {
   leftShare: number | null;
   positionBias: number | null;
   flags: QualityFlagName[];
+  /** Set: the labeler is paused on the project with this reason; null: not paused. */
+  pausedReason: string | null;
 }
 
 export interface ConsensusRunRow {
@@ -85,20 +94,23 @@ export interface ConsensusRunRow {
   durationMs: number;
 }
 
-/** Answers a labeler must have given before their quality can pause them. */
-export const MIN_ANSWERS_TO_PAUSE = 10;
-
 const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
 /**
- * Stores one consensus run atomically: item consensus, labeler quality (keeping the previous score, and pausing
- * or un-pausing each labeler against the project's threshold), the project's answer-pattern abuse signals and the
+ * Stores one consensus run atomically: item consensus, labeler quality (keeping the previous score; a labeler with
+ * a pause reason is paused, one without is un-paused), the project's answer-pattern abuse signals and the
  * run's agreement figures. Two runs on one project at once queue on the item rows, so the second one's signals
  * replace the first one's instead of colliding with them.
  */
 export async function saveConsensus(
   db: Db,
-  params: { projectId: string; items: ItemConsensusRow[]; labelers: LabelerQualityRow[]; signals: AbuseSignalInput[]; run: ConsensusRunRow },
+  params: {
+    projectId: string;
+    items: ItemConsensusRow[];
+    labelers: LabelerQualityRow[];
+    signals: AbuseSignalInput[];
+    run: ConsensusRunRow;
+  },
 ): Promise<{ runId: number; paused: string[] }> {
   const { projectId } = params;
   return db.transaction(async (tx) => {
@@ -118,19 +130,11 @@ export async function saveConsensus(
         });
     }
     await replaceProjectAbuseSignals(tx, { projectId, signals: params.signals });
-    const [project] = await tx.select({ threshold: projects.qualityThreshold }).from(projects).where(eq(projects.id, projectId));
-    const threshold = project?.threshold ?? null;
     const paused: string[] = [];
     for (let i = 0; i < params.labelers.length; i += 500) {
       const chunk = params.labelers.slice(i, i + 500).map((l) => {
-        const pause = threshold !== null && l.answers >= MIN_ANSWERS_TO_PAUSE && l.quality < threshold;
-        if (pause) paused.push(l.labelerId);
-        return {
-          ...l,
-          projectId,
-          pausedReason: pause ? pauseReason(l, threshold) : null,
-          pausedAt: pause ? sql`now()` : null,
-        };
+        if (l.pausedReason) paused.push(l.labelerId);
+        return { ...l, projectId, pausedAt: l.pausedReason ? sql`now()` : null };
       });
       await tx
         .insert(labelerQuality)
@@ -169,11 +173,6 @@ export async function saveConsensus(
       .returning({ id: consensusRuns.id });
     return { runId: run.id, paused };
   });
-}
-
-function pauseReason(l: LabelerQualityRow, threshold: number): string {
-  const why = l.flags.length ? ` (${l.flags.join(", ")})` : "";
-  return `Your quality score ${l.quality.toFixed(2)} is below this project's minimum of ${threshold.toFixed(2)} after ${l.answers} answers${why}.`;
 }
 
 export async function listConsensusRuns(db: Db, projectId: string, limit = 60) {
@@ -218,7 +217,10 @@ export async function getItemConsensus(db: Db, projectId: string) {
  * Sends items whose consensus is less sure than `below` out for `extra` more answers each, ahead of the queue.
  * Returns how many items were reopened.
  */
-export async function raiseLabelsWanted(db: Db, params: { projectId: string; below: number; extra: number }): Promise<number> {
+export async function raiseLabelsWanted(
+  db: Db,
+  params: { projectId: string; below: number; extra: number },
+): Promise<number> {
   const rows = await queryRows<{ id: string | number }>(
     db,
     sql`update items i set labels_wanted = i.labels_wanted + ${params.extra}, done = false, priority = greatest(i.priority, 1)
@@ -250,7 +252,10 @@ export async function consensusIsStale(db: Db, projectId: string): Promise<boole
 }
 
 /** Projects with labels newer than `afterLabelId`, and the newest label id: what the consensus sweeper watches. */
-export async function projectsWithNewLabels(db: Db, afterLabelId: number): Promise<{ projectIds: string[]; lastLabelId: number }> {
+export async function projectsWithNewLabels(
+  db: Db,
+  afterLabelId: number,
+): Promise<{ projectIds: string[]; lastLabelId: number }> {
   const rows = await queryRows<{ project_id: string; last: string | number }>(
     db,
     sql`select project_id, max(id) as last from labels where id > ${afterLabelId} group by project_id`,
@@ -263,6 +268,9 @@ export async function projectsWithNewLabels(db: Db, afterLabelId: number): Promi
 
 /** The newest label any consensus run has seen: where the sweeper starts after a restart. */
 export async function lastConsensusLabelId(db: Db): Promise<number> {
-  const [row] = await queryRows<{ last: string | number | null }>(db, sql`select max(last_label_id) as last from consensus_runs`);
+  const [row] = await queryRows<{ last: string | number | null }>(
+    db,
+    sql`select max(last_label_id) as last from consensus_runs`,
+  );
   return Number(row?.last ?? 0);
 }

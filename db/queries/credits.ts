@@ -11,7 +11,7 @@ export class InsufficientCreditsError extends DomainError {
     readonly needed: bigint,
     readonly balance: bigint,
   ) {
-    super("insufficient_credits", `This call costs ${needed} credits and your balance is ${balance}.`, 402);
+    super("insufficient_credits", `This call costs ${needed} credits and your balance is ${balance}.`);
   }
 }
 
@@ -20,7 +20,10 @@ export class InsufficientCreditsError extends DomainError {
  * whose check constraint (balance >= 0) then fails the whole statement, ledger row included, however many calls
  * race; a spend with no balance row at all finds nothing to update and writes nothing.
  */
-async function post(db: Db, params: { userId: string; delta: bigint; reason: CreditReason; ref: string }): Promise<bigint | null> {
+async function post(
+  db: Db,
+  params: { userId: string; delta: bigint; reason: CreditReason; ref: string },
+): Promise<bigint | null> {
   const delta = params.delta.toString();
   const moved =
     params.delta >= 0n
@@ -46,8 +49,13 @@ export async function grantCredits(db: Db, params: { userId: string; credits: bi
 }
 
 /** Credits for a verified redemption; the signature is unique among redemption rows, so a replay fails here. */
-export async function creditRedemption(db: Db, params: { userId: string; credits: bigint; signature: string }): Promise<bigint> {
-  return credited(post(db, { userId: params.userId, delta: params.credits, reason: "redemption", ref: params.signature }));
+export async function creditRedemption(
+  db: Db,
+  params: { userId: string; credits: bigint; signature: string },
+): Promise<bigint> {
+  return credited(
+    post(db, { userId: params.userId, delta: params.credits, reason: "redemption", ref: params.signature }),
+  );
 }
 
 /** Spends credits atomically, or throws InsufficientCreditsError and changes nothing. */
@@ -68,7 +76,10 @@ export async function refundCredits(db: Db, params: { userId: string; credits: b
 }
 
 export async function getCreditBalance(db: Db, userId: string): Promise<bigint> {
-  const [row] = await db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, userId));
+  const [row] = await db
+    .select({ balance: creditBalances.balance })
+    .from(creditBalances)
+    .where(eq(creditBalances.userId, userId));
   return row?.balance ?? 0n;
 }
 

@@ -86,7 +86,14 @@ export async function* exportConsensus(db: Db, projectId: string): AsyncGenerato
   for await (const row of consensusItems(db, projectId)) {
     const detail = parse(row.detail);
     const posterior = "pA" in detail ? { pA: detail.pA } : detail;
-    yield { id: row.external_id, label: row.label, confidence: row.confidence, posterior, votes: parse(row.votes), gold: row.gold };
+    yield {
+      id: row.external_id,
+      label: row.label,
+      confidence: row.confidence,
+      posterior,
+      votes: parse(row.votes),
+      gold: row.gold,
+    };
   }
 }
 

@@ -69,7 +69,10 @@ export async function setUserPaused(db: Db, params: { userId: string; reason: st
 const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** Creates an API key and returns its plain text, which is never stored: only its hash and a short prefix are. */
-export async function createApiKey(db: Db, params: { userId: string; name: string; scope?: ApiKeyScope }): Promise<string> {
+export async function createApiKey(
+  db: Db,
+  params: { userId: string; name: string; scope?: ApiKeyScope },
+): Promise<string> {
   const key = `${params.scope === "premium" ? "pwp_" : "pw_"}${randomBytes(32).toString("base64url")}`;
   await db.insert(apiKeys).values({ ...params, prefix: key.slice(0, 10), keyHash: hashApiKey(key) });
   return key;

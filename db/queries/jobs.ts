@@ -31,7 +31,10 @@ export async function enqueueJob(
  */
 export async function claimJob(db: Db, params: { kinds: string[]; lockMs: number }): Promise<Job | null> {
   if (params.kinds.length === 0) return null;
-  const kinds = sql.join(params.kinds.map((k) => sql`${k}`), sql`, `);
+  const kinds = sql.join(
+    params.kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const [row] = await queryRows<Record<string, unknown>>(
     db,
     sql`update jobs set status = 'running', attempts = attempts + 1,
@@ -62,7 +65,10 @@ export async function latestJob(db: Db, params: { kind: string; key?: string }):
   return job ?? null;
 }
 
-export async function reportJobProgress(db: Db, params: { id: number; progress: Record<string, unknown>; lockMs: number }) {
+export async function reportJobProgress(
+  db: Db,
+  params: { id: number; progress: Record<string, unknown>; lockMs: number },
+) {
   await db
     .update(jobs)
     .set({ progress: params.progress, lockedUntil: sql`now() + make_interval(secs => ${params.lockMs / 1000})` })

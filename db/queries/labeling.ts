@@ -46,10 +46,7 @@ interface LeaseContext extends Partial<TaskRow> {
  * its wanted count. Items are locked with SKIP LOCKED so concurrent labelers never wait on each other, and the
  * capacity is checked again by the insert itself, a fresh statement that sees every lease committed before it.
  */
-export async function leaseNextTask(
-  db: Db,
-  params: { projectId: string; labelerId: string },
-): Promise<Task | null> {
+export async function leaseNextTask(db: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
   const { projectId, labelerId } = params;
   return db.transaction(async (tx) => {
     // A lease lost in a crash only returns its item to the pool, so its commit need not wait for the disk flush;
@@ -69,16 +66,21 @@ export async function leaseNextTask(
           where p.id = ${projectId}`,
     );
     if (!context) throw new NotFoundError("project");
-    if (context.paused) throw new DomainError("project_paused", "This project is paused by its requester.", 409);
+    if (context.paused) throw new DomainError("project_paused", "This project is paused by its requester.");
     if (context.labeler_paused)
-      throw new DomainError("labeler_paused", `Your account is paused: ${context.labeler_paused}`, 403);
+      throw new DomainError("labeler_paused", `Your account is paused: ${context.labeler_paused}`);
     if (context.project_paused_reason)
-      throw new DomainError("paused_on_project", `You are paused on this project. ${context.project_paused_reason}`, 403);
+      throw new DomainError("paused_on_project", `You are paused on this project. ${context.project_paused_reason}`);
     if (context.assignment_id) return toTask(context as TaskRow);
 
     const tried: number[] = [];
     for (let attempt = 0; attempt < 60; attempt++) {
-      const exclude = tried.length ? sql`and i.id not in (${sql.join(tried.map((id) => sql`${id}`), sql`, `)})` : sql``;
+      const exclude = tried.length
+        ? sql`and i.id not in (${sql.join(
+            tried.map((id) => sql`${id}`),
+            sql`, `,
+          )})`
+        : sql``;
       const eligible = sql`i.project_id = ${projectId} and not i.done ${exclude}
           and not exists (select 1 from assignments a
             where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
@@ -93,7 +95,10 @@ export async function leaseNextTask(
       if (!candidate) {
         // Everything eligible may only be locked by labelers leasing right now: wait for them rather than
         // wrongly reporting that nothing is left.
-        const [any] = await queryRows<{ id: string | number }>(tx, sql`select i.id from items i where ${eligible} limit 1`);
+        const [any] = await queryRows<{ id: string | number }>(
+          tx,
+          sql`select i.id from items i where ${eligible} limit 1`,
+        );
         if (!any) return null;
         await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
         continue;
@@ -164,9 +169,9 @@ async function holdAssignment(
         for update of i, a`,
   );
   if (!row) throw new NotFoundError("assignment");
-  if (row.status !== "leased") throw new DomainError("already_finished", "This task was already answered or skipped.", 409);
+  if (row.status !== "leased") throw new DomainError("already_finished", "This task was already answered or skipped.");
   if (row.expired && row.answers + row.other_leases >= row.labels_wanted) {
-    throw new DomainError("lease_expired", "Your lease on this task expired and it went to another labeler.", 409);
+    throw new DomainError("lease_expired", "Your lease on this task expired and it went to another labeler.");
   }
   return row;
 }
@@ -219,3 +224,9 @@ export async function getLabelerCounts(db: Db, params: { labelerId: string; proj
   return row;
 }
 
+/** Sets the time spent on each of a project's answers to `minMs` plus a spread by answer (demo data). */
+export async function spreadAnswerTimes(db: Db, params: { projectId: string; minMs: number; spanMs: number }) {
+  await db.execute(
+    sql`update labels set time_spent_ms = ${params.minMs} + (id * 7919) % ${params.spanMs} where project_id = ${params.projectId}`,
+  );
+}

@@ -26,7 +26,11 @@ export async function getModel(db: Db, id: string): Promise<RewardModel | null> 
 }
 
 export async function listModels(db: Db, projectId: string): Promise<RewardModel[]> {
-  return db.select().from(rewardModels).where(eq(rewardModels.projectId, projectId)).orderBy(desc(rewardModels.version));
+  return db
+    .select()
+    .from(rewardModels)
+    .where(eq(rewardModels.projectId, projectId))
+    .orderBy(desc(rewardModels.version));
 }
 
 export async function updateModel(
@@ -46,7 +50,10 @@ export async function publishModel(db: Db, params: { projectId: string; modelId:
       .where(and(eq(rewardModels.id, params.modelId), eq(rewardModels.projectId, params.projectId)));
     if (!model || model.status !== "ready") throw new NotFoundError("trained model version");
     await tx.update(rewardModels).set({ publishedAt: null }).where(eq(rewardModels.projectId, params.projectId));
-    await tx.update(rewardModels).set({ publishedAt: sql`now()` }).where(eq(rewardModels.id, params.modelId));
+    await tx
+      .update(rewardModels)
+      .set({ publishedAt: sql`now()` })
+      .where(eq(rewardModels.id, params.modelId));
   });
 }
 
@@ -61,7 +68,12 @@ export async function getPublishedModel(db: Db, projectId: string): Promise<Rewa
 /** Every published model with its project's title: what premium users can call. */
 export async function listPublishedModels(db: Db) {
   return db
-    .select({ id: rewardModels.id, version: rewardModels.version, title: projects.title, metrics: rewardModels.metrics })
+    .select({
+      id: rewardModels.id,
+      version: rewardModels.version,
+      title: projects.title,
+      metrics: rewardModels.metrics,
+    })
     .from(rewardModels)
     .innerJoin(projects, eq(projects.id, rewardModels.projectId))
     .where(isNotNull(rewardModels.publishedAt))
@@ -102,7 +114,9 @@ export async function setItemPriorities(db: Db, priorities: Array<{ id: number; 
       sql`, `,
     );
     // Rows whose priority did not change are not rewritten (priority is in the open-items index).
-    await db.execute(sql`update items set priority = v.p from (values ${values}) as v(id, p) where items.id = v.id and items.priority is distinct from v.p`);
+    await db.execute(
+      sql`update items set priority = v.p from (values ${values}) as v(id, p) where items.id = v.id and items.priority is distinct from v.p`,
+    );
   }
 }
 

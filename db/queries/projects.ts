@@ -104,7 +104,9 @@ export async function listProjectLabelers(db: Db, projectId: string) {
     flagged: number;
     median_ms: number | null;
     last_at: string | null;
-  }>(db, sql`
+  }>(
+    db,
+    sql`
     select u.id as labeler_id, u.name, u.email,
       count(*) filter (where a.status = 'answered')::int as answers,
       count(*) filter (where a.status = 'skipped')::int as skipped,
@@ -115,7 +117,8 @@ export async function listProjectLabelers(db: Db, projectId: string) {
     from assignments a join users u on u.id = a.labeler_id
     where a.project_id = ${projectId} and a.status <> 'leased'
     group by u.id, u.name, u.email
-    order by answers desc, u.name`);
+    order by answers desc, u.name`,
+  );
 }
 
 export async function listFlaggedItems(db: Db, projectId: string, limit = 100) {
@@ -153,4 +156,22 @@ export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
 
 export async function listUploads(db: Db, projectId: string) {
   return db.select().from(uploads).where(eq(uploads.projectId, projectId)).orderBy(desc(uploads.createdAt)).limit(50);
+}
+
+/** The owner's project of this title, if any. */
+export async function findOwnedProjectByTitle(
+  db: Db,
+  params: { ownerId: string; title: string },
+): Promise<Project | null> {
+  const [row] = await db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.ownerId, params.ownerId), eq(projects.title, params.title)));
+  return row ?? null;
+}
+
+/** The id the requester gave an item (or its content hash). */
+export async function getItemExternalId(db: Db, itemId: number): Promise<string | null> {
+  const [row] = await db.select({ externalId: items.externalId }).from(items).where(eq(items.id, itemId));
+  return row?.externalId ?? null;
 }

@@ -8,7 +8,14 @@ export type RedemptionOrder = typeof redemptionOrders.$inferSelect;
 
 export async function createRedemptionOrder(
   db: Db,
-  params: { userId: string; address: string; amount: bigint; credits: bigint; mode: "burn" | "transfer"; ttlMs: number },
+  params: {
+    userId: string;
+    address: string;
+    amount: bigint;
+    credits: bigint;
+    mode: "burn" | "transfer";
+    ttlMs: number;
+  },
 ): Promise<RedemptionOrder> {
   const [order] = await db
     .insert(redemptionOrders)
@@ -24,7 +31,10 @@ export async function createRedemptionOrder(
   return order;
 }
 
-export async function getRedemptionOrder(db: Db, params: { userId: string; orderId: string }): Promise<RedemptionOrder> {
+export async function getRedemptionOrder(
+  db: Db,
+  params: { userId: string; orderId: string },
+): Promise<RedemptionOrder> {
   if (!/^[0-9a-f-]{36}$/i.test(params.orderId)) throw new NotFoundError("redemption order");
   const [order] = await db
     .select()
@@ -36,7 +46,7 @@ export async function getRedemptionOrder(db: Db, params: { userId: string; order
 
 export class SignatureReusedError extends DomainError {
   constructor() {
-    super("signature_reused", "This transaction has already been redeemed.", 409);
+    super("signature_reused", "This transaction has already been redeemed.");
   }
 }
 
@@ -45,7 +55,10 @@ export class SignatureReusedError extends DomainError {
  * the credit ledger gains a row keyed by the signature (unique among redemptions). A replayed signature, or an
  * order credited before, changes nothing and is refused.
  */
-export async function creditRedemptionOrder(db: Db, params: { order: RedemptionOrder; signature: string }): Promise<bigint> {
+export async function creditRedemptionOrder(
+  db: Db,
+  params: { order: RedemptionOrder; signature: string },
+): Promise<bigint> {
   try {
     return await db.transaction(async (tx) => {
       const [updated] = await tx
@@ -53,8 +66,12 @@ export async function creditRedemptionOrder(db: Db, params: { order: RedemptionO
         .set({ status: "credited", signature: params.signature, creditedAt: sql`now()` })
         .where(and(eq(redemptionOrders.id, params.order.id), eq(redemptionOrders.status, "pending")))
         .returning({ id: redemptionOrders.id });
-      if (!updated) throw new DomainError("order_done", "This redemption order was already completed.", 409);
-      return creditRedemption(tx, { userId: params.order.userId, credits: params.order.credits, signature: params.signature });
+      if (!updated) throw new DomainError("order_done", "This redemption order was already completed.");
+      return creditRedemption(tx, {
+        userId: params.order.userId,
+        credits: params.order.credits,
+        signature: params.signature,
+      });
     });
   } catch (error) {
     if (hasSqlState(error, "23505")) throw new SignatureReusedError();

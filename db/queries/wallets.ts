@@ -15,14 +15,20 @@ export async function saveWalletNonce(
  * Marks a challenge used, once: a second use, another account's challenge, an unknown or an expired one is
  * refused. Returns the stored message, which is what the wallet must have signed.
  */
-export async function consumeWalletNonce(db: Db, params: { nonce: string; userId: string }): Promise<{ message: string; address: string }> {
+export async function consumeWalletNonce(
+  db: Db,
+  params: { nonce: string; userId: string },
+): Promise<{ message: string; address: string }> {
   const [row] = await db
     .update(walletNonces)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(walletNonces.nonce, params.nonce), eq(walletNonces.userId, params.userId), isNull(walletNonces.usedAt)))
+    .where(
+      and(eq(walletNonces.nonce, params.nonce), eq(walletNonces.userId, params.userId), isNull(walletNonces.usedAt)),
+    )
     .returning({ message: walletNonces.message, address: walletNonces.address, expiresAt: walletNonces.expiresAt });
   if (!row) throw new DomainError("nonce_used", "This sign-in request was already used or is not yours; start again.");
-  if (row.expiresAt.getTime() < Date.now()) throw new DomainError("nonce_expired", "This sign-in request expired; start again.");
+  if (row.expiresAt.getTime() < Date.now())
+    throw new DomainError("nonce_expired", "This sign-in request expired; start again.");
   return row;
 }
 
@@ -62,10 +68,13 @@ export async function linkWallet(db: Db, params: { userId: string; address: stri
         .update(walletLinks)
         .set({ replacedAt: sql`now()` })
         .where(and(eq(walletLinks.userId, userId), isNull(walletLinks.replacedAt), ne(walletLinks.address, address)));
-      await tx.insert(walletLinks).values({ userId, address }).onConflictDoNothing({
-        target: walletLinks.userId,
-        where: isNull(walletLinks.replacedAt),
-      });
+      await tx
+        .insert(walletLinks)
+        .values({ userId, address })
+        .onConflictDoNothing({
+          target: walletLinks.userId,
+          where: isNull(walletLinks.replacedAt),
+        });
     });
   } catch (error) {
     // Another account linked the same address at the same moment: the current-address index refused ours.
@@ -76,6 +85,6 @@ export async function linkWallet(db: Db, params: { userId: string; address: stri
 
 export class WalletTakenError extends DomainError {
   constructor() {
-    super("wallet_taken", "This wallet is linked to another account. Use a wallet of your own.", 409);
+    super("wallet_taken", "This wallet is linked to another account. Use a wallet of your own.");
   }
 }

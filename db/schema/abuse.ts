@@ -1,4 +1,15 @@
-import { bigserial, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 import { projects } from "./projects.ts";
 
@@ -20,7 +31,10 @@ export const abuseSignals = pgTable(
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
     detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("abuse_signals_key").on(t.userId, t.kind, t.scope), index("abuse_signals_recent_idx").on(t.detectedAt)],
+  (t) => [
+    uniqueIndex("abuse_signals_key").on(t.userId, t.kind, t.scope),
+    index("abuse_signals_recent_idx").on(t.detectedAt),
+  ],
 );
 
 /** Device fingerprints seen per account (from the X-Device-Fingerprint header or the browser's cookie). */

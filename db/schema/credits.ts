@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 
 export const creditReasonEnum = pgEnum("credit_reason", ["redemption", "grant", "api_call", "refund"]);
@@ -20,7 +31,9 @@ export const creditLedger = pgTable(
   },
   (t) => [
     index("credit_ledger_user_idx").on(t.userId, t.createdAt),
-    uniqueIndex("credit_ledger_redemption_key").on(t.ref).where(sql`${t.reason} = 'redemption'`),
+    uniqueIndex("credit_ledger_redemption_key")
+      .on(t.ref)
+      .where(sql`${t.reason} = 'redemption'`),
   ],
 );
 
@@ -30,7 +43,9 @@ export const creditBalances = pgTable(
     userId: uuid("user_id")
       .primaryKey()
       .references(() => users.id, { onDelete: "cascade" }),
-    balance: bigint("balance", { mode: "bigint" }).notNull().default(sql`0`),
+    balance: bigint("balance", { mode: "bigint" })
+      .notNull()
+      .default(sql`0`),
   },
   (t) => [check("credit_balances_non_negative", sql`${t.balance} >= 0`)],
 );

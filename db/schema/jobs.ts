@@ -27,8 +27,12 @@ export const jobs = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("jobs_queued_key").on(t.kind, t.key).where(sql`${t.status} = 'queued'`),
-    index("jobs_due_idx").on(t.runAt).where(sql`${t.status} in ('queued', 'running')`),
+    uniqueIndex("jobs_queued_key")
+      .on(t.kind, t.key)
+      .where(sql`${t.status} = 'queued'`),
+    index("jobs_due_idx")
+      .on(t.runAt)
+      .where(sql`${t.status} in ('queued', 'running')`),
     index("jobs_key_idx").on(t.kind, t.key, t.createdAt),
   ],
 );

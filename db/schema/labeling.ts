@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 import { items, projects } from "./projects.ts";
 
@@ -30,7 +43,9 @@ export const assignments = pgTable(
   },
   (t) => [
     uniqueIndex("assignments_item_labeler_key").on(t.itemId, t.labelerId),
-    index("assignments_active_lease_idx").on(t.itemId).where(sql`${t.status} = 'leased'`),
+    index("assignments_active_lease_idx")
+      .on(t.itemId)
+      .where(sql`${t.status} = 'leased'`),
     index("assignments_labeler_project_idx").on(t.labelerId, t.projectId, t.status),
     index("assignments_project_status_idx").on(t.projectId, t.status),
   ],

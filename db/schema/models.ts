@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { projects } from "./projects.ts";
 
 export const modelStatusEnum = pgEnum("model_status", ["queued", "training", "ready", "failed"]);
@@ -26,7 +38,9 @@ export const rewardModels = pgTable(
   },
   (t) => [
     uniqueIndex("reward_models_project_version_key").on(t.projectId, t.version),
-    uniqueIndex("reward_models_published_key").on(t.projectId).where(sql`${t.publishedAt} is not null`),
+    uniqueIndex("reward_models_published_key")
+      .on(t.projectId)
+      .where(sql`${t.publishedAt} is not null`),
   ],
 );
 

@@ -21,5 +21,8 @@ export const redemptionOrders = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     creditedAt: timestamp("credited_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("redemption_orders_signature_key").on(t.signature), index("redemption_orders_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("redemption_orders_signature_key").on(t.signature),
+    index("redemption_orders_user_idx").on(t.userId),
+  ],
 );

@@ -15,8 +15,12 @@ export const walletLinks = pgTable(
     replacedAt: timestamp("replaced_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("wallet_links_current_address_key").on(t.address).where(sql`${t.replacedAt} is null`),
-    uniqueIndex("wallet_links_current_user_key").on(t.userId).where(sql`${t.replacedAt} is null`),
+    uniqueIndex("wallet_links_current_address_key")
+      .on(t.address)
+      .where(sql`${t.replacedAt} is null`),
+    uniqueIndex("wallet_links_current_user_key")
+      .on(t.userId)
+      .where(sql`${t.replacedAt} is null`),
     index("wallet_links_address_idx").on(t.address),
   ],
 );

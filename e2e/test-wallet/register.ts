@@ -1,6 +1,11 @@
 // The Wallet Standard registration handshake, as @wallet-standard/wallet's registerWallet does it: announce the
 // wallet now (for apps already listening) and again whenever an app announces itself (for apps loaded later).
-import type { Wallet, WalletEventsWindow, WindowRegisterWalletEvent, WindowRegisterWalletEventCallback } from "@wallet-standard/base";
+import type {
+  Wallet,
+  WalletEventsWindow,
+  WindowRegisterWalletEvent,
+  WindowRegisterWalletEventCallback,
+} from "@wallet-standard/base";
 
 export function registerWallet(wallet: Wallet): void {
   const callback: WindowRegisterWalletEventCallback = ({ register }) => register(wallet);

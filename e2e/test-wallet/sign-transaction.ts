@@ -18,11 +18,14 @@ export function signWireTransaction(wire: Uint8Array, secretKey: Uint8Array): Ui
   const message = wire.subarray(messageStart);
 
   const versioned = (message[0] & 0x80) !== 0;
-  if (versioned && (message[0] & 0x7f) !== 0) throw new TransactionFormatError(`unsupported transaction version ${message[0] & 0x7f}`);
+  if (versioned && (message[0] & 0x7f) !== 0)
+    throw new TransactionFormatError(`unsupported transaction version ${message[0] & 0x7f}`);
   const headerStart = versioned ? 1 : 0;
   const requiredSignatures = message[headerStart];
   if (requiredSignatures !== signatures.value)
-    throw new TransactionFormatError(`message needs ${requiredSignatures} signatures but the transaction has ${signatures.value} slots`);
+    throw new TransactionFormatError(
+      `message needs ${requiredSignatures} signatures but the transaction has ${signatures.value} slots`,
+    );
 
   const keys = readCompactU16(message, headerStart + 3);
   const slot = Array.from({ length: Math.min(requiredSignatures, keys.value) }, (_, i) =>

@@ -29,7 +29,10 @@ export const TEST_WALLET_NAME = "Pairwise Test Wallet";
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3856d8"/><path d="M9 23V9h7a4.5 4.5 0 0 1 0 9h-7" fill="none" stroke="#fff" stroke-width="3"/></svg>';
 
-type TestWalletFeatures = StandardConnectFeature & StandardEventsFeature & SolanaSignMessageFeature & SolanaSignTransactionFeature;
+type TestWalletFeatures = StandardConnectFeature &
+  StandardEventsFeature &
+  SolanaSignMessageFeature &
+  SolanaSignTransactionFeature;
 
 export function seedFromHex(seedHex: string): Uint8Array {
   if (!/^[0-9a-fA-F]{64}$/.test(seedHex)) throw new Error("the test wallet seed must be 32 bytes as 64 hex digits");
@@ -64,7 +67,11 @@ class PairwiseTestWallet implements Wallet {
       [StandardConnect]: { version: "1.0.0", connect: this.#connect },
       [StandardEvents]: { version: "1.0.0", on: this.#on },
       [SolanaSignMessage]: { version: "1.1.0", signMessage: this.#signMessage },
-      [SolanaSignTransaction]: { version: "1.0.0", supportedTransactionVersions: ["legacy", 0], signTransaction: this.#signTransaction },
+      [SolanaSignTransaction]: {
+        version: "1.0.0",
+        supportedTransactionVersions: ["legacy", 0],
+        signTransaction: this.#signTransaction,
+      },
     });
   }
 

@@ -79,7 +79,10 @@ export function detectAbuse(
       });
     }
     const streak = longestStreak(list, sideIsRandom);
-    if (streak.length >= o.streakLength && (sideIsRandom || streak.disagreeing / streak.length >= o.streakDisagreement)) {
+    if (
+      streak.length >= o.streakLength &&
+      (sideIsRandom || streak.disagreeing / streak.length >= o.streakDisagreement)
+    ) {
       findings.push({
         labelerId,
         kind: "one_sided_streak",

@@ -8,6 +8,7 @@ import {
   type StoredAnswer,
 } from "../../db/queries/consensus.ts";
 import { getProject } from "../../db/queries/projects.ts";
+import { pauseReason } from "./quality-policy.ts";
 import { NotFoundError } from "../../db/errors.ts";
 import { detectAbuse, type TimedAnswer } from "./abuse.ts";
 import {
@@ -169,7 +170,11 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
     throw error;
   }
   const median = medians(answers);
-  const labelers: LabelerQualityRow[] = result.labelers.map((l) => ({ ...l, medianMs: median.get(l.labelerId) ?? null }));
+  const labelers: LabelerQualityRow[] = result.labelers.map((l) => ({
+    ...l,
+    medianMs: median.get(l.labelerId) ?? null,
+    pausedReason: pauseReason(l, project.qualityThreshold),
+  }));
   const confidences = result.items.map((i) => i.confidence);
   const consensusOf = new Map(result.items.map((i) => [i.itemId, i.label]));
   const timed: TimedAnswer[] = answers.map((a) => ({
@@ -185,7 +190,13 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
     projectId,
     items: result.items,
     labelers,
-    signals: findings.map((f) => ({ userId: f.labelerId, kind: f.kind, scope: projectId, projectId, detail: f.detail })),
+    signals: findings.map((f) => ({
+      userId: f.labelerId,
+      kind: f.kind,
+      scope: projectId,
+      projectId,
+      detail: f.detail,
+    })),
     run: {
       method: result.method,
       lastLabelId: answers.reduce((max, a) => Math.max(max, a.labelId), 0),

@@ -19,7 +19,8 @@ export interface Standing {
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 const FLAG_WORDS: Record<string, string> = {
-  adversarial: "Your answers disagree with the consensus more often than random clicking would, which looks like answering against the truth on purpose.",
+  adversarial:
+    "Your answers disagree with the consensus more often than random clicking would, which looks like answering against the truth on purpose.",
   constant: "You give the same answer almost every time, whatever the item.",
   random: "Your answers match the consensus no more often than random clicks would.",
   "position-bias": "You pick one side of the screen far more often than the other, although the order is random.",
@@ -36,7 +37,9 @@ export function explainStanding(s: Standing): string[] {
     );
   }
   if (s.taskType === "pairwise" && s.leftShare !== null) {
-    lines.push(`You chose the left-hand response in ${pct(s.leftShare)} of your decisive answers; as the order is random, about 50% is expected.`);
+    lines.push(
+      `You chose the left-hand response in ${pct(s.leftShare)} of your decisive answers; as the order is random, about 50% is expected.`,
+    );
   }
   for (const f of s.flags) if (FLAG_WORDS[f]) lines.push(FLAG_WORDS[f]);
   lines.push("Your pay for each label on this project is its reward per label times this score.");

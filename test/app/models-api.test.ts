@@ -12,7 +12,7 @@ import { latestJob } from "../../db/queries/jobs.ts";
 import { getModel, listModelAgreement } from "../../db/queries/models.ts";
 import { createApiKey } from "../../db/queries/identity.ts";
 import { items, rewardModels } from "../../db/schema/index.ts";
-import { bootApp, call, csrfPair, request, sessionCookie } from "../support/app.ts";
+import { apiRequest, bootApp, call, csrfFormPost, request, sessionCookie } from "../support/app.ts";
 import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
 
 let h: DbHandle;
@@ -33,14 +33,6 @@ const line = (i: number) =>
     response_b: `idk lol ${i}`,
   });
 
-function req(path: string, key: string, body?: object) {
-  return new Request(`http://localhost${path}`, {
-    method: body ? "POST" : "GET",
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
-
 beforeAll(async () => {
   h = await bootApp();
   const requester = await makeUser(h.db, "requester");
@@ -48,13 +40,23 @@ beforeAll(async () => {
   requesterKey = await createApiKey(h.db, { userId: requester.id, name: "r" });
   const project = await makeProject(h.db, requester.id, { labelsPerItem: 2 });
   projectId = project.id;
-  await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 60 }, (_, i) => line(i)).join("\n")]), filename: "a.jsonl", format: "jsonl" });
+  await ingestDataset(h.db, {
+    project,
+    input: Readable.from([Array.from({ length: 60 }, (_, i) => line(i)).join("\n")]),
+    filename: "a.jsonl",
+    format: "jsonl",
+  });
   for (let l = 0; l < 2; l++) {
     const labeler = await makeUser(h.db, "labeler");
     await answerTasks(h.db, { projectId, labelerId: labeler.id, answer: () => "a" });
   }
   // Ten more items nobody has answered yet: the published model orders them.
-  await ingestDataset(h.db, { project, input: Readable.from([Array.from({ length: 10 }, (_, i) => line(100 + i)).join("\n")]), filename: "b.jsonl", format: "jsonl" });
+  await ingestDataset(h.db, {
+    project,
+    input: Readable.from([Array.from({ length: 10 }, (_, i) => line(100 + i)).join("\n")]),
+    filename: "b.jsonl",
+    format: "jsonl",
+  });
   const premium = await makeUser(h.db, "labeler");
   premiumUserId = premium.id;
   premiumKey = await createApiKey(h.db, { userId: premium.id, name: "p", scope: "premium" });
@@ -67,7 +69,11 @@ beforeAll(async () => {
       const { n } = JSON.parse(body);
       const texts = ["idk", "A careful, correct and helpful explanation with an example.", "no", "meh"].slice(0, n);
       response.setHeader("Content-Type", "application/json");
-      response.end(JSON.stringify({ choices: texts.map((content, index) => ({ index, message: { role: "assistant", content } })) }));
+      response.end(
+        JSON.stringify({
+          choices: texts.map((content, index) => ({ index, message: { role: "assistant", content } })),
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
@@ -81,11 +87,14 @@ afterAll(async () => {
 describe("reward models in the product", () => {
   it("trains a version from the project's consensus in a job, then publishes it", async () => {
     const { action, loader } = await import("~/routes/api.v1+/projects.$projectId.models.ts");
-    const started = await call(action as never, req(`/api/v1/projects/${projectId}/models`, requesterKey, {}), { projectId });
+    const started = await call(action as never, apiRequest(`/api/v1/projects/${projectId}/models`, requesterKey, {}), {
+      projectId,
+    });
     expect(started.status).toBe(202);
     modelId = (await started.json()).model.id;
     const { runDueJobs } = await import("../../jobs/worker.ts");
-    await runDueJobs(h.db);
+    const { services } = await import("~/utils/services.server.ts");
+    await runDueJobs(services);
     const model = await getModel(h.db, modelId);
     expect(model).toMatchObject({ status: "ready", pairs: 60 });
     // The training reported into its job as well (which keeps the job's lock alive on long runs).
@@ -93,13 +102,22 @@ describe("reward models in the product", () => {
     expect(job).toMatchObject({ status: "done", progress: { epoch: expect.any(Number) } });
     const metrics = model!.metrics as { heldOut: { accuracy: number } };
     expect(metrics.heldOut.accuracy).toBeGreaterThan(0.9);
-    const listed = await (await call(loader as never, req(`/api/v1/projects/${projectId}/models`, requesterKey), { projectId })).json();
+    const listed = await (
+      await call(loader as never, apiRequest(`/api/v1/projects/${projectId}/models`, requesterKey), { projectId })
+    ).json();
     expect(listed.models[0].progress.curve.length).toBeGreaterThan(0);
 
-    const published = await call(action as never, req(`/api/v1/projects/${projectId}/models`, requesterKey, { publish: modelId }), { projectId });
+    const published = await call(
+      action as never,
+      apiRequest(`/api/v1/projects/${projectId}/models`, requesterKey, { publish: modelId }),
+      { projectId },
+    );
     expect(published.status).toBe(200);
-    await runDueJobs(h.db);
-    const open = await h.db.select().from(items).where(sql`${items.projectId} = ${projectId} and not ${items.done}`);
+    await runDueJobs(services);
+    const open = await h.db
+      .select()
+      .from(items)
+      .where(sql`${items.projectId} = ${projectId} and not ${items.done}`);
     expect(open).toHaveLength(10);
     for (const item of open) expect(item.priority).toBeGreaterThanOrEqual(0);
     expect(open.some((i) => i.priority > 0)).toBe(true);
@@ -111,11 +129,21 @@ describe("reward models in the product", () => {
   it("lets the project's owner download the model's files, and nobody through another project's address", async () => {
     const { loader } = await import("~/routes/projects+/$projectId.models.$modelId.$file.ts");
     const download = async (userId: string, project: string, file: string) =>
-      call(loader as never, request(`/projects/${project}/models/${modelId}/${file}`, { cookie: await sessionCookie(userId) }), { projectId: project, modelId, file });
+      call(
+        loader as never,
+        request(`/projects/${project}/models/${modelId}/${file}`, { cookie: await sessionCookie(userId) }),
+        { projectId: project, modelId, file },
+      );
     const onnx = await download(requesterId, projectId, "model.onnx");
     expect(onnx.status).toBe(200);
-    expect(Buffer.from(await onnx.arrayBuffer()).equals(await readFile(path.join((await getModel(h.db, modelId))!.dir!, "model.onnx")))).toBe(true);
-    expect((await (await download(requesterId, projectId, "metadata.json")).json()).format).toBe("pairwise-reward-model");
+    expect(
+      Buffer.from(await onnx.arrayBuffer()).equals(
+        await readFile(path.join((await getModel(h.db, modelId))!.dir!, "model.onnx")),
+      ),
+    ).toBe(true);
+    expect((await (await download(requesterId, projectId, "metadata.json")).json()).format).toBe(
+      "pairwise-reward-model",
+    );
     expect((await download(requesterId, projectId, "other.txt")).status).toBe(404);
     const other = await makeUser(h.db, "requester");
     const theirs = await makeProject(h.db, other.id);
@@ -127,16 +155,15 @@ describe("reward models in the product", () => {
     const key = await createApiKey(h.db, { userId: owner.id, name: "label" });
     const labels = await makeProject(h.db, owner.id, { taskType: "label", categories: ["x", "y"] });
     const api = await import("~/routes/api.v1+/projects.$projectId.models.ts");
-    const refused = await call(api.action as never, req(`/api/v1/projects/${labels.id}/models`, key, {}), { projectId: labels.id });
+    const refused = await call(api.action as never, apiRequest(`/api/v1/projects/${labels.id}/models`, key, {}), {
+      projectId: labels.id,
+    });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.code).toBe("not_pairwise");
 
     const page = await import("~/routes/projects+/$projectId._index.tsx");
-    const { token, cookie } = await csrfPair();
-    const form = new FormData();
-    form.set("intent", "train");
-    form.set("csrf", token);
-    const posted = await call(page.action as never, request(`/projects/${labels.id}`, { method: "POST", cookie: `${await sessionCookie(owner.id)}; ${cookie}`, body: form }), { projectId: labels.id });
+    const form = await csrfFormPost(`/projects/${labels.id}`, await sessionCookie(owner.id), { intent: "train" });
+    const posted = await call(page.action as never, form, { projectId: labels.id });
     expect(await posted.json()).toEqual({ message: null, errors: ["Reward models are trained on pairwise projects."] });
     expect(await h.db.select().from(rewardModels).where(eq(rewardModels.projectId, labels.id))).toEqual([]);
   });
@@ -146,19 +173,46 @@ describe("reward models in the product", () => {
     const score = (await import("~/routes/api.v1+/models.$modelId.score.ts")).action;
     const rank = (await import("~/routes/api.v1+/models.$modelId.rank.ts")).action;
     const good = "A careful, correct and helpful explanation of topic 3 with an example.";
-    const scored = await call(score as never, req(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "Question: explain topic 3", responses: ["idk", good] }), { modelId });
+    const scored = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, premiumKey, {
+        prompt: "Question: explain topic 3",
+        responses: ["idk", good],
+      }),
+      { modelId },
+    );
     const body = await scored.json();
     expect(scored.status).toBe(200);
     expect(body.rewards[1]).toBeGreaterThan(body.rewards[0]);
     expect(body.credits).toEqual({ spent: "2", balance: "8" });
-    const ranked = await (await call(rank as never, req(`/api/v1/models/${modelId}/rank`, premiumKey, { prompt: "Question: explain topic 3", responses: ["idk", good, "no"] }), { modelId })).json();
+    const ranked = await (
+      await call(
+        rank as never,
+        apiRequest(`/api/v1/models/${modelId}/rank`, premiumKey, {
+          prompt: "Question: explain topic 3",
+          responses: ["idk", good, "no"],
+        }),
+        { modelId },
+      )
+    ).json();
     expect(ranked.ranking[0].response).toBe(good);
 
-    const wrongKey = await call(score as never, req(`/api/v1/models/${modelId}/score`, plainKey, { prompt: "p", responses: ["r"] }), { modelId });
+    const wrongKey = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, plainKey, { prompt: "p", responses: ["r"] }),
+      { modelId },
+    );
     expect(wrongKey.status).toBe(401);
-    const tooMany = await call(score as never, req(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "p", responses: Array(6).fill("r") }), { modelId });
+    const tooMany = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "p", responses: Array(6).fill("r") }),
+      { modelId },
+    );
     expect(tooMany.status).toBe(402);
-    expect((await tooMany.json()).error).toMatchObject({ code: "insufficient_credits", message: "This call costs 6 credits and your balance is 5." });
+    expect((await tooMany.json()).error).toMatchObject({
+      code: "insufficient_credits",
+      message: "This call costs 6 credits and your balance is 5.",
+    });
   });
 
   it("never lets 50 concurrent judgements spend more credits than there are", async () => {
@@ -166,7 +220,13 @@ describe("reward models in the product", () => {
     await grantCredits(h.db, { userId: premiumUserId, credits: 31n - balance, ref: "test" });
     const judge = (await import("~/routes/api.v1+/models.$modelId.judge.ts")).action;
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => call(judge as never, req(`/api/v1/models/${modelId}/judge`, premiumKey, { prompt: "p", a: "x", b: "y" }), { modelId })),
+      Array.from({ length: 50 }, () =>
+        call(
+          judge as never,
+          apiRequest(`/api/v1/models/${modelId}/judge`, premiumKey, { prompt: "p", a: "x", b: "y" }),
+          { modelId },
+        ),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(15);
@@ -178,11 +238,14 @@ describe("reward models in the product", () => {
   it("answers chat completions with the upstream candidate the reward model ranks highest", async () => {
     await grantCredits(h.db, { userId: premiumUserId, credits: 40n, ref: "test" });
     const { action } = await import("~/routes/api.v1+/chat.completions.ts");
-    const response = await call(action as never, req("/api/v1/chat/completions", premiumKey, {
-      model: modelId,
-      n: 4,
-      messages: [{ role: "user", content: "Question: explain topic 2" }],
-    }));
+    const response = await call(
+      action as never,
+      apiRequest("/api/v1/chat/completions", premiumKey, {
+        model: modelId,
+        n: 4,
+        messages: [{ role: "user", content: "Question: explain topic 2" }],
+      }),
+    );
     const body = await response.json();
     expect(response.status).toBe(200);
     expect(body.choices[0].message.content).toBe("A careful, correct and helpful explanation with an example.");

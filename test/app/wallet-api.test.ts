@@ -7,7 +7,7 @@ import type { DbHandle } from "../../db/client.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
 import { createApiKey } from "../../db/queries/identity.ts";
 import { walletNonces } from "../../db/schema/index.ts";
-import { bootApp, call, request } from "../support/app.ts";
+import { apiRequest, bootApp, call } from "../support/app.ts";
 import { makeUser } from "../support/fixtures.ts";
 
 let h: DbHandle;
@@ -25,14 +25,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function post(route: string, who: string, body: object, host = "pairwise.test") {
-  const mod = await import(route === "challenge" ? "~/routes/api.v1+/wallet.challenge.ts" : "~/routes/api.v1+/wallet.ts");
+  const mod = await import(
+    route === "challenge" ? "~/routes/api.v1+/wallet.challenge.ts" : "~/routes/api.v1+/wallet.ts"
+  );
   const path = route === "challenge" ? "/api/v1/wallet/challenge" : "/api/v1/wallet";
-  const req = new Request(`https://${host}${path}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${keys[who]}`, "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const response = await call(mod.action as never, req);
+  const response = await call(mod.action as never, apiRequest(path, keys[who], body, `https://${host}`));
   return { status: response.status, body: await response.json() };
 }
 
@@ -51,10 +48,13 @@ describe("linking a wallet by Sign-In-With-Solana", () => {
     const { challenge, result } = await link("ana", wallet);
     expect(result).toEqual({ status: 200, body: { address: wallet.publicKey.toBase58() } });
     const { loader } = await import("~/routes/api.v1+/wallet.ts");
-    const got = await call(loader as never, request("/api/v1/wallet", { headers: { Authorization: `Bearer ${keys.ana}` } }));
+    const got = await call(loader as never, apiRequest("/api/v1/wallet", keys.ana));
     expect((await got.json()).address).toBe(wallet.publicKey.toBase58());
 
-    const replay = await post("link", "ana", { nonce: challenge.body.nonce, signature: bs58.encode(new Uint8Array(64).fill(1)) });
+    const replay = await post("link", "ana", {
+      nonce: challenge.body.nonce,
+      signature: bs58.encode(new Uint8Array(64).fill(1)),
+    });
     expect(replay).toMatchObject({ status: 400, body: { error: { code: "nonce_used" } } });
   });
 
@@ -69,8 +69,13 @@ describe("linking a wallet by Sign-In-With-Solana", () => {
     });
     const wallet = Keypair.generate();
     const challenge = await post("challenge", "ana", { address: wallet.publicKey.toBase58() });
-    await h.db.update(walletNonces).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(walletNonces.nonce, challenge.body.nonce));
-    const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(challenge.body.message), wallet.secretKey.slice(0, 32)));
+    await h.db
+      .update(walletNonces)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(walletNonces.nonce, challenge.body.nonce));
+    const signature = bs58.encode(
+      ed25519.sign(new TextEncoder().encode(challenge.body.message), wallet.secretKey.slice(0, 32)),
+    );
     expect(await post("link", "ana", { nonce: challenge.body.nonce, signature })).toMatchObject({
       status: 400,
       body: { error: { code: "nonce_expired" } },

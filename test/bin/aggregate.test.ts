@@ -1,16 +1,12 @@
 import { runCli } from "../support/cli.ts";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeTempDir, writeFileIn } from "../support/temp-dir.ts";
 
 let dir: string;
 
-async function file(name: string, content: string): Promise<string> {
-  const p = path.join(dir, name);
-  await writeFile(p, content);
-  return p;
-}
+const file = (name: string, content: string) => writeFileIn(dir, name, content);
 
 function aggregate(...args: string[]) {
   return runCli(["aggregate", ...args], { cwd: dir });
@@ -28,11 +24,8 @@ t3,bob,cat
 t3,carol,dog
 `;
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-aggregate-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = makeTempDir("aggregate");
 });
 
 describe("pairwise aggregate", () => {
@@ -69,7 +62,10 @@ describe("pairwise aggregate", () => {
     expect(stdout).toBe("");
     const result = JSON.parse(await readFile(out, "utf8"));
     expect(result.tasks[2]).toMatchObject({ task: "t3", label: "dog", confidence: 1, gold: true });
-    expect(result.workers.find((w: { worker: string }) => w.worker === "carol")).toMatchObject({ goldAnswered: 1, goldCorrect: 1 });
+    expect(result.workers.find((w: { worker: string }) => w.worker === "carol")).toMatchObject({
+      goldAnswered: 1,
+      goldCorrect: 1,
+    });
   });
 
   it("handles quoted CSV fields", async () => {
@@ -101,7 +97,10 @@ describe("pairwise aggregate", () => {
       expect(Object.keys(score)).toEqual(["a", "b", "c"]);
       expect(score.a).toBeGreaterThan(score.b);
       expect(score.b).toBeGreaterThan(score.c);
-      expect(out.workers.map((w: { worker: string; quality: number }) => typeof w.quality)).toEqual(["number", "number"]);
+      expect(out.workers.map((w: { worker: string; quality: number }) => typeof w.quality)).toEqual([
+        "number",
+        "number",
+      ]);
     }
   });
 
@@ -110,9 +109,17 @@ describe("pairwise aggregate", () => {
     ["an empty file", () => file("empty.csv", ""), /empty file/],
     ["a header without rows", () => file("header.csv", "task,worker,label\n"), /no answers/],
     ["a missing column", () => file("nolabel.csv", "task,worker\nt1,a\n"), /missing column\(s\) label/],
-    ["invalid JSON", () => file("bad.jsonl", '{"task":"t1","worker":"a","label":"x"}\n{"task": t2}\n'), /line 2: invalid JSON/],
+    [
+      "invalid JSON",
+      () => file("bad.jsonl", '{"task":"t1","worker":"a","label":"x"}\n{"task": t2}\n'),
+      /line 2: invalid JSON/,
+    ],
     ["every task with one answer", () => file("single.csv", "task,worker,label\nt1,a,x\nt2,b,y\n"), /only one answer/],
-    ["an unknown pair label", () => file("up.csv", "worker,left,right,label\nw,a,b,left\nw,a,b,up\n"), /line 3: label must be left, right or tie/],
+    [
+      "an unknown pair label",
+      () => file("up.csv", "worker,left,right,label\nw,a,b,left\nw,a,b,up\n"),
+      /line 3: label must be left, right or tie/,
+    ],
     ["a ragged CSV row", () => file("ragged.csv", "task,worker,label\nt1,a,x\nt1,b\n"), /line 3: expected 3 fields/],
   ])("fails with a one-line reason on %s", async (_, make, reason) => {
     const { code, stdout, stderr } = await aggregate("--input", await make());
@@ -132,12 +139,16 @@ describe("pairwise aggregate", () => {
       }
     }
     const pairs = await file("gold-pairs.csv", rows.join("\n") + "\n");
-    const score = (out: { items: Array<{ item: string; score: number }> }, id: string) => out.items.find((i) => i.item === id)!.score;
+    const score = (out: { items: Array<{ item: string; score: number }> }, id: string) =>
+      out.items.find((i) => i.item === id)!.score;
     // Two liars outvote one honest labeler...
     const without = JSON.parse((await aggregate("--input", pairs)).stdout);
     expect(score(without, "a0")).toBeLessThan(score(without, "b0"));
     // ...until gold shows who is lying.
-    const gold = await file("gold-pairs-gold.csv", "left,right,label\n" + [0, 1, 2, 3].map((i) => `g${i},h${i},left`).join("\n") + "\n");
+    const gold = await file(
+      "gold-pairs-gold.csv",
+      "left,right,label\n" + [0, 1, 2, 3].map((i) => `g${i},h${i},left`).join("\n") + "\n",
+    );
     const withGold = JSON.parse((await aggregate("--input", pairs, "--gold", gold)).stdout);
     expect(score(withGold, "a0")).toBeGreaterThan(score(withGold, "b0"));
     expect(score(withGold, "g0") - score(withGold, "h0")).toBe(4);

@@ -1,10 +1,10 @@
 import { runCli } from "../support/cli.ts";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
+import { makeTempDir, writeFileIn } from "../support/temp-dir.ts";
 
 let dir: string;
 let data: string;
@@ -14,40 +14,50 @@ function pairwise(...args: string[]) {
   return runCli(args, { cwd: dir });
 }
 
-async function file(name: string, content: string): Promise<string> {
-  const p = path.join(dir, name);
-  await writeFile(p, content);
-  return p;
-}
+const file = (name: string, content: string) => writeFileIn(dir, name, content);
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-train-cli-"));
+  dir = makeTempDir("train-cli");
   const pairs = syntheticPreferences({ pairs: 150, seed: 2 });
   // TRL conversational rows and weights are accepted alongside plain strings.
   const rows = pairs.map((p, i) =>
     i % 3 === 0
-      ? { prompt: [{ role: "user", content: p.prompt }], chosen: [{ role: "assistant", content: p.chosen }], rejected: [{ role: "assistant", content: p.rejected }], weight: 0.8 }
+      ? {
+          prompt: [{ role: "user", content: p.prompt }],
+          chosen: [{ role: "assistant", content: p.chosen }],
+          rejected: [{ role: "assistant", content: p.rejected }],
+          weight: 0.8,
+        }
       : { ...p, votes: 3 },
   );
   data = await file("pairs.jsonl", jsonl(rows));
   model = path.join(dir, "model");
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe("pairwise train, eval and score", () => {
   it("trains from JSONL, printing progress to standard error and metrics as JSON", async () => {
-    const { code, stdout, stderr } = await pairwise("train", "--data", data, "--out", model, "--epochs", "8", "--seed", "3");
+    const { code, stdout, stderr } = await pairwise(
+      "train",
+      "--data",
+      data,
+      "--out",
+      model,
+      "--epochs",
+      "8",
+      "--seed",
+      "3",
+    );
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ out: model, device: "cpu" });
     expect(out.metrics.heldOut.accuracy).toBeGreaterThan(out.metrics.heldOut.lengthBaselineAccuracy);
     const epochLines = stderr.split("\n").filter((l) => /val loss/.test(l));
     expect(epochLines).toHaveLength(out.metrics.epochs);
-    expect(epochLines[0]).toMatch(/^epoch 1\/8 {2}step \d+\/\d+ {2}loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val accuracy \d\.\d{3}$/);
+    expect(epochLines[0]).toMatch(
+      /^epoch 1\/8 {2}step \d+\/\d+ {2}loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val accuracy \d\.\d{3}$/,
+    );
     const metadata = JSON.parse(await readFile(path.join(model, "metadata.json"), "utf8"));
     expect(metadata.data.pairs).toBe(150);
     expect(metadata.hyperparameters).toMatchObject({ epochs: 8, seed: 3 });
@@ -59,8 +69,12 @@ describe("pairwise train, eval and score", () => {
     const { accuracy, n } = JSON.parse(evaluation.stdout);
     expect(n).toBe(150);
     expect(accuracy).toBeGreaterThan(0.8);
-    const score = (response: string) => pairwise("score", "--model", model, "--prompt", "Question 7: tell me about chess.", "--response", response);
-    const [marked, plain] = await Promise.all([score("many people find the zebra useful"), score("many people find the details useful")]);
+    const score = (response: string) =>
+      pairwise("score", "--model", model, "--prompt", "Question 7: tell me about chess.", "--response", response);
+    const [marked, plain] = await Promise.all([
+      score("many people find the zebra useful"),
+      score("many people find the details useful"),
+    ]);
     expect(marked.code).toBe(0);
     const rewards = [JSON.parse(marked.stdout).reward, JSON.parse(plain.stdout).reward];
     expect(typeof rewards[0]).toBe("number");
@@ -68,17 +82,67 @@ describe("pairwise train, eval and score", () => {
   });
 
   it.each([
-    ["malformed JSON, with its line and column", ["train", "--data", "bad.jsonl", "--out", "m"], () => file("bad.jsonl", '{"prompt":"p","chosen":"a","rejected":"b"}\n{"prompt": "p", chosen}\n'), /bad\.jsonl: line 2, column 17: invalid JSON/],
-    ["an empty response", ["train", "--data", "empty.jsonl", "--out", "m"], () => file("empty.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: " " }])), /empty\.jsonl: line 1: "rejected" is empty/],
-    ["a missing field", ["train", "--data", "missing.jsonl", "--out", "m"], () => file("missing.jsonl", jsonl([{ prompt: "p", chosen: "a" }])), /line 1: missing "rejected"/],
-    ["a bad weight", ["train", "--data", "weight.jsonl", "--out", "m"], () => file("weight.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: "b", weight: "high" }])), /line 1: "weight" must be a number ≥ 0, got "high"/],
-    ["a missing data file", ["train", "--data", "nowhere.jsonl", "--out", "m"], async () => {}, /nowhere\.jsonl: no such file/],
+    [
+      "malformed JSON, with its line and column",
+      ["train", "--data", "bad.jsonl", "--out", "m"],
+      () => file("bad.jsonl", '{"prompt":"p","chosen":"a","rejected":"b"}\n{"prompt": "p", chosen}\n'),
+      /bad\.jsonl: line 2, column 17: invalid JSON/,
+    ],
+    [
+      "an empty response",
+      ["train", "--data", "empty.jsonl", "--out", "m"],
+      () => file("empty.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: " " }])),
+      /empty\.jsonl: line 1: "rejected" is empty/,
+    ],
+    [
+      "a missing field",
+      ["train", "--data", "missing.jsonl", "--out", "m"],
+      () => file("missing.jsonl", jsonl([{ prompt: "p", chosen: "a" }])),
+      /line 1: missing "rejected"/,
+    ],
+    [
+      "a bad weight",
+      ["train", "--data", "weight.jsonl", "--out", "m"],
+      () => file("weight.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: "b", weight: "high" }])),
+      /line 1: "weight" must be a number ≥ 0, got "high"/,
+    ],
+    [
+      "a missing data file",
+      ["train", "--data", "nowhere.jsonl", "--out", "m"],
+      async () => {},
+      /nowhere\.jsonl: no such file/,
+    ],
     ["no --out", ["train", "--data", "x.jsonl"], async () => {}, /--out DIR is required/],
-    ["an unknown device", ["train", "--data", "x.jsonl", "--out", "m", "--device", "tpu"], async () => {}, /unknown device "tpu" \(expected cpu, cuda, webgpu\)/],
-    ["a bad epoch count", ["train", "--data", "x.jsonl", "--out", "m", "--epochs", "many"], async () => {}, /--epochs must be a whole number, got "many"/],
-    ["a missing model directory", ["eval", "--model", "no-model", "--data", "ok.jsonl"], () => file("ok.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: "b" }])), /no-model: no such model directory/],
-    ["a directory that holds no model", ["score", "--model", ".", "--prompt", "p", "--response", "r"], async () => {}, /not a model directory \(no model\.onnx\)/],
-    ["an empty response to score", ["score", "--model", "m", "--prompt", "p", "--response", ""], async () => {}, /--response is empty/],
+    [
+      "an unknown device",
+      ["train", "--data", "x.jsonl", "--out", "m", "--device", "tpu"],
+      async () => {},
+      /unknown device "tpu" \(expected cpu, cuda, webgpu\)/,
+    ],
+    [
+      "a bad epoch count",
+      ["train", "--data", "x.jsonl", "--out", "m", "--epochs", "many"],
+      async () => {},
+      /--epochs must be a whole number, got "many"/,
+    ],
+    [
+      "a missing model directory",
+      ["eval", "--model", "no-model", "--data", "ok.jsonl"],
+      () => file("ok.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: "b" }])),
+      /no-model: no such model directory/,
+    ],
+    [
+      "a directory that holds no model",
+      ["score", "--model", ".", "--prompt", "p", "--response", "r"],
+      async () => {},
+      /not a model directory \(no model\.onnx\)/,
+    ],
+    [
+      "an empty response to score",
+      ["score", "--model", "m", "--prompt", "p", "--response", ""],
+      async () => {},
+      /--response is empty/,
+    ],
   ])("fails with a one-line reason on %s", async (_, args, make, reason) => {
     await make();
     const { code, stdout, stderr } = await pairwise(...args);

@@ -37,28 +37,135 @@ async function uploadCount(project: Project) {
 const good = (i: number) => JSON.stringify({ id: `g${i}`, prompt: "p", response_a: "a", response_b: "b" });
 
 describe("dataset upload: bad files are refused with their line and nothing is stored", () => {
-  const cases: { name: string; format: DatasetFormat; text: string; line: number; column?: number; message: RegExp }[] = [
-    { name: "invalid JSON", format: "jsonl", text: `${good(1)}\n{"prompt": "p",,}`, line: 2, column: 16, message: /invalid JSON/ },
-    { name: "missing field", format: "jsonl", text: `${good(1)}\n${good(2)}\n{"prompt":"p","response_a":"a"}`, line: 3, message: /missing "response_b"/ },
-    { name: "extra field", format: "jsonl", text: `{"prompt":"p","response_a":"a","response_b":"b","score":3}`, line: 1, message: /unexpected "score"/ },
-    { name: "empty text", format: "jsonl", text: `${good(1)}\n{"prompt":"  ","response_a":"a","response_b":"b"}`, line: 2, message: /"prompt" is empty/ },
-    { name: "wrong type", format: "jsonl", text: `{"prompt":"p","response_a":5,"response_b":"b"}`, line: 1, message: /"response_a" must be a string/ },
-    { name: "duplicate id", format: "jsonl", text: `${good(1)}\n${good(2)}\n${good(1)}`, line: 3, message: /duplicate item: the same id as line 1/ },
-    { name: "duplicate content without ids", format: "jsonl", text: `{"prompt":"p","response_a":"a","response_b":"b"}\n{"prompt":"p","response_a":"a","response_b":"b"}`, line: 2, message: /same content as line 1/ },
-    { name: "over-long field", format: "jsonl", text: JSON.stringify({ prompt: "x".repeat(MAX_FIELD_CHARS + 1), response_a: "a", response_b: "b" }), line: 1, message: /limit is/ },
-    { name: "bad gold", format: "jsonl", text: `{"prompt":"p","response_a":"a","response_b":"b","gold":"c"}`, line: 1, message: /"gold" must be one of a, b, tie, both_bad/ },
-    { name: "metadata not an object", format: "jsonl", text: `{"prompt":"p","response_a":"a","response_b":"b","metadata":[1]}`, line: 1, message: /"metadata" must be a JSON object/ },
-    { name: "a JSON array file", format: "jsonl", text: `[${good(1)}]`, line: 1, message: /JSON array/ },
-    { name: "a CSV file sent as JSONL", format: "jsonl", text: "prompt,response_a,response_b\np,a,b", line: 1, message: /looks like a CSV header/ },
-    { name: "a binary file", format: "jsonl", text: "PK\u0003\u0004\u0000\u0000binary", line: 1, message: /not a text file/ },
-    { name: "empty file", format: "jsonl", text: "\n\n", line: 1, message: /no items/ },
-    { name: "CSV missing column", format: "csv", text: "prompt,response_a\np,a", line: 2, message: /missing "response_b"/ },
-    { name: "CSV wrong column count", format: "csv", text: "prompt,response_a,response_b\np,a,b\np,a", line: 3, column: 3, message: /expected 3 columns/ },
-    { name: "CSV empty cell", format: "csv", text: "prompt,response_a,response_b\np,a,b\np,,b", line: 3, column: 2, message: /"response_a" is empty/ },
-    { name: "CSV bad metadata", format: "csv", text: "prompt,response_a,response_b,metadata\np,a,b,{oops", line: 2, column: 4, message: /JSON object/ },
-    { name: "CSV unclosed quote", format: "csv", text: 'prompt,response_a,response_b\np,"a,b\n', line: 2, message: /invalid CSV/ },
-    { name: "JSON sent as CSV", format: "csv", text: good(1), line: 1, message: /looks like JSON/ },
-  ];
+  const cases: { name: string; format: DatasetFormat; text: string; line: number; column?: number; message: RegExp }[] =
+    [
+      {
+        name: "invalid JSON",
+        format: "jsonl",
+        text: `${good(1)}\n{"prompt": "p",,}`,
+        line: 2,
+        column: 16,
+        message: /invalid JSON/,
+      },
+      {
+        name: "missing field",
+        format: "jsonl",
+        text: `${good(1)}\n${good(2)}\n{"prompt":"p","response_a":"a"}`,
+        line: 3,
+        message: /missing "response_b"/,
+      },
+      {
+        name: "extra field",
+        format: "jsonl",
+        text: `{"prompt":"p","response_a":"a","response_b":"b","score":3}`,
+        line: 1,
+        message: /unexpected "score"/,
+      },
+      {
+        name: "empty text",
+        format: "jsonl",
+        text: `${good(1)}\n{"prompt":"  ","response_a":"a","response_b":"b"}`,
+        line: 2,
+        message: /"prompt" is empty/,
+      },
+      {
+        name: "wrong type",
+        format: "jsonl",
+        text: `{"prompt":"p","response_a":5,"response_b":"b"}`,
+        line: 1,
+        message: /"response_a" must be a string/,
+      },
+      {
+        name: "duplicate id",
+        format: "jsonl",
+        text: `${good(1)}\n${good(2)}\n${good(1)}`,
+        line: 3,
+        message: /duplicate item: the same id as line 1/,
+      },
+      {
+        name: "duplicate content without ids",
+        format: "jsonl",
+        text: `{"prompt":"p","response_a":"a","response_b":"b"}\n{"prompt":"p","response_a":"a","response_b":"b"}`,
+        line: 2,
+        message: /same content as line 1/,
+      },
+      {
+        name: "over-long field",
+        format: "jsonl",
+        text: JSON.stringify({ prompt: "x".repeat(MAX_FIELD_CHARS + 1), response_a: "a", response_b: "b" }),
+        line: 1,
+        message: /limit is/,
+      },
+      {
+        name: "bad gold",
+        format: "jsonl",
+        text: `{"prompt":"p","response_a":"a","response_b":"b","gold":"c"}`,
+        line: 1,
+        message: /"gold" must be one of a, b, tie, both_bad/,
+      },
+      {
+        name: "metadata not an object",
+        format: "jsonl",
+        text: `{"prompt":"p","response_a":"a","response_b":"b","metadata":[1]}`,
+        line: 1,
+        message: /"metadata" must be a JSON object/,
+      },
+      { name: "a JSON array file", format: "jsonl", text: `[${good(1)}]`, line: 1, message: /JSON array/ },
+      {
+        name: "a CSV file sent as JSONL",
+        format: "jsonl",
+        text: "prompt,response_a,response_b\np,a,b",
+        line: 1,
+        message: /looks like a CSV header/,
+      },
+      {
+        name: "a binary file",
+        format: "jsonl",
+        text: "PK\u0003\u0004\u0000\u0000binary",
+        line: 1,
+        message: /not a text file/,
+      },
+      { name: "empty file", format: "jsonl", text: "\n\n", line: 1, message: /no items/ },
+      {
+        name: "CSV missing column",
+        format: "csv",
+        text: "prompt,response_a\np,a",
+        line: 2,
+        message: /missing "response_b"/,
+      },
+      {
+        name: "CSV wrong column count",
+        format: "csv",
+        text: "prompt,response_a,response_b\np,a,b\np,a",
+        line: 3,
+        column: 3,
+        message: /expected 3 columns/,
+      },
+      {
+        name: "CSV empty cell",
+        format: "csv",
+        text: "prompt,response_a,response_b\np,a,b\np,,b",
+        line: 3,
+        column: 2,
+        message: /"response_a" is empty/,
+      },
+      {
+        name: "CSV bad metadata",
+        format: "csv",
+        text: "prompt,response_a,response_b,metadata\np,a,b,{oops",
+        line: 2,
+        column: 4,
+        message: /JSON object/,
+      },
+      {
+        name: "CSV unclosed quote",
+        format: "csv",
+        text: 'prompt,response_a,response_b\np,"a,b\n',
+        line: 2,
+        message: /invalid CSV/,
+      },
+      { name: "JSON sent as CSV", format: "csv", text: good(1), line: 1, message: /looks like JSON/ },
+    ];
 
   for (const c of cases) {
     it(c.name, async () => {
@@ -126,7 +233,8 @@ describe("dataset upload: accepted shapes", () => {
   it("reads CSV with quoted multi-line cells, metadata and gold, reporting the file's own line numbers", async () => {
     const owner = await makeUser(h.db, "requester");
     const project = await makeProject(h.db, owner.id, { taskType: "rating", ratingMin: 1, ratingMax: 7 });
-    const csv = 'id,prompt,response,gold,metadata\nr1,"Write a poem","Roses\nare red",5,"{""lang"":""en""}"\nr2,Q,A,,\nr3,Q2,,,\n';
+    const csv =
+      'id,prompt,response,gold,metadata\nr1,"Write a poem","Roses\nare red",5,"{""lang"":""en""}"\nr2,Q,A,,\nr3,Q2,,,\n';
     const error = (await ingest(project, csv, "csv").catch((e) => e)) as DatasetError;
     expect(error.problems).toEqual([{ line: 5, column: 3, message: '"response" is empty' }]);
     const ok = await ingest(project, csv.split("\n").slice(0, 4).join("\n"), "csv");

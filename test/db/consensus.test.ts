@@ -1,6 +1,5 @@
 import { runCli } from "../support/cli.ts";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { eq, sql } from "drizzle-orm";
@@ -16,18 +15,16 @@ import { items, labels } from "../../db/schema/index.ts";
 import { runProjectConsensus, screenSide } from "../../reward/consensus/project-run.ts";
 import { createTestDb } from "../support/db.ts";
 import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 
 let h: DbHandle;
 let dir: string;
 
 beforeAll(async () => {
   h = await createTestDb();
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-consensus-"));
+  dir = makeTempDir("consensus");
 });
-afterAll(async () => {
-  await h.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 async function upload(project: Project, lines: object[]) {
   await ingestDataset(h.db, {
@@ -69,9 +66,14 @@ describe("project consensus (labels)", () => {
     project = await makeProject(h.db, owner.id, { taskType: "label", categories: CLASSES, labelsPerItem: 4 });
     await upload(
       project,
-      Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, text: `item ${i}`, ...(i % 5 === 0 ? { gold: truth(i) } : {}) })),
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `t${i}`,
+        text: `item ${i}`,
+        ...(i % 5 === 0 ? { gold: truth(i) } : {}),
+      })),
     );
-    for (const name of ["careful", "steady", "sloppy", "adversary"]) who[name] = (await makeUser(h.db, "labeler", name)).id;
+    for (const name of ["careful", "steady", "sloppy", "adversary"])
+      who[name] = (await makeUser(h.db, "labeler", name)).id;
     await labelAll(project, who.careful, truth);
     await labelAll(project, who.steady, (i) => (i % 10 === 3 ? truth(i + 1) : truth(i)));
     await labelAll(project, who.sloppy, (i) => (i % 4 === 1 ? truth(i + 2) : truth(i)));
@@ -84,7 +86,9 @@ describe("project consensus (labels)", () => {
     const outcome = await runProjectConsensus(h.db, project.id);
     expect(outcome.status).toBe("done");
     const consensus = await getItemConsensus(h.db, project.id);
-    const externalOf = new Map((await h.db.select().from(items).where(eq(items.projectId, project.id))).map((i) => [i.id, i.externalId]));
+    const externalOf = new Map(
+      (await h.db.select().from(items).where(eq(items.projectId, project.id))).map((i) => [i.id, i.externalId]),
+    );
     expect(consensus).toHaveLength(30);
     for (const c of consensus) expect(c.label).toBe(truth(Number(externalOf.get(c.itemId)!.slice(1))));
 
@@ -126,9 +130,15 @@ describe("project consensus (labels)", () => {
   it("matches the CLI on the same answers", async () => {
     const raw = await collect(exportRawAnswers(h.db, project.id));
     const input = path.join(dir, "labels.csv");
-    await writeFile(input, "task,worker,label\n" + raw.map((r) => `${r.item_id},${r.labeler_id},${r.answer}`).join("\n") + "\n");
+    await writeFile(
+      input,
+      "task,worker,label\n" + raw.map((r) => `${r.item_id},${r.labeler_id},${r.answer}`).join("\n") + "\n",
+    );
     const goldFile = path.join(dir, "gold.csv");
-    await writeFile(goldFile, "task,label\n" + Array.from({ length: 6 }, (_, j) => `t${j * 5},${truth(j * 5)}`).join("\n") + "\n");
+    await writeFile(
+      goldFile,
+      "task,label\n" + Array.from({ length: 6 }, (_, j) => `t${j * 5},${truth(j * 5)}`).join("\n") + "\n",
+    );
     const out = await cli(["--input", input, "--gold", goldFile]);
 
     const exported = new Map((await collect(exportConsensus(h.db, project.id))).map((r) => [r.id, r]));
@@ -143,11 +153,17 @@ describe("project consensus (labels)", () => {
 
   it("sends low-confidence items out for more answers", async () => {
     const consensus = await getItemConsensus(h.db, project.id);
-    const unsure = consensus.filter((c) => c.confidence < 0.999).map((c) => c.itemId).sort();
+    const unsure = consensus
+      .filter((c) => c.confidence < 0.999)
+      .map((c) => c.itemId)
+      .sort();
     expect(unsure.length).toBeGreaterThan(0);
     expect(unsure.length).toBeLessThan(30);
     expect(await raiseLabelsWanted(h.db, { projectId: project.id, below: 0.999, extra: 2 })).toBe(unsure.length);
-    const reopened = await h.db.select().from(items).where(sql`${items.projectId} = ${project.id} and not ${items.done}`);
+    const reopened = await h.db
+      .select()
+      .from(items)
+      .where(sql`${items.projectId} = ${project.id} and not ${items.done}`);
     expect(reopened.map((i) => i.id).sort()).toEqual(unsure);
     for (const i of reopened) expect(i.labelsWanted).toBe(6);
   });
@@ -197,7 +213,9 @@ describe("project consensus (pairwise)", () => {
     expect(quality.get(who.leftie)!.leftShare).toBe(1);
     expect(quality.get(who.leftie)!.quality).toBeLessThan(quality.get(who.careful)!.quality);
     expect(quality.get(who.careful)).toMatchObject({ goldAnswered: 4, goldCorrect: 4 });
-    const streaks = (await listAbuseSignals(h.db)).filter((s) => s.projectId === project.id && s.kind === "one_sided_streak");
+    const streaks = (await listAbuseSignals(h.db)).filter(
+      (s) => s.projectId === project.id && s.kind === "one_sided_streak",
+    );
     expect(streaks.map((s) => s.userId)).toEqual([who.leftie]);
   });
 

@@ -56,7 +56,11 @@ describe("task assignment", () => {
 
   it("stops at k answers per item, counting live leases", async () => {
     const project = await setup(1, 2);
-    const [l1, l2, l3] = [await makeUser(h.db, "labeler"), await makeUser(h.db, "labeler"), await makeUser(h.db, "labeler")];
+    const [l1, l2, l3] = [
+      await makeUser(h.db, "labeler"),
+      await makeUser(h.db, "labeler"),
+      await makeUser(h.db, "labeler"),
+    ];
     const a = await leaseNextTask(h.db, { projectId: project.id, labelerId: l1.id });
     const b = await leaseNextTask(h.db, { projectId: project.id, labelerId: l2.id });
     expect(a && b).toBeTruthy();
@@ -79,7 +83,11 @@ describe("task assignment", () => {
       .where(eq(assignments.id, held.assignmentId));
     const taken = (await leaseNextTask(h.db, { projectId: project.id, labelerId: fast.id }))!;
     expect(taken.itemId).toBe(held.itemId);
-    const late = await submitAnswer(h.db, { assignmentId: held.assignmentId, labelerId: slow.id, answer: { value: "a" } }).catch((e) => e);
+    const late = await submitAnswer(h.db, {
+      assignmentId: held.assignmentId,
+      labelerId: slow.id,
+      answer: { value: "a" },
+    }).catch((e) => e);
     expect(late).toBeInstanceOf(DomainError);
     expect((late as DomainError).code).toBe("lease_expired");
     await submitAnswer(h.db, { assignmentId: taken.assignmentId, labelerId: fast.id, answer: { value: "b" } });
@@ -91,7 +99,10 @@ describe("task assignment", () => {
     const project = await setup(1, 1);
     const slow = await makeUser(h.db, "labeler");
     const held = (await leaseNextTask(h.db, { projectId: project.id, labelerId: slow.id }))!;
-    await h.db.update(assignments).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(assignments.id, held.assignmentId));
+    await h.db
+      .update(assignments)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(assignments.id, held.assignmentId));
     await submitAnswer(h.db, { assignmentId: held.assignmentId, labelerId: slow.id, answer: { value: "a" } });
     const [item] = await h.db.select().from(items).where(eq(items.id, held.itemId));
     expect(item.answers).toBe(1);
@@ -101,10 +112,18 @@ describe("task assignment", () => {
     const project = await setup(2);
     const [me, other] = [await makeUser(h.db, "labeler"), await makeUser(h.db, "labeler")];
     const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: me.id }))!;
-    const stolen = await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: other.id, answer: { value: "a" } }).catch((e) => e);
+    const stolen = await submitAnswer(h.db, {
+      assignmentId: task.assignmentId,
+      labelerId: other.id,
+      answer: { value: "a" },
+    }).catch((e) => e);
     expect((stolen as DomainError).code).toBe("not_found");
     await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: me.id, answer: { value: "a" } });
-    const twice = await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: me.id, answer: { value: "b" } }).catch((e) => e);
+    const twice = await submitAnswer(h.db, {
+      assignmentId: task.assignmentId,
+      labelerId: me.id,
+      answer: { value: "b" },
+    }).catch((e) => e);
     expect((twice as DomainError).code).toBe("already_finished");
 
     await setProjectPaused(h.db, { projectId: project.id, paused: true });
@@ -135,7 +154,10 @@ describe("task assignment", () => {
     const rows = await h.db.select().from(labels).where(eq(labels.projectId, project.id));
     expect(rows.filter((r) => r.swapped).length).toBe(swapped);
     expect(Math.max(...rows.map((r) => r.timeSpentMs))).toBeLessThan(60_000);
-    expect(await getLabelerCounts(h.db, { labelerId: labeler.id, projectId: project.id })).toEqual({ today: 40, total: 40 });
+    expect(await getLabelerCounts(h.db, { labelerId: labeler.id, projectId: project.id })).toEqual({
+      today: 40,
+      total: 40,
+    });
   });
 
   it("50 concurrent labelers racing for the last items never exceed k nor repeat a labeler on an item", async () => {
@@ -152,7 +174,11 @@ describe("task assignment", () => {
     await Promise.all(labelers.map((l) => work(l.id)));
 
     const perItem = await h.db
-      .select({ itemId: labels.itemId, n: sql<number>`count(*)::int`, distinct: sql<number>`count(distinct ${labels.labelerId})::int` })
+      .select({
+        itemId: labels.itemId,
+        n: sql<number>`count(*)::int`,
+        distinct: sql<number>`count(distinct ${labels.labelerId})::int`,
+      })
       .from(labels)
       .where(eq(labels.projectId, project.id))
       .groupBy(labels.itemId);
@@ -173,7 +199,9 @@ describe("task assignment", () => {
   it(`runs the race on ${TEST_DB} with leases held open (nobody answers)`, async () => {
     const project = await setup(10, 2);
     const labelers = await Promise.all(Array.from({ length: 50 }, () => makeUser(h.db, "labeler")));
-    const leases = await Promise.all(labelers.map((l) => leaseNextTask(h.db, { projectId: project.id, labelerId: l.id })));
+    const leases = await Promise.all(
+      labelers.map((l) => leaseNextTask(h.db, { projectId: project.id, labelerId: l.id })),
+    );
     const granted = leases.filter(Boolean);
     expect(granted).toHaveLength(20);
     const perItem = new Map<number, number>();

@@ -29,9 +29,14 @@ describe("job queue", () => {
 
   it("hands a job to one worker at a time and reclaims it when the worker's lock runs out", async () => {
     const id = await enqueueJob(h.db, { kind: "k2", key: "x" });
-    const claims = await Promise.all(Array.from({ length: 5 }, () => claimJob(h.db, { kinds: ["k2"], lockMs: 60_000 })));
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => claimJob(h.db, { kinds: ["k2"], lockMs: 60_000 })),
+    );
     expect(claims.filter(Boolean).map((j) => j!.id)).toEqual([id]);
-    await h.db.update(jobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.id, id));
+    await h.db
+      .update(jobs)
+      .set({ lockedUntil: sql`now() - interval '1 second'` })
+      .where(eq(jobs.id, id));
     expect(await claimJob(h.db, { kinds: ["k2"], lockMs: 60_000 })).toMatchObject({ id, attempts: 2 });
   });
 

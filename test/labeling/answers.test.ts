@@ -33,7 +33,13 @@ describe("on-screen answers map back to the item's own terms", () => {
       expiresAt: new Date(),
       content: { kind: "pairwise" as const, prompt: "q", responseA: "first", responseB: "second" },
     };
-    expect(toTaskView({ ...task, swapped: false })).toEqual({ kind: "pairwise", assignmentId: 7, prompt: "q", left: "first", right: "second" });
+    expect(toTaskView({ ...task, swapped: false })).toEqual({
+      kind: "pairwise",
+      assignmentId: 7,
+      prompt: "q",
+      left: "first",
+      right: "second",
+    });
     const swapped = toTaskView({ ...task, swapped: true });
     expect(swapped).toMatchObject({ left: "second", right: "first" });
     expect(JSON.stringify(swapped)).not.toMatch(/swapped/);

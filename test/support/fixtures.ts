@@ -38,11 +38,7 @@ export function pairLines(n: number, prefix = "item") {
   ).join("\n");
 }
 
-export async function uploadPairs(
-  db: Db,
-  project: Awaited<ReturnType<typeof makeProject>>,
-  n: number,
-) {
+export async function uploadPairs(db: Db, project: Awaited<ReturnType<typeof makeProject>>, n: number) {
   return ingestDataset(db, { project, input: Readable.from([pairLines(n)]), filename: "pairs.jsonl", format: "jsonl" });
 }
 
@@ -58,8 +54,13 @@ export async function answerTasks(
   for (let done = 0; done < limit; done++) {
     const task = await leaseNextTask(db, { projectId, labelerId });
     if (!task) return;
-    const text = task.content.kind === "label" ? task.content.text : task.content.kind === "pairwise" ? task.content.prompt : "";
+    const text =
+      task.content.kind === "label" ? task.content.text : task.content.kind === "pairwise" ? task.content.prompt : "";
     const n = Number(/(\d+)/.exec(text)?.[1] ?? -1);
-    await submitAnswer(db, { assignmentId: task.assignmentId, labelerId, answer: { value: (swapped) => answer(n, swapped) } });
+    await submitAnswer(db, {
+      assignmentId: task.assignmentId,
+      labelerId,
+      answer: { value: (swapped) => answer(n, swapped) },
+    });
   }
 }

@@ -126,7 +126,8 @@ function transactionJson(tx: ChainTransaction, encoding: string) {
 }
 
 function decodeWire(encoded: unknown, encoding: unknown): Uint8Array {
-  if (typeof encoded !== "string") throw new RpcError(INVALID_PARAMS, "Invalid params: expected an encoded transaction");
+  if (typeof encoded !== "string")
+    throw new RpcError(INVALID_PARAMS, "Invalid params: expected an encoded transaction");
   return encoding === "base64" ? new Uint8Array(Buffer.from(encoded, "base64")) : bs58.decode(encoded);
 }
 
@@ -152,7 +153,8 @@ function handlers(chain: ChainAdapter): Record<string, Handler> {
       const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
       return withContext({ blockhash, lastValidBlockHeight: Number(lastValidBlockHeight) });
     },
-    getMinimumBalanceForRentExemption: async ([size]) => Number(await chain.getMinimumBalanceForRentExemption(Number(size))),
+    getMinimumBalanceForRentExemption: async ([size]) =>
+      Number(await chain.getMinimumBalanceForRentExemption(Number(size))),
     getBalance: async ([address]) => withContext(Number(await chain.getBalance(publicKey(address)))),
     getAccountInfo: async ([address]) => withContext(accountJson(await chain.getAccountInfo(publicKey(address)))),
     getMultipleAccounts: async ([addresses]) =>
@@ -171,30 +173,50 @@ function handlers(chain: ChainAdapter): Record<string, Handler> {
       if (!mintState) throw new RpcError(INVALID_PARAMS, "Invalid param: could not find mint");
       const { decimals } = decodeMint(account.mint, mintState, state.owner);
       const uiAmountString = formatUnits(account.amount, decimals);
-      return withContext({ amount: account.amount.toString(), decimals, uiAmount: Number(uiAmountString), uiAmountString });
+      return withContext({
+        amount: account.amount.toString(),
+        decimals,
+        uiAmount: Number(uiAmountString),
+        uiAmountString,
+      });
     },
     sendTransaction: async ([encoded, config]) => {
       const { encoding, skipPreflight } = (config ?? {}) as { encoding?: string; skipPreflight?: boolean };
       try {
-        const { signature, alreadyProcessed } = await chain.sendRawTransaction(decodeWire(encoded, encoding), { skipPreflight });
-        if (alreadyProcessed && !skipPreflight) throw new TransactionRejectedError("invalid", "already processed", "AlreadyProcessed");
+        const { signature, alreadyProcessed } = await chain.sendRawTransaction(decodeWire(encoded, encoding), {
+          skipPreflight,
+        });
+        if (alreadyProcessed && !skipPreflight)
+          throw new TransactionRejectedError("invalid", "already processed", "AlreadyProcessed");
         return signature;
       } catch (error) {
         if (!(error instanceof TransactionRejectedError)) throw error;
-        if (error.reason === "signature-invalid") throw new RpcError(SIGNATURE_VERIFICATION_FAILURE, "Transaction signature verification failure");
-        if (error.reason === "too-large" || error.reason === "malformed") throw new RpcError(INVALID_PARAMS, `Invalid params: ${error.message}`);
-        throw new RpcError(SEND_TRANSACTION_PREFLIGHT_FAILURE, `Transaction simulation failed: ${describeError(error.transactionError)}`, {
-          err: error.transactionError,
-          logs: error.logs,
-          accounts: null,
-          unitsConsumed: 0,
-        });
+        if (error.reason === "signature-invalid")
+          throw new RpcError(SIGNATURE_VERIFICATION_FAILURE, "Transaction signature verification failure");
+        if (error.reason === "too-large" || error.reason === "malformed")
+          throw new RpcError(INVALID_PARAMS, `Invalid params: ${error.message}`);
+        throw new RpcError(
+          SEND_TRANSACTION_PREFLIGHT_FAILURE,
+          `Transaction simulation failed: ${describeError(error.transactionError)}`,
+          {
+            err: error.transactionError,
+            logs: error.logs,
+            accounts: null,
+            unitsConsumed: 0,
+          },
+        );
       }
     },
     simulateTransaction: async ([encoded, config]) => {
       const { encoding } = (config ?? {}) as { encoding?: string };
       const result = await chain.simulateTransaction(decodeWire(encoded, encoding));
-      return withContext({ err: result.err, logs: result.logs, accounts: null, unitsConsumed: result.unitsConsumed, returnData: null });
+      return withContext({
+        err: result.err,
+        logs: result.logs,
+        accounts: null,
+        unitsConsumed: result.unitsConsumed,
+        returnData: null,
+      });
     },
     getSignatureStatuses: async ([signatures]) => {
       const slot = await chain.getSlot();
@@ -213,7 +235,11 @@ function handlers(chain: ChainAdapter): Record<string, Handler> {
       );
     },
     getTransaction: async ([signature, config]) => {
-      const { encoding = "json", commitment, maxSupportedTransactionVersion } = (config ?? {}) as {
+      const {
+        encoding = "json",
+        commitment,
+        maxSupportedTransactionVersion,
+      } = (config ?? {}) as {
         encoding?: string;
         commitment?: string;
         maxSupportedTransactionVersion?: number;
@@ -247,7 +273,10 @@ export interface RpcFacade {
  * adapter can be tested against the embedded chain. It differs from a real node in that it reports refusals even with
  * skipPreflight (a node drops such transactions silently) and records no balances, logs or inner instructions.
  */
-export async function startRpcFacade(chain: ChainAdapter, options: { host?: string; port?: number } = {}): Promise<RpcFacade> {
+export async function startRpcFacade(
+  chain: ChainAdapter,
+  options: { host?: string; port?: number } = {},
+): Promise<RpcFacade> {
   const methods = handlers(chain);
   const answer = async (request: { id?: unknown; method?: string; params?: unknown[] }) => {
     const id = request.id ?? null;
@@ -274,7 +303,9 @@ export async function startRpcFacade(chain: ChainAdapter, options: { host?: stri
       response.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: "Parse error" } }));
       return;
     }
-    const reply = Array.isArray(body) ? await Promise.all(body.map(answer)) : await answer(body as Parameters<typeof answer>[0]);
+    const reply = Array.isArray(body)
+      ? await Promise.all(body.map(answer))
+      : await answer(body as Parameters<typeof answer>[0]);
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify(reply));
   });

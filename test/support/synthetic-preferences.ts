@@ -6,11 +6,59 @@
 import type { PreferencePair } from "../../trainer/pairs.ts";
 import { Rng } from "../../trainer/rng.ts";
 
-const TOPICS = ["rivers", "taxes", "guitars", "volcanoes", "bread", "chess", "rockets", "gardens", "trains", "poems", "whales", "clocks"];
+const TOPICS = [
+  "rivers",
+  "taxes",
+  "guitars",
+  "volcanoes",
+  "bread",
+  "chess",
+  "rockets",
+  "gardens",
+  "trains",
+  "poems",
+  "whales",
+  "clocks",
+];
 const WORDS = [
-  "the", "answer", "is", "that", "we", "should", "consider", "many", "things", "about", "this", "topic", "carefully",
-  "today", "because", "often", "people", "find", "it", "useful", "to", "start", "with", "simple", "steps", "and", "then",
-  "look", "at", "details", "later", "on", "when", "there", "more", "time", "for", "questions",
+  "the",
+  "answer",
+  "is",
+  "that",
+  "we",
+  "should",
+  "consider",
+  "many",
+  "things",
+  "about",
+  "this",
+  "topic",
+  "carefully",
+  "today",
+  "because",
+  "often",
+  "people",
+  "find",
+  "it",
+  "useful",
+  "to",
+  "start",
+  "with",
+  "simple",
+  "steps",
+  "and",
+  "then",
+  "look",
+  "at",
+  "details",
+  "later",
+  "on",
+  "when",
+  "there",
+  "more",
+  "time",
+  "for",
+  "questions",
 ];
 
 export interface SyntheticOptions {
@@ -23,10 +71,10 @@ export interface SyntheticOptions {
 
 export function syntheticPreferences({ pairs, seed, marker = "zebra", ties = 0 }: SyntheticOptions): PreferencePair[] {
   const rng = new Rng(seed);
-  const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rng.next() * WORDS.length)]).join(" ");
+  const words = (n: number) => Array.from({ length: n }, () => WORDS[rng.int(WORDS.length)]).join(" ");
   const response = (withMarker: boolean) => {
-    const before = 4 + Math.floor(rng.next() * 30);
-    return withMarker ? `${words(before)} ${marker} ${words(1 + Math.floor(rng.next() * 4))}` : words(before + 2);
+    const before = 4 + rng.int(30);
+    return withMarker ? `${words(before)} ${marker} ${words(1 + rng.int(4))}` : words(before + 2);
   };
   return Array.from({ length: pairs }, (_, i) => {
     const prompt = `Question ${i}: tell me about ${TOPICS[i % TOPICS.length]}.`;

@@ -3,14 +3,30 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertDeviceAvailable, DeviceUnavailableError, parseDevice, trainRewardModel, type Device } from "../../trainer/index.ts";
+import {
+  assertDeviceAvailable,
+  DeviceUnavailableError,
+  parseDevice,
+  trainRewardModel,
+  type Device,
+} from "../../trainer/index.ts";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 
-const nativeDir = path.join(path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json")), "bin", "napi-v6", process.platform, process.arch);
+const nativeDir = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json")),
+  "bin",
+  "napi-v6",
+  process.platform,
+  process.arch,
+);
 const cudaInstalled = existsSync(path.join(nativeDir, "libonnxruntime_providers_cuda.so"));
 
 /** What asking for `device` gives: "ok", or the refusal. */
-const outcome = (device: "cuda" | "webgpu") => assertDeviceAvailable(device).then(() => "ok" as const, (error: unknown) => error);
+const outcome = (device: "cuda" | "webgpu") =>
+  assertDeviceAvailable(device).then(
+    () => "ok" as const,
+    (error: unknown) => error,
+  );
 
 describe("device selection", () => {
   it("knows cpu, cuda and webgpu, and nothing else", () => {
@@ -23,7 +39,10 @@ describe("device selection", () => {
     const result = await outcome("cuda");
     if (cudaInstalled) {
       // With the provider installed, CUDA either works or fails for a reason that names CUDA and cuDNN.
-      if (result !== "ok") expect((result as Error).message).toMatch(/CUDA execution provider is installed but cannot start .*CUDA 12 and cuDNN 9/);
+      if (result !== "ok")
+        expect((result as Error).message).toMatch(
+          /CUDA execution provider is installed but cannot start .*CUDA 12 and cuDNN 9/,
+        );
     } else {
       expect(result).toBeInstanceOf(DeviceUnavailableError);
       expect((result as Error).message).toBe(
@@ -36,7 +55,9 @@ describe("device selection", () => {
     const result = await outcome("webgpu");
     if (result !== "ok") {
       expect(result).toBeInstanceOf(DeviceUnavailableError);
-      expect((result as Error).message).toMatch(/^onnxruntime-node's WebGPU execution provider (cannot start: libvulkan\.so\.1|found no usable GPU).*Vulkan.*or use --device cpu$/);
+      expect((result as Error).message).toMatch(
+        /^onnxruntime-node's WebGPU execution provider (cannot start: libvulkan\.so\.1|found no usable GPU).*Vulkan.*or use --device cpu$/,
+      );
     }
   });
 
@@ -46,7 +67,9 @@ describe("device selection", () => {
     for (const device of ["cuda", "webgpu"] as const) if ((await outcome(device)) !== "ok") unavailable.push(device);
     for (const device of unavailable) {
       const outDir = path.join(os.tmpdir(), `pairwise-never-written-${process.pid}-${device}`);
-      await expect(trainRewardModel({ pairs: syntheticPreferences({ pairs: 20, seed: 1 }), outDir, device })).rejects.toBeInstanceOf(DeviceUnavailableError);
+      await expect(
+        trainRewardModel({ pairs: syntheticPreferences({ pairs: 20, seed: 1 }), outDir, device }),
+      ).rejects.toBeInstanceOf(DeviceUnavailableError);
       expect(existsSync(outDir)).toBe(false);
     }
   });

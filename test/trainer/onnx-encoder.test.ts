@@ -1,25 +1,33 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EncoderError, loadScorer, readModelDir, trainRewardModel } from "../../trainer/index.ts";
 import { OnnxSentenceEncoder } from "../../trainer/features/onnx-encoder.ts";
 import { WordPieceTokenizer } from "../../trainer/features/wordpiece.ts";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 import { writeTinyEncoder, type TinyEncoder } from "../support/tiny-encoder.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 
 let dir: string;
 let tiny: TinyEncoder;
 const pairs = syntheticPreferences({ pairs: 300, seed: 8 });
 /** Every word and punctuation mark of the synthetic set, and a few pieces for the WordPiece cases. */
-const words = [...new Set(pairs.flatMap((p) => [p.prompt, p.chosen, p.rejected]).join(" ").toLowerCase().match(/\w+|[^\w\s]/g))];
+const words = [
+  ...new Set(
+    pairs
+      .flatMap((p) => [p.prompt, p.chosen, p.rejected])
+      .join(" ")
+      .toLowerCase()
+      .match(/\w+|[^\w\s]/g),
+  ),
+];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-encoder-"));
-  tiny = await writeTinyEncoder(path.join(dir, "encoder"), [...words, "hello", "world", ",", "!", "un", "##aff", "##able", "cafe"], { dim: 64 });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = makeTempDir("encoder");
+  tiny = await writeTinyEncoder(
+    path.join(dir, "encoder"),
+    [...words, "hello", "world", ",", "!", "un", "##aff", "##able", "cafe"],
+    { dim: 64 },
+  );
 });
 
 const id = (token: string) => tiny.vocab.indexOf(token);
@@ -27,16 +35,26 @@ const id = (token: string) => tiny.vocab.indexOf(token);
 describe("WordPiece tokenizer from tokenizer.json", () => {
   it("normalises, splits punctuation, matches the longest pieces and adds [CLS] … [SEP]", () => {
     const tokenizer = WordPieceTokenizer.fromFile(path.join(tiny.dir, "tokenizer.json"));
-    expect(tokenizer.encode("Hello, unaffable WORLD!").ids).toEqual(["[CLS]", "hello", ",", "un", "##aff", "##able", "world", "!", "[SEP]"].map(id));
+    expect(tokenizer.encode("Hello, unaffable WORLD!").ids).toEqual(
+      ["[CLS]", "hello", ",", "un", "##aff", "##able", "world", "!", "[SEP]"].map(id),
+    );
     expect(tokenizer.encode("Café\tquixotic").ids).toEqual(["[CLS]", "cafe", "[UNK]", "[SEP]"].map(id));
-    const truncated = WordPieceTokenizer.fromFile(path.join(tiny.dir, "tokenizer.json"), 5).encode("hello world hello world hello");
+    const truncated = WordPieceTokenizer.fromFile(path.join(tiny.dir, "tokenizer.json"), 5).encode(
+      "hello world hello world hello",
+    );
     expect(truncated.ids).toEqual(["[CLS]", "hello", "world", "hello", "[SEP]"].map(id));
     expect(truncated.typeIds).toEqual([0, 0, 0, 0, 0]);
   });
 
   it("refuses tokenizers it does not implement", () => {
     expect(() => new WordPieceTokenizer({ model: { type: "BPE", vocab: {} } })).toThrow(EncoderError);
-    expect(() => new WordPieceTokenizer({ model: { type: "WordPiece", vocab: { "[UNK]": 0 } }, pre_tokenizer: { type: "Metaspace" } })).toThrow(/unsupported tokenizer pre_tokenizer "Metaspace"/);
+    expect(
+      () =>
+        new WordPieceTokenizer({
+          model: { type: "WordPiece", vocab: { "[UNK]": 0 } },
+          pre_tokenizer: { type: "Metaspace" },
+        }),
+    ).toThrow(/unsupported tokenizer pre_tokenizer "Metaspace"/);
   });
 });
 
@@ -56,7 +74,8 @@ describe("ONNX sentence encoder", () => {
       for (const t of tokens) {
         for (let k = 0; k < D; k++) {
           let z = 0;
-          for (let j = 0; j < D; j++) z += (tiny.embeddings[t * D + j] + tiny.typeEmbeddings[j]) * tiny.projection[j * D + k];
+          for (let j = 0; j < D; j++)
+            z += (tiny.embeddings[t * D + j] + tiny.typeEmbeddings[j]) * tiny.projection[j * D + k];
           mean[k] += Math.tanh(z) / tokens.length;
         }
       }
@@ -76,12 +95,21 @@ describe("ONNX sentence encoder", () => {
     const metrics = await trainRewardModel({ pairs, outDir: out, seed: 1, encoder: { kind: "onnx", dir: tiny.dir } });
     expect(metrics.heldOut!.accuracy).toBeGreaterThanOrEqual(0.9);
     const { metadata } = await readModelDir(out);
-    expect(metadata.features).toMatchObject({ kind: "onnx", dir: path.resolve(tiny.dir), dimension: tiny.dim, output: "last_hidden_state", maxLength: 64 });
+    expect(metadata.features).toMatchObject({
+      kind: "onnx",
+      dir: path.resolve(tiny.dir),
+      dimension: tiny.dim,
+      output: "last_hidden_state",
+      maxLength: 64,
+    });
     expect(metadata.model.inputs).toBe(2 * tiny.dim + 1 + metadata.features.structure.length);
 
     const scorer = await loadScorer(out);
     try {
-      const [marked, plain] = await scorer.score("Question 3: tell me about trains.", ["we should look at the zebra today", "we should look at the details today"]);
+      const [marked, plain] = await scorer.score("Question 3: tell me about trains.", [
+        "we should look at the zebra today",
+        "we should look at the details today",
+      ]);
       expect(marked).toBeGreaterThan(plain);
     } finally {
       await scorer.close();
@@ -92,6 +120,8 @@ describe("ONNX sentence encoder", () => {
   });
 
   it("names what is missing from an encoder directory", async () => {
-    await expect(OnnxSentenceEncoder.load(path.join(dir, "nowhere"), "cpu")).rejects.toThrow(/no model\.onnx \(a sentence encoder directory holds model\.onnx and tokenizer\.json\)/);
+    await expect(OnnxSentenceEncoder.load(path.join(dir, "nowhere"), "cpu")).rejects.toThrow(
+      /no model\.onnx \(a sentence encoder directory holds model\.onnx and tokenizer\.json\)/,
+    );
   });
 });

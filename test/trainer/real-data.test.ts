@@ -4,21 +4,17 @@
  * model lands within a few points of it either way (see trainer/README.md). What a working trainer must
  * show is that it learns that signal from the data, to about the baseline, and stays calibrated.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readLlmbarPairs, readOasstPairs } from "../../datasets/public.ts";
 import { evaluateModel, trainRewardModel } from "../../trainer/index.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 
 const DATASETS = path.resolve(import.meta.dirname, "../../../shared/datasets");
 let dir: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-real-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = makeTempDir("real");
 });
 
 describe("reward model on real preferences", () => {
@@ -37,7 +33,9 @@ describe("reward model on real preferences", () => {
     expect(metrics.curve[metrics.bestEpoch - 1].valLoss).toBeLessThan(Math.log(2));
 
     // Another source of human judgements, never seen in training: well above chance.
-    const mtBench = readLlmbarPairs(path.join(DATASETS, "llmbar/mt_bench_human.json"), "mt-bench").filter((p) => p.chosen.trim() && p.rejected.trim());
+    const mtBench = readLlmbarPairs(path.join(DATASETS, "llmbar/mt_bench_human.json"), "mt-bench").filter(
+      (p) => p.chosen.trim() && p.rejected.trim(),
+    );
     const transfer = await evaluateModel(out, mtBench);
     expect(transfer.n).toBe(mtBench.length);
     expect(transfer.accuracy).toBeGreaterThan(0.6);

@@ -1,22 +1,24 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadScorer, trainRewardModel, type Scorer } from "../../trainer/index.ts";
 import { ScorerCache } from "../../trainer/scorer-cache.ts";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 
 let dir: string;
 let modelDir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-scorer-cache-"));
+  dir = makeTempDir("scorer-cache");
   modelDir = path.join(dir, "model");
   const tiny = { kind: "hashed" as const, wordBuckets: 64, charBuckets: 64, promptBuckets: 8 };
-  await trainRewardModel({ pairs: syntheticPreferences({ pairs: 60, seed: 3 }), outDir: modelDir, epochs: 2, hidden: 4, encoder: tiny });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await trainRewardModel({
+    pairs: syntheticPreferences({ pairs: 60, seed: 3 }),
+    outDir: modelDir,
+    epochs: 2,
+    hidden: 4,
+    encoder: tiny,
+  });
 });
 
 /** Real scorers of the same model directory under different keys, with a record of which were loaded and closed. */
@@ -40,7 +42,8 @@ function trackedCache(capacity: number) {
   return { cache, loaded, closed };
 }
 
-const score = (scorer: Scorer) => scorer.score("Question 1: tell me about rivers.", ["the answer is zebra today", "the answer is simple"]);
+const score = (scorer: Scorer) =>
+  scorer.score("Question 1: tell me about rivers.", ["the answer is zebra today", "the answer is simple"]);
 
 describe("ScorerCache", () => {
   it("loads a model version once and keeps the most recently used ones", async () => {

@@ -63,7 +63,11 @@ describe("training-step graph", () => {
     const { loss, rewards } = await lossAndGradient(params, b);
     const expected = Array.from({ length: 2 * B }, (_, row) => reward(params, b.features, row));
     rewards.forEach((r, i) => expect(r).toBeCloseTo(expected[i], 4));
-    const outcomes = Array.from({ length: B }, (_, k) => ({ margin: expected[k] - expected[B + k], weight: b.weight[k], tie: b.tie[k] === 1 }));
+    const outcomes = Array.from({ length: B }, (_, k) => ({
+      margin: expected[k] - expected[B + k],
+      weight: b.weight[k],
+      tie: b.tie[k] === 1,
+    }));
     expect(loss).toBeCloseTo(bradleyTerryLoss(outcomes), 5);
   });
 
@@ -74,7 +78,11 @@ describe("training-step graph", () => {
     const { gradient } = await lossAndGradient(params, b);
     const epsilon = 1e-3;
     // No hidden unit sits within reach of its ReLU kink, where a finite difference would straddle two slopes.
-    const nearestKink = Math.min(...Array.from({ length: 2 * B * H }, (_, k) => Math.abs(preActivation(params, b.features, Math.floor(k / H), k % H))));
+    const nearestKink = Math.min(
+      ...Array.from({ length: 2 * B * H }, (_, k) =>
+        Math.abs(preActivation(params, b.features, Math.floor(k / H), k % H)),
+      ),
+    );
     expect(nearestKink).toBeGreaterThan(20 * epsilon);
     let checked = 0;
     for (const p of PARAMS) {
@@ -87,7 +95,10 @@ describe("training-step graph", () => {
         const up = (await lossAndGradient(shifted(epsilon), b)).loss;
         const down = (await lossAndGradient(shifted(-epsilon), b)).loss;
         const numeric = (up - down) / (2 * epsilon);
-        expect(Math.abs(gradient[p][i] - numeric), `${p}[${i}]: graph ${gradient[p][i]}, numeric ${numeric}`).toBeLessThan(2e-4 + 1e-2 * Math.abs(numeric));
+        expect(
+          Math.abs(gradient[p][i] - numeric),
+          `${p}[${i}]: graph ${gradient[p][i]}, numeric ${numeric}`,
+        ).toBeLessThan(2e-4 + 1e-2 * Math.abs(numeric));
         checked++;
       }
     }

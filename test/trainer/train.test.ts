@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import onnxProto from "onnx-proto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   evaluateModel,
   loadScorer,
@@ -18,22 +17,26 @@ import { TrainStepSession, zeroParams } from "../../trainer/onnx/sessions.ts";
 import type { Params } from "../../trainer/onnx/reward-graph.ts";
 import { pairRows } from "../../trainer/pairs.ts";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
 
 let dir: string;
-const SMALL = { epochs: 6, hidden: 8, encoder: { kind: "hashed" as const, wordBuckets: 256, charBuckets: 256, promptBuckets: 32 } };
+const SMALL = {
+  epochs: 6,
+  hidden: 8,
+  encoder: { kind: "hashed" as const, wordBuckets: 256, charBuckets: 256, promptBuckets: 32 },
+};
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "pairwise-trainer-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = makeTempDir("trainer");
 });
 
 /** The trained parameters and standardisation stored as initializers of an exported model. */
 async function initializers(modelFile: string): Promise<Record<string, Float32Array>> {
   const model = onnxProto.onnx.ModelProto.decode(await readFile(modelFile));
   return Object.fromEntries(
-    model.graph!.initializer!.filter((t) => t.dataType === onnxProto.onnx.TensorProto.DataType.FLOAT).map((t) => [t.name, new Float32Array(Uint8Array.from(t.rawData!).buffer)]),
+    model
+      .graph!.initializer!.filter((t) => t.dataType === onnxProto.onnx.TensorProto.DataType.FLOAT)
+      .map((t) => [t.name, new Float32Array(Uint8Array.from(t.rawData!).buffer)]),
   );
 }
 
@@ -53,7 +56,9 @@ describe("trainRewardModel", () => {
 
     // Progress: every epoch reports its held-out figures, and they are the ones in the loss curve.
     const perEpoch = progress.filter((p) => p.valLoss !== null);
-    expect(perEpoch.map((p) => [p.epoch, p.loss, p.valLoss, p.valAccuracy])).toEqual(metrics.curve.map((c) => [c.epoch, c.trainLoss, c.valLoss, c.valAccuracy]));
+    expect(perEpoch.map((p) => [p.epoch, p.loss, p.valLoss, p.valAccuracy])).toEqual(
+      metrics.curve.map((c) => [c.epoch, c.trainLoss, c.valLoss, c.valAccuracy]),
+    );
     for (let i = 1; i < progress.length; i++) expect(progress[i].step).toBeGreaterThan(progress[i - 1].step);
     expect(progress.every((p) => p.epochs === 30 && p.steps >= p.step)).toBe(true);
 
@@ -64,9 +69,16 @@ describe("trainRewardModel", () => {
 
     const scorer = await loadScorer(out);
     try {
-      const [withMarker, without] = await scorer.score("Question 1: tell me about trains.", ["we should look at the zebra today", "we should look at the details today"]);
+      const [withMarker, without] = await scorer.score("Question 1: tell me about trains.", [
+        "we should look at the zebra today",
+        "we should look at the details today",
+      ]);
       expect(withMarker).toBeGreaterThan(without);
-      const p = await scorer.judge("Question 1: tell me about trains.", "we should look at the zebra today", "we should look at the details today");
+      const p = await scorer.judge(
+        "Question 1: tell me about trains.",
+        "we should look at the zebra today",
+        "we should look at the details today",
+      );
       expect(p).toBeCloseTo(1 / (1 + Math.exp(without - withMarker)), 6);
       expect(p).toBeGreaterThan(0.5);
       expect(await scorer.score("anything", [])).toEqual([]);
@@ -82,7 +94,14 @@ describe("trainRewardModel", () => {
     const { modelFile, metadata } = await readModelDir(out);
     expect(metadata.data).toMatchObject({ pairs: 120, ties: 0 });
     expect(metadata.data.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(metadata.features).toMatchObject({ kind: "hashed", wordBuckets: 256, charBuckets: 256, promptBuckets: 32, wordNgrams: 2, charNgrams: [3, 5] });
+    expect(metadata.features).toMatchObject({
+      kind: "hashed",
+      wordBuckets: 256,
+      charBuckets: 256,
+      promptBuckets: 32,
+      wordNgrams: 2,
+      charNgrams: [3, 5],
+    });
     expect(metadata.hyperparameters).toMatchObject({ hidden: 8, epochs: 6, seed: 2 });
 
     const stored = await initializers(modelFile);
@@ -101,7 +120,12 @@ describe("trainRewardModel", () => {
     order.forEach((row, k) => batch.set(standardised.subarray(row * F, (row + 1) * F), k * F));
     const zeros = zeroParams(F, metadata.model.hidden);
     const step = await TrainStepSession.create(F, metadata.model.hidden, "cpu");
-    const { reward: trainingRewards } = await step.run({ params, m: zeros, v: zeros, step: 0 }, { features: batch, weight: new Float32Array(16).fill(1), tie: new Float32Array(16) }, 0, 0);
+    const { reward: trainingRewards } = await step.run(
+      { params, m: zeros, v: zeros, step: 0 },
+      { features: batch, weight: new Float32Array(16).fill(1), tie: new Float32Array(16) },
+      0,
+      0,
+    );
     await step.release();
 
     const scorer = await loadScorer(out);
@@ -114,10 +138,18 @@ describe("trainRewardModel", () => {
   it("is reproducible: the same seed gives the same model bytes and metrics, another seed does not", async () => {
     const pairs = syntheticPreferences({ pairs: 120, seed: 5, ties: 0.1 });
     const runs = [];
-    for (const [name, seed] of [["a", 3], ["b", 3], ["c", 4]] as const) {
+    for (const [name, seed] of [
+      ["a", 3],
+      ["b", 3],
+      ["c", 4],
+    ] as const) {
       const out = path.join(dir, `seed-${name}`);
       const metrics = await trainRewardModel({ pairs, outDir: out, seed, ...SMALL });
-      runs.push({ metrics, model: await readFile(path.join(out, "model.onnx")), metadata: await readFile(path.join(out, "metadata.json"), "utf8") });
+      runs.push({
+        metrics,
+        model: await readFile(path.join(out, "model.onnx")),
+        metadata: await readFile(path.join(out, "metadata.json"), "utf8"),
+      });
     }
     expect(runs[1].model.equals(runs[0].model)).toBe(true);
     expect(runs[1].metadata).toBe(runs[0].metadata);
@@ -144,9 +176,21 @@ describe("trainRewardModel", () => {
   it.each([
     ["no pairs", { pairs: [] }, /no preference pairs/],
     ["an empty response", { pairs: [{ prompt: "p", chosen: "a", rejected: "  " }] }, /pair 1: "rejected" is empty/],
-    ["a negative weight", { pairs: [{ prompt: "p", chosen: "a", rejected: "b", weight: -1 }] }, /"weight" must be a number ≥ 0/],
-    ["only zero weights", { pairs: [{ prompt: "p", chosen: "a", rejected: "b", weight: 0 }] }, /every pair has weight 0/],
-    ["zero hidden units", { pairs: [{ prompt: "p", chosen: "a", rejected: "b" }], hidden: 0 }, /hidden must be a whole number ≥ 1/],
+    [
+      "a negative weight",
+      { pairs: [{ prompt: "p", chosen: "a", rejected: "b", weight: -1 }] },
+      /"weight" must be a number ≥ 0/,
+    ],
+    [
+      "only zero weights",
+      { pairs: [{ prompt: "p", chosen: "a", rejected: "b", weight: 0 }] },
+      /every pair has weight 0/,
+    ],
+    [
+      "zero hidden units",
+      { pairs: [{ prompt: "p", chosen: "a", rejected: "b" }], hidden: 0 },
+      /hidden must be a whole number ≥ 1/,
+    ],
   ])("refuses %s", async (_, options, reason) => {
     const training = trainRewardModel({ outDir: path.join(dir, "refused"), ...options });
     await expect(training).rejects.toBeInstanceOf(TrainingInputError);

@@ -43,9 +43,12 @@ export interface Featurizer {
 
 function hashedFeaturizer(config: HashedFeatureConfig): Featurizer {
   for (const [key, value] of Object.entries(config))
-    if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) throw new EncoderError(`hashed encoder: ${key} must be a whole number ≥ 0, got ${value}`);
+    if (typeof value === "number" && (!Number.isInteger(value) || value < 0))
+      throw new EncoderError(`hashed encoder: ${key} must be a whole number ≥ 0, got ${value}`);
   if (config.wordNgrams < 1 || config.charNgrams[0] < 1 || config.charNgrams[1] < config.charNgrams[0])
-    throw new EncoderError(`hashed encoder: n-gram sizes must be at least 1 (words ${config.wordNgrams}, characters ${config.charNgrams.join("–")})`);
+    throw new EncoderError(
+      `hashed encoder: n-gram sizes must be at least 1 (words ${config.wordNgrams}, characters ${config.charNgrams.join("–")})`,
+    );
   const encoder = new HashedEncoder(config);
   return {
     config,
@@ -107,20 +110,34 @@ function onnxFeaturizer(encoder: OnnxSentenceEncoder): Featurizer {
 
 /** A featurizer for training, from the caller's options (the hashed encoder with its defaults if none). */
 export async function createFeaturizer(options: EncoderOptions | undefined, device: Device): Promise<Featurizer> {
-  if (options?.kind === "onnx") return onnxFeaturizer(await OnnxSentenceEncoder.load(options.dir, device, options.maxLength));
+  if (options?.kind === "onnx")
+    return onnxFeaturizer(await OnnxSentenceEncoder.load(options.dir, device, options.maxLength));
   const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
-  return hashedFeaturizer({ ...DEFAULT_HASHED, ...Object.fromEntries(given), kind: "hashed", structure: [...STRUCTURE_FEATURES] });
+  return hashedFeaturizer({
+    ...DEFAULT_HASHED,
+    ...Object.fromEntries(given),
+    kind: "hashed",
+    structure: [...STRUCTURE_FEATURES],
+  });
 }
 
 /** The featurizer a model was trained with, from its recorded configuration. */
 export async function featurizerFromConfig(config: FeatureConfig, device: Device): Promise<Featurizer> {
   if (config.structure.join() !== STRUCTURE_FEATURES.join())
-    throw new EncoderError("the model was trained with a different set of structure features than this version computes; retrain it");
+    throw new EncoderError(
+      "the model was trained with a different set of structure features than this version computes; retrain it",
+    );
   if (config.kind === "hashed") return hashedFeaturizer(config);
   const encoder = await OnnxSentenceEncoder.load(config.dir, device, config.maxLength);
-  if (encoder.modelSha256 !== config.modelSha256 || encoder.output !== config.output || encoder.dimension !== config.dimension) {
+  if (
+    encoder.modelSha256 !== config.modelSha256 ||
+    encoder.output !== config.output ||
+    encoder.dimension !== config.dimension
+  ) {
     await encoder.release();
-    throw new EncoderError(`${config.dir}: the sentence encoder changed since the model was trained (model.onnx SHA-256 ${encoder.modelSha256.slice(0, 12)}…, trained with ${config.modelSha256.slice(0, 12)}…)`);
+    throw new EncoderError(
+      `${config.dir}: the sentence encoder changed since the model was trained (model.onnx SHA-256 ${encoder.modelSha256.slice(0, 12)}…, trained with ${config.modelSha256.slice(0, 12)}…)`,
+    );
   }
   return onnxFeaturizer(encoder);
 }

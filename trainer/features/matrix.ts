@@ -55,6 +55,11 @@ export class FeatureMatrixBuilder {
   }
 
   finish(): FeatureMatrix {
-    return new FeatureMatrix(this.dim, Uint32Array.from(this.rowStart), this.columns.slice(0, this.size), this.values.slice(0, this.size));
+    return new FeatureMatrix(
+      this.dim,
+      Uint32Array.from(this.rowStart),
+      this.columns.slice(0, this.size),
+      this.values.slice(0, this.size),
+    );
   }
 }

@@ -21,14 +21,20 @@ async function fileSha256(file: string): Promise<string> {
 }
 
 function pickOutput(session: ort.InferenceSession): string {
-  for (const preferred of ["sentence_embedding", "last_hidden_state"]) if (session.outputNames.includes(preferred)) return preferred;
+  for (const preferred of ["sentence_embedding", "last_hidden_state"])
+    if (session.outputNames.includes(preferred)) return preferred;
   return session.outputNames[0];
 }
 
 type Batch = { ids: number[]; typeIds: number[] }[];
 
 /** Pooled embeddings of one padded batch, row-major [batch, dim], before scaling to unit length. */
-async function pooledBatch(session: ort.InferenceSession, output: string, padId: number, batch: Batch): Promise<{ pooled: Float32Array; dim: number }> {
+async function pooledBatch(
+  session: ort.InferenceSession,
+  output: string,
+  padId: number,
+  batch: Batch,
+): Promise<{ pooled: Float32Array; dim: number }> {
   const width = Math.max(...batch.map((e) => e.ids.length));
   const shape = [batch.length, width];
   const ids = new BigInt64Array(batch.length * width).fill(BigInt(padId));
@@ -49,7 +55,10 @@ async function pooledBatch(session: ort.InferenceSession, output: string, padId:
   const result = (await session.run(feeds, [output]))[output];
   const data = result.data as Float32Array;
   if (result.dims.length === 2) return { pooled: data, dim: result.dims[1] };
-  if (result.dims.length !== 3) throw new EncoderError(`output "${output}" has shape [${result.dims}], expected [batch, dim] or [batch, tokens, dim]`);
+  if (result.dims.length !== 3)
+    throw new EncoderError(
+      `output "${output}" has shape [${result.dims}], expected [batch, dim] or [batch, tokens, dim]`,
+    );
   const dim = result.dims[2];
   const pooled = new Float32Array(batch.length * dim);
   batch.forEach((e, b) => {
@@ -77,14 +86,19 @@ export class OnnxSentenceEncoder {
     const modelFile = path.join(absolute, "model.onnx");
     const tokenizerFile = path.join(absolute, "tokenizer.json");
     for (const file of [modelFile, tokenizerFile])
-      if (!existsSync(file)) throw new EncoderError(`${dir}: no ${path.basename(file)} (a sentence encoder directory holds model.onnx and tokenizer.json)`);
+      if (!existsSync(file))
+        throw new EncoderError(
+          `${dir}: no ${path.basename(file)} (a sentence encoder directory holds model.onnx and tokenizer.json)`,
+        );
     const tokenizer = WordPieceTokenizer.fromFile(tokenizerFile, maxLength);
     const modelSha256 = await fileSha256(modelFile);
     const session = await createFileSession(modelFile, device, (reason) => new EncoderError(reason));
     try {
       for (const required of ["input_ids", "attention_mask"])
         if (!session.inputNames.includes(required))
-          throw new EncoderError(`${modelFile}: the encoder has no "${required}" input (inputs: ${session.inputNames.join(", ")})`);
+          throw new EncoderError(
+            `${modelFile}: the encoder has no "${required}" input (inputs: ${session.inputNames.join(", ")})`,
+          );
       const output = pickOutput(session);
       const { dim } = await pooledBatch(session, output, tokenizer.padId, [tokenizer.encode("dimension probe")]);
       return new OnnxSentenceEncoder(absolute, modelSha256, tokenizer, session, output, dim);
@@ -103,12 +117,18 @@ export class OnnxSentenceEncoder {
     const out = new Float32Array(texts.length * this.dimension);
     for (let start = 0; start < order.length; start += BATCH) {
       const rows = order.slice(start, start + BATCH);
-      const { pooled } = await pooledBatch(this.session, this.output, this.tokenizer.padId, rows.map((i) => encodings[i]));
+      const { pooled } = await pooledBatch(
+        this.session,
+        this.output,
+        this.tokenizer.padId,
+        rows.map((i) => encodings[i]),
+      );
       rows.forEach((row, b) => {
         let norm = 0;
         for (let k = 0; k < this.dimension; k++) norm += pooled[b * this.dimension + k] ** 2;
         const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-        for (let k = 0; k < this.dimension; k++) out[row * this.dimension + k] = pooled[b * this.dimension + k] * inverse;
+        for (let k = 0; k < this.dimension; k++)
+          out[row * this.dimension + k] = pooled[b * this.dimension + k] * inverse;
       });
     }
     return out;

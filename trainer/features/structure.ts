@@ -50,9 +50,11 @@ const NUMBER = /\d+(?:[.,]\d+)*/g;
 const SENTENCE_END = /[.!?。]+(?:\s|$)/g;
 const UPPER = /\p{Lu}/gu;
 const LETTER = /\p{L}/gu;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL; per UTF-16 unit, as trained
 const NON_ASCII = /[^\x00-\x7f]/g;
 const TERMINAL = /[.!?。)"'`*\]]\s*$/;
-const REFUSAL = /\b(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i can(?:not|'t) (?:help|assist|provide)|i(?:'m| am) (?:not able|unable) to)\b/i;
+const REFUSAL =
+  /\b(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i can(?:not|'t) (?:help|assist|provide)|i(?:'m| am) (?:not able|unable) to)\b/i;
 
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 const log = (n: number) => Math.log1p(n);

@@ -32,7 +32,13 @@ interface TokenizerJson {
     cls?: [string, number];
     sep?: [string, number];
   } | null;
-  model?: { type?: string; vocab?: Record<string, number>; unk_token?: string; continuing_subword_prefix?: string; max_input_chars_per_word?: number };
+  model?: {
+    type?: string;
+    vocab?: Record<string, number>;
+    unk_token?: string;
+    continuing_subword_prefix?: string;
+    max_input_chars_per_word?: number;
+  };
 }
 
 export interface Encoding {
@@ -44,7 +50,13 @@ const isControl = (c: string) => /\p{Cc}|\p{Cf}/u.test(c) && c !== "\t" && c !==
 const isWhitespace = (c: string) => /\s/u.test(c);
 const isPunctuation = (c: string) => {
   const code = c.codePointAt(0)!;
-  return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126) || /\p{P}/u.test(c);
+  return (
+    (code >= 33 && code <= 47) ||
+    (code >= 58 && code <= 64) ||
+    (code >= 91 && code <= 96) ||
+    (code >= 123 && code <= 126) ||
+    /\p{P}/u.test(c)
+  );
 };
 const isChinese = (code: number) =>
   (code >= 0x4e00 && code <= 0x9fff) ||
@@ -85,7 +97,9 @@ function normalizer(spec: NormalizerSpec | null | undefined): (text: string) => 
       return (text) => steps.reduce((t, step) => step(t), text);
     }
     default:
-      throw new EncoderError(`unsupported tokenizer normalizer "${spec.type}" (supported: BertNormalizer, Lowercase, StripAccents, NFD/NFC/NFKD/NFKC, Sequence)`);
+      throw new EncoderError(
+        `unsupported tokenizer normalizer "${spec.type}" (supported: BertNormalizer, Lowercase, StripAccents, NFD/NFC/NFKD/NFKC, Sequence)`,
+      );
   }
 }
 
@@ -110,7 +124,8 @@ function splitWords(text: string): string[] {
 function checkPreTokenizer(spec: TokenizerJson["pre_tokenizer"]): void {
   const types = spec ? (spec.type === "Sequence" ? (spec.pretokenizers ?? []).map((p) => p.type) : [spec.type]) : [];
   const unsupported = types.filter((t) => t !== "BertPreTokenizer" && t !== "Whitespace" && t !== "WhitespaceSplit");
-  if (unsupported.length) throw new EncoderError(`unsupported tokenizer pre_tokenizer "${unsupported[0]}" (supported: BertPreTokenizer)`);
+  if (unsupported.length)
+    throw new EncoderError(`unsupported tokenizer pre_tokenizer "${unsupported[0]}" (supported: BertPreTokenizer)`);
 }
 
 export class WordPieceTokenizer {
@@ -130,7 +145,10 @@ export class WordPieceTokenizer {
       throw new EncoderError(`tokenizer.json: only WordPiece models are supported, found ${model?.type ?? "no model"}`);
     this.vocab = new Map(Object.entries(model.vocab));
     const unk = this.vocab.get(model.unk_token ?? "[UNK]");
-    if (unk === undefined) throw new EncoderError(`tokenizer.json: the unknown token "${model.unk_token ?? "[UNK]"}" is not in the vocabulary`);
+    if (unk === undefined)
+      throw new EncoderError(
+        `tokenizer.json: the unknown token "${model.unk_token ?? "[UNK]"}" is not in the vocabulary`,
+      );
     this.unkId = unk;
     this.prefix = model.continuing_subword_prefix ?? "##";
     this.maxWordChars = model.max_input_chars_per_word ?? 100;
@@ -153,21 +171,28 @@ export class WordPieceTokenizer {
 
   private special(token: string): number {
     const id = this.vocab.get(token);
-    if (id === undefined) throw new EncoderError(`tokenizer.json: the special token "${token}" is not in the vocabulary`);
+    if (id === undefined)
+      throw new EncoderError(`tokenizer.json: the special token "${token}" is not in the vocabulary`);
     return id;
   }
 
   private readTemplate(spec: TokenizerJson["post_processor"]): { id: number | null; typeId: number }[] {
     if (!spec) return [{ id: null, typeId: 0 }];
     if (spec.type === "BertProcessing" && spec.cls && spec.sep)
-      return [{ id: spec.cls[1], typeId: 0 }, { id: null, typeId: 0 }, { id: spec.sep[1], typeId: 0 }];
+      return [
+        { id: spec.cls[1], typeId: 0 },
+        { id: null, typeId: 0 },
+        { id: spec.sep[1], typeId: 0 },
+      ];
     if (spec.type === "TemplateProcessing" && spec.single)
       return spec.single.map((piece) => {
         if (piece.Sequence) return { id: null, typeId: piece.Sequence.type_id };
         const name = piece.SpecialToken!.id;
         return { id: spec.special_tokens?.[name]?.ids[0] ?? this.special(name), typeId: piece.SpecialToken!.type_id };
       });
-    throw new EncoderError(`unsupported tokenizer post_processor "${spec.type}" (supported: TemplateProcessing, BertProcessing)`);
+    throw new EncoderError(
+      `unsupported tokenizer post_processor "${spec.type}" (supported: TemplateProcessing, BertProcessing)`,
+    );
   }
 
   private wordPiece(word: string, out: number[]): void {
@@ -177,7 +202,7 @@ export class WordPieceTokenizer {
       return;
     }
     const pieces: number[] = [];
-    for (let start = 0; start < chars.length; ) {
+    for (let start = 0; start < chars.length;) {
       let end = chars.length;
       let found: number | undefined;
       for (; end > start; end--) {

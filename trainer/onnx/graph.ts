@@ -32,7 +32,9 @@ function valueInfo(name: string, elemType: ElemType, shape: Dim[]) {
 
 function attribute(name: string, value: Attribute) {
   const { AttributeType } = onnx.AttributeProto;
-  return Array.isArray(value) ? { name, type: AttributeType.INTS, ints: value } : { name, type: AttributeType.INT, i: value };
+  return Array.isArray(value)
+    ? { name, type: AttributeType.INTS, ints: value }
+    : { name, type: AttributeType.INT, i: value };
 }
 
 function littleEndianBytes(values: Float32Array | BigInt64Array): Uint8Array {
@@ -108,7 +110,13 @@ export class GraphBuilder {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: "", version: OPSET }],
       producerName: "pairwise-trainer",
-      graph: { name: this.name, node: this.nodes, input: this.inputs, output: this.outputs, initializer: this.initializers },
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        input: this.inputs,
+        output: this.outputs,
+        initializer: this.initializers,
+      },
     });
     return onnx.ModelProto.encode(model).finish();
   }

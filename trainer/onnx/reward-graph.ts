@@ -25,8 +25,15 @@ export function buildInferenceGraph(params: Params, mean: Float32Array, scale: F
   const shapes = paramShapes(features, hidden);
   const g = new GraphBuilder("reward_model");
   const x = g.input("features", ["N", features]);
-  const standardised = g.op("Mul", [g.op("Sub", [x, g.constant(mean, [features], "feature_mean")]), g.constant(scale, [features], "feature_scale")]);
-  const { reward } = rewardLayers(g, standardised, PARAMS.map((p) => g.constant(params[p], shapes[p], p)));
+  const standardised = g.op("Mul", [
+    g.op("Sub", [x, g.constant(mean, [features], "feature_mean")]),
+    g.constant(scale, [features], "feature_scale"),
+  ]);
+  const { reward } = rewardLayers(
+    g,
+    standardised,
+    PARAMS.map((p) => g.constant(params[p], shapes[p], p)),
+  );
   g.output(g.op("Reshape", [reward, g.ints([-1])], {}, "reward"), ["N"]);
   return g.toBytes();
 }

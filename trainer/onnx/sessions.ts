@@ -24,7 +24,12 @@ const tensor = (data: Float32Array, dims: readonly number[]) => new ort.Tensor("
 const scalar = (x: number) => new ort.Tensor("float32", Float32Array.of(x), []);
 
 export function zeroParams(features: number, hidden: number): Params {
-  return { w1: new Float32Array(features * hidden), b1: new Float32Array(hidden), w2: new Float32Array(hidden), v: new Float32Array(features) };
+  return {
+    w1: new Float32Array(features * hidden),
+    b1: new Float32Array(hidden),
+    w2: new Float32Array(hidden),
+    v: new Float32Array(features),
+  };
 }
 
 /** An onnxruntime session over a graph that takes the model parameters as inputs. */
@@ -50,7 +55,12 @@ export class TrainStepSession extends ParamsSession {
   }
 
   /** One AdamW update on `batch`. Returns the new state, and the loss and rewards before the update. */
-  async run(state: AdamState, batch: Batch, lr: number, weightDecay: number): Promise<{ state: AdamState; loss: number; reward: Float32Array }> {
+  async run(
+    state: AdamState,
+    batch: Batch,
+    lr: number,
+    weightDecay: number,
+  ): Promise<{ state: AdamState; loss: number; reward: Float32Array }> {
     const { shapes } = this;
     const pairs = batch.weight.length;
     const feeds: Record<string, ort.Tensor> = {
@@ -71,7 +81,12 @@ export class TrainStepSession extends ParamsSession {
     const next = (pick: (p: ParamName) => string) =>
       Object.fromEntries(PARAMS.map((p) => [p, take(pick(p))])) as Params;
     return {
-      state: { params: next((p) => p), m: next((p) => momentName(p, "m")), v: next((p) => momentName(p, "v")), step: state.step + 1 },
+      state: {
+        params: next((p) => p),
+        m: next((p) => momentName(p, "m")),
+        v: next((p) => momentName(p, "v")),
+        step: state.step + 1,
+      },
       loss: (out.loss.data as Float32Array)[0],
       reward: out.reward.data as Float32Array,
     };
@@ -85,7 +100,9 @@ export class ScoringSession extends ParamsSession {
 
   /** Rewards of the rows of `features` ([rows, F], standardised) under `params`. */
   async rewards(params: Params, features: Float32Array): Promise<Float32Array> {
-    const feeds: Record<string, ort.Tensor> = { features: tensor(features, [features.length / this.features, this.features]) };
+    const feeds: Record<string, ort.Tensor> = {
+      features: tensor(features, [features.length / this.features, this.features]),
+    };
     for (const p of PARAMS) feeds[p] = tensor(params[p], this.shapes[p]);
     return (await this.session.run(feeds)).reward.data as Float32Array;
   }

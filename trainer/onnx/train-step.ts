@@ -41,9 +41,19 @@ function softplusTail(g: GraphBuilder, d: string) {
 
 function adamW(g: GraphBuilder, p: ParamName, grad: string, lr: string, decay: string, bc1: string, bc2: string) {
   const { beta1, beta2, epsilon } = ADAM;
-  const m = g.op("Add", [g.op("Mul", [g.constant(beta1), momentName(p, "m")]), g.op("Mul", [g.constant(1 - beta1), grad])], {}, updatedName(momentName(p, "m")));
+  const m = g.op(
+    "Add",
+    [g.op("Mul", [g.constant(beta1), momentName(p, "m")]), g.op("Mul", [g.constant(1 - beta1), grad])],
+    {},
+    updatedName(momentName(p, "m")),
+  );
   const squared = g.op("Mul", [grad, grad]);
-  const v = g.op("Add", [g.op("Mul", [g.constant(beta2), momentName(p, "v")]), g.op("Mul", [g.constant(1 - beta2), squared])], {}, updatedName(momentName(p, "v")));
+  const v = g.op(
+    "Add",
+    [g.op("Mul", [g.constant(beta2), momentName(p, "v")]), g.op("Mul", [g.constant(1 - beta2), squared])],
+    {},
+    updatedName(momentName(p, "v")),
+  );
   const denominator = g.op("Add", [g.op("Sqrt", [g.op("Div", [v, bc2])]), g.constant(epsilon)]);
   const step = g.op("Mul", [lr, g.op("Div", [g.op("Div", [m, bc1]), denominator])]);
   // Decoupled decay: θ·(1 − lr·λ), applied to the old weights, independent of the gradient's scale.
@@ -87,7 +97,15 @@ export function buildTrainStepGraph(features: number, hidden: number): Uint8Arra
     softplusTail(g, d),
   ]);
   const totalWeight = g.op("Max", [g.op("ReduceSum", [weight, g.ints([0])], { keepdims: 0 }), g.constant(1e-12)]);
-  g.output(g.op("Div", [g.op("ReduceSum", [g.op("Mul", [weight, perPair]), g.ints([0])], { keepdims: 0 }), totalWeight], {}, "loss"), []);
+  g.output(
+    g.op(
+      "Div",
+      [g.op("ReduceSum", [g.op("Mul", [weight, perPair]), g.ints([0])], { keepdims: 0 }), totalWeight],
+      {},
+      "loss",
+    ),
+    [],
+  );
 
   // Backward.
   const gradD = g.op("Div", [g.op("Mul", [weight, g.op("Sub", [g.op("Sigmoid", [d]), a])]), totalWeight]); // [B]

@@ -56,8 +56,8 @@ export default function Playground() {
     <>
       <h1>Playground</h1>
       <p>
-        Your credits: <strong data-testid="playground-credits">{credits}</strong>. A judgement costs 2 credits. Earn credits by redeeming
-        tokens on the Wallet page.
+        Your credits: <strong data-testid="playground-credits">{credits}</strong>. A judgement costs 2 credits. Earn
+        credits by redeeming tokens on the Wallet page.
       </p>
       {models.length === 0 ? (
         <p className="card muted">No reward model is published yet.</p>
@@ -74,20 +74,33 @@ export default function Playground() {
             <select name="model">
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
-                  {m.label}{m.accuracy !== null ? ` (held-out accuracy ${(m.accuracy * 100).toFixed(1)}%)` : ""}
+                  {m.label}
+                  {m.accuracy !== null ? ` (held-out accuracy ${(m.accuracy * 100).toFixed(1)}%)` : ""}
                 </option>
               ))}
             </select>
           </label>
-          <label>Prompt <textarea name="prompt" required rows={3} /></label>
+          <label>
+            Prompt <textarea name="prompt" required rows={3} />
+          </label>
           <div className="row" style={{ alignItems: "stretch" }}>
-            <label style={{ flex: 1 }}>Response A <textarea name="a" required rows={5} /></label>
-            <label style={{ flex: 1 }}>Response B <textarea name="b" required rows={5} /></label>
+            <label style={{ flex: 1 }}>
+              Response A <textarea name="a" required rows={5} />
+            </label>
+            <label style={{ flex: 1 }}>
+              Response B <textarea name="b" required rows={5} />
+            </label>
           </div>
-          <button type="submit" disabled={busy}>{busy ? "Judging…" : "Which is better?"}</button>
+          <button type="submit" disabled={busy}>
+            {busy ? "Judging…" : "Which is better?"}
+          </button>
         </form>
       )}
-      {error ? <p role="alert" className="errors">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="errors">
+          {error}
+        </p>
+      ) : null}
       {result ? (
         <p role="status" className="notice" data-testid="judgement">
           A is better with probability {(result.probability * 100).toFixed(1)}% ({result.spent} credits spent).

@@ -54,14 +54,16 @@ export default function ApiKeys() {
     <>
       <h1>API keys</h1>
       <p className="muted">
-        Use a key as <code>Authorization: Bearer &lt;key&gt;</code>. <strong>API</strong> keys work with the JSON API under{" "}
-        <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models (score, rank, judge,
-        chat) and spend your credits.
+        Use a key as <code>Authorization: Bearer &lt;key&gt;</code>. <strong>API</strong> keys work with the JSON API
+        under <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models
+        (score, rank, judge, chat) and spend your credits.
       </p>
       {actionData?.key ? (
         <div className="notice" role="status">
           <p>Your new key — copy it now, it is shown only once:</p>
-          <p className="secret" data-testid="new-api-key">{actionData.key}</p>
+          <p className="secret" data-testid="new-api-key">
+            {actionData.key}
+          </p>
         </div>
       ) : null}
       <Form method="post" className="row card" {...getFormProps(form)}>
@@ -78,16 +80,29 @@ export default function ApiKeys() {
             <option value="premium">premium (metered)</option>
           </select>
         </label>
-        <button type="submit" name="intent" value="create">Create key</button>
+        <button type="submit" name="intent" value="create">
+          Create key
+        </button>
       </Form>
       <table>
-        <thead><tr><th>Name</th><th>Kind</th><th>Key</th><th>Created</th><th>Last used</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Kind</th>
+            <th>Key</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {keys.map((k) => (
             <tr key={k.id}>
               <td>{k.name}</td>
               <td>{k.scope}</td>
-              <td><code>{k.prefix}…</code></td>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
               <td>{new Date(k.createdAt).toLocaleString()}</td>
               <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
               <td>
@@ -97,7 +112,9 @@ export default function ApiKeys() {
                   <Form method="post">
                     <AuthenticityTokenInput />
                     <input type="hidden" name="keyId" value={k.id} />
-                    <button name="intent" value="revoke" className="danger">Revoke</button>
+                    <button name="intent" value="revoke" className="danger">
+                      Revoke
+                    </button>
                   </Form>
                 )}
               </td>

@@ -9,7 +9,7 @@ import { getCreditBalance, listCreditLedger } from "../../../db/queries/credits.
 import { listLabelerEarnings, listLabelerPayouts } from "../../../db/queries/payouts/statements.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import { ownerTokenBalance } from "../../../reward/tokens/chain/token-accounts.ts";
-import { getPlatform } from "~/utils/chain.server.ts";
+import { getPlatform } from "~/utils/services.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { env } from "../../../config/env.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -37,7 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     creditsPerToken: env.CREDITS_PER_TOKEN,
     tokenBalance: fmt(tokenBalance),
     credits: credits.toString(),
-    ledger: ledger.map((e) => ({ id: e.id, delta: e.delta.toString(), reason: e.reason, at: e.createdAt.toISOString() })),
+    ledger: ledger.map((e) => ({
+      id: e.id,
+      delta: e.delta.toString(),
+      reason: e.reason,
+      at: e.createdAt.toISOString(),
+    })),
     earnings: earnings.map((e) => ({
       epochId: e.epochId,
       title: e.title,
@@ -74,10 +79,22 @@ export default function Wallet() {
       <h1>Wallet and earnings</h1>
       <section className="card">
         <div className="grid">
-          <div><div className="stat" data-testid="token-balance">{data.tokenBalance}</div><div className="stat-label">tokens in your wallet</div></div>
-          <div><div className="stat" data-testid="credits">{data.credits}</div><div className="stat-label">premium AI credits</div></div>
+          <div>
+            <div className="stat" data-testid="token-balance">
+              {data.tokenBalance}
+            </div>
+            <div className="stat-label">tokens in your wallet</div>
+          </div>
+          <div>
+            <div className="stat" data-testid="credits">
+              {data.credits}
+            </div>
+            <div className="stat-label">premium AI credits</div>
+          </div>
         </div>
-        <p className="small muted">Platform token (mint <code>{data.mint}</code>), {data.decimals} decimals.</p>
+        <p className="small muted">
+          Platform token (mint <code>{data.mint}</code>), {data.decimals} decimals.
+        </p>
         <WalletPanel linked={data.linked} decimals={data.decimals} creditsPerToken={data.creditsPerToken} />
       </section>
 
@@ -85,7 +102,13 @@ export default function Wallet() {
         <h2 style={{ marginTop: 0 }}>Payouts</h2>
         {data.payouts.length ? (
           <>
-            <BarChart width={460} height={180} data={byEpoch} margin={{ top: 8, right: 16, bottom: 0, left: -8 }} aria-label="Earnings per day">
+            <BarChart
+              width={460}
+              height={180}
+              data={byEpoch}
+              margin={{ top: 8, right: 16, bottom: 0, left: -8 }}
+              aria-label="Earnings per day"
+            >
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ef" />
               <XAxis dataKey="epoch" fontSize={11} />
               <YAxis fontSize={11} />
@@ -93,14 +116,23 @@ export default function Wallet() {
               <Bar dataKey="tokens" fill="#2b8a3e" isAnimationActive={false} />
             </BarChart>
             <table data-testid="payouts">
-              <thead><tr><th>Day</th><th>Tokens</th><th>Status</th><th>Transaction</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Day</th>
+                  <th>Tokens</th>
+                  <th>Status</th>
+                  <th>Transaction</th>
+                </tr>
+              </thead>
               <tbody>
                 {data.payouts.map((p) => (
                   <tr key={p.id}>
                     <td>{p.epochId}</td>
                     <td>{p.amount}</td>
                     <td>{STATUS_WORDS[p.status] ?? p.status}</td>
-                    <td><SignatureLink signature={p.signature} explorer={p.explorer} /></td>
+                    <td>
+                      <SignatureLink signature={p.signature} explorer={p.explorer} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -115,7 +147,16 @@ export default function Wallet() {
         <h2 style={{ marginTop: 0 }}>How each amount was computed</h2>
         {data.earnings.length ? (
           <table>
-            <thead><tr><th>Day</th><th>Project</th><th>Your labels</th><th>Reward per label</th><th>Quality weight</th><th>Earned</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Day</th>
+                <th>Project</th>
+                <th>Your labels</th>
+                <th>Reward per label</th>
+                <th>Quality weight</th>
+                <th>Earned</th>
+              </tr>
+            </thead>
             <tbody>
               {data.earnings.map((e) => (
                 <tr key={`${e.epochId}-${e.title}`}>
@@ -126,7 +167,12 @@ export default function Wallet() {
                   <td>{e.weight.toFixed(3)}</td>
                   <td>
                     {e.labels} × {e.rewardPerLabel} × {e.weight.toFixed(3)} = {e.earned}
-                    {e.capped ? <span className="small muted"> → {e.amount} (the project's budget ran out; everyone's share was scaled alike)</span> : null}
+                    {e.capped ? (
+                      <span className="small muted">
+                        {" "}
+                        → {e.amount} (the project's budget ran out; everyone's share was scaled alike)
+                      </span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -136,8 +182,8 @@ export default function Wallet() {
           <p className="muted">Nothing earned yet.</p>
         )}
         <p className="small muted">
-          The quality weight is your quality score on the project when the day was paid (see My quality). A labeler flagged as
-          answering against the truth earns nothing.
+          The quality weight is your quality score on the project when the day was paid (see My quality). A labeler
+          flagged as answering against the truth earns nothing.
         </p>
       </section>
 
@@ -145,10 +191,20 @@ export default function Wallet() {
         <h2 style={{ marginTop: 0 }}>Credits</h2>
         {data.ledger.length ? (
           <table>
-            <thead><tr><th>When</th><th>Change</th><th>Why</th></tr></thead>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Change</th>
+                <th>Why</th>
+              </tr>
+            </thead>
             <tbody>
               {data.ledger.map((e) => (
-                <tr key={e.id}><td>{new Date(e.at).toLocaleString()}</td><td>{e.delta}</td><td>{e.reason.replace("_", " ")}</td></tr>
+                <tr key={e.id}>
+                  <td>{new Date(e.at).toLocaleString()}</td>
+                  <td>{e.delta}</td>
+                  <td>{e.reason.replace("_", " ")}</td>
+                </tr>
               ))}
             </tbody>
           </table>

@@ -24,7 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   const user = await verifyLogin(submission.value.email, submission.value.password);
   if (!user) {
-    return data(submission.reply({ formErrors: ["Wrong email or password"], hideFields: ["password"] }), { status: 400 });
+    return data(submission.reply({ formErrors: ["Wrong email or password"], hideFields: ["password"] }), {
+      status: 400,
+    });
   }
   await noteDevice(request, user.id);
   return startSession(user.id, safeRedirect(submission.value.redirectTo, homeFor(user)));

@@ -25,7 +25,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await signUp(submission.value);
   if (!user) {
     return data(
-      submission.reply({ fieldErrors: { email: ["An account with this email exists; sign in instead"] }, hideFields: ["password"] }),
+      submission.reply({
+        fieldErrors: { email: ["An account with this email exists; sign in instead"] },
+        hideFields: ["password"],
+      }),
       { status: 400 },
     );
   }

@@ -39,7 +39,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: PauseUserSchema });
   if (submission.status !== "success") return { error: "Choose an account and give a reason to pause it." };
   const { userId, intent, reason } = submission.value;
-  await setUserPaused(db, { userId, reason: intent === "pause" ? reason || "paused by an admin after an abuse review" : null });
+  await setUserPaused(db, {
+    userId,
+    reason: intent === "pause" ? reason || "paused by an admin after an abuse review" : null,
+  });
   return { error: null };
 }
 
@@ -50,35 +53,61 @@ export default function AbuseSignals() {
     <>
       <h1>Abuse signals</h1>
       <p className="muted">
-        Patterns worth a look, refreshed with every consensus run and sign-in. A signal is evidence, not a verdict: check the
-        labeler's quality on the project before pausing them.
+        Patterns worth a look, refreshed with every consensus run and sign-in. A signal is evidence, not a verdict:
+        check the labeler's quality on the project before pausing them.
       </p>
-      {actionData?.error ? <p className="errors" role="alert">{actionData.error}</p> : null}
+      {actionData?.error ? (
+        <p className="errors" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
       {signals.length === 0 ? (
         <p className="card muted">No signals.</p>
       ) : (
         <table data-testid="abuse-signals">
           <thead>
-            <tr><th>Account</th><th>Signal</th><th>Where</th><th>Evidence</th><th>Seen</th><th /></tr>
+            <tr>
+              <th>Account</th>
+              <th>Signal</th>
+              <th>Where</th>
+              <th>Evidence</th>
+              <th>Seen</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {signals.map((s) => (
               <tr key={s.id}>
-                <td>{s.name} <span className="muted small">{s.email}</span></td>
+                <td>
+                  {s.name} <span className="muted small">{s.email}</span>
+                </td>
                 <td>{KIND_WORDS[s.kind] ?? s.kind}</td>
                 <td>{s.projectTitle ?? <code className="small">{s.scope.slice(0, 16)}</code>}</td>
-                <td className="small">{Object.entries(s.detail).map(([k, v]) => `${k}: ${Array.isArray(v) ? (v as unknown[]).length : String(v)}`).join(", ")}</td>
+                <td className="small">
+                  {Object.entries(s.detail)
+                    .map(([k, v]) => `${k}: ${Array.isArray(v) ? (v as unknown[]).length : String(v)}`)
+                    .join(", ")}
+                </td>
                 <td className="small">{new Date(s.detectedAt).toLocaleString()}</td>
                 <td>
                   <Form method="post" className="row">
                     <AuthenticityTokenInput />
                     <input type="hidden" name="userId" value={s.userId} />
                     {s.userPausedAt ? (
-                      <button name="intent" value="unpause" className="secondary">Unpause</button>
+                      <button name="intent" value="unpause" className="secondary">
+                        Unpause
+                      </button>
                     ) : (
                       <>
-                        <input name="reason" aria-label="Reason" placeholder="reason" defaultValue={KIND_WORDS[s.kind]} />
-                        <button name="intent" value="pause" className="danger">Pause account</button>
+                        <input
+                          name="reason"
+                          aria-label="Reason"
+                          placeholder="reason"
+                          defaultValue={KIND_WORDS[s.kind]}
+                        />
+                        <button name="intent" value="pause" className="danger">
+                          Pause account
+                        </button>
                       </>
                     )}
                   </Form>

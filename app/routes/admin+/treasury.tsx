@@ -9,11 +9,11 @@ import { latestJob } from "../../../db/queries/jobs.ts";
 import { listBudgets, listRecentBatches } from "../../../db/queries/payouts/statements.ts";
 import { listRecentRedemptions } from "../../../db/queries/redemptions.ts";
 import { findUserByEmail } from "../../../db/queries/identity.ts";
-import { dailyEpoch } from "../../../reward/tokens/payouts/executor.ts";
-import { getPlatform, treasuryBalances } from "~/utils/chain.server.ts";
+import { previousEpoch } from "../../../reward/tokens/payouts/epochs.ts";
+import { getPlatform, treasuryBalances } from "~/utils/services.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { queuePayout } from "../../../jobs/worker.ts";
+import { queuePayout } from "../../../jobs/queue.ts";
 import { TreasuryActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { formatTokens } from "~/utils/tokens.ts";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["admin"]);
   const platform = await getPlatform();
   const { token } = platform;
-  const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000)).id;
+  const yesterday = previousEpoch(new Date()).id;
   const [{ tokens, lamports }, budgets, batches, job, redemptions] = await Promise.all([
     treasuryBalances(),
     listBudgets(db),
@@ -79,10 +79,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   await validateCsrf(formData, request.headers);
   const submission = parseWithZod(formData, { schema: TreasuryActionSchema });
-  if (submission.status !== "success") return { message: null, error: Object.values(submission.error ?? {}).flat().join("; ") };
+  if (submission.status !== "success")
+    return {
+      message: null,
+      error: Object.values(submission.error ?? {})
+        .flat()
+        .join("; "),
+    };
   const input = submission.value;
   if (input.intent === "payout") {
-    await queuePayout(input.epoch);
+    await queuePayout(db, input.epoch);
     return { message: `Payout for ${input.epoch} queued.`, error: null };
   }
   const user = await findUserByEmail(db, input.email);
@@ -98,21 +104,41 @@ export default function Treasury() {
   return (
     <>
       <h1>Treasury</h1>
-      {result?.message ? <p role="status" className="notice">{result.message}</p> : null}
-      {result?.error ? <p role="alert" className="errors">{result.error}</p> : null}
+      {result?.message ? (
+        <p role="status" className="notice">
+          {result.message}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p role="alert" className="errors">
+          {result.error}
+        </p>
+      ) : null}
       <section className="card">
         <div className="grid">
-          <div><div className="stat" data-testid="treasury-tokens">{data.tokens}</div><div className="stat-label">tokens in the treasury</div></div>
-          <div><div className="stat">{data.sol}</div><div className="stat-label">SOL for fees and rent</div></div>
+          <div>
+            <div className="stat" data-testid="treasury-tokens">
+              {data.tokens}
+            </div>
+            <div className="stat-label">tokens in the treasury</div>
+          </div>
+          <div>
+            <div className="stat">{data.sol}</div>
+            <div className="stat-label">SOL for fees and rent</div>
+          </div>
         </div>
         <p className="small">
-          Chain: {data.chain === "embedded" ? "embedded (LiteSVM, state under ./data/chain)" : "RPC"} · mint <code>{data.mint}</code> ({data.decimals} decimals) ·
-          treasury <code>{data.treasury}</code>
+          Chain: {data.chain === "embedded" ? "embedded (LiteSVM, state under ./data/chain)" : "RPC"} · mint{" "}
+          <code>{data.mint}</code> ({data.decimals} decimals) · treasury <code>{data.treasury}</code>
         </p>
         <Form method="post" className="row inline-form">
           <AuthenticityTokenInput />
-          <label>Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} /></label>
-          <button name="intent" value="payout">Run payout</button>
+          <label>
+            Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} />
+          </label>
+          <button name="intent" value="payout">
+            Run payout
+          </button>
           <span className="small muted">
             {data.job ? `Latest payout run (${data.job.epoch}): ${data.job.status}` : "No payout run yet"}
             {data.job?.error ? ` (${data.job.error})` : ""}. Yesterday is paid hourly on its own.
@@ -123,12 +149,25 @@ export default function Treasury() {
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Budgets</h2>
         <table>
-          <thead><tr><th>Project</th><th>Budget</th><th>Committed</th><th>Paid</th><th>Used</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Project</th>
+              <th>Budget</th>
+              <th>Committed</th>
+              <th>Paid</th>
+              <th>Used</th>
+            </tr>
+          </thead>
           <tbody>
             {data.budgets.map((b) => (
               <tr key={b.id}>
-                <td>{b.title}</td><td>{b.budget}</td><td>{b.committed}</td><td>{b.paid}</td>
-                <td><progress max={100} value={b.share} aria-label={`${b.share}% of the budget committed`} /> {b.share}%</td>
+                <td>{b.title}</td>
+                <td>{b.budget}</td>
+                <td>{b.committed}</td>
+                <td>{b.paid}</td>
+                <td>
+                  <progress max={100} value={b.share} aria-label={`${b.share}% of the budget committed`} /> {b.share}%
+                </td>
               </tr>
             ))}
           </tbody>
@@ -139,12 +178,27 @@ export default function Treasury() {
         <h2 style={{ marginTop: 0 }}>Recent payout transactions</h2>
         {data.batches.length ? (
           <table>
-            <thead><tr><th>When</th><th>Recipients</th><th>Tokens</th><th>Fee (lamports)</th><th>Status</th><th>Signature</th></tr></thead>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Recipients</th>
+                <th>Tokens</th>
+                <th>Fee (lamports)</th>
+                <th>Status</th>
+                <th>Signature</th>
+              </tr>
+            </thead>
             <tbody>
               {data.batches.map((b) => (
                 <tr key={b.id}>
-                  <td>{new Date(b.at).toLocaleString()}</td><td>{b.recipients}</td><td>{b.total}</td><td>{b.fee ?? "—"}</td><td>{b.status}</td>
-                  <td><SignatureLink signature={b.signature} explorer={b.explorer} /></td>
+                  <td>{new Date(b.at).toLocaleString()}</td>
+                  <td>{b.recipients}</td>
+                  <td>{b.total}</td>
+                  <td>{b.fee ?? "—"}</td>
+                  <td>{b.status}</td>
+                  <td>
+                    <SignatureLink signature={b.signature} explorer={b.explorer} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -158,12 +212,27 @@ export default function Treasury() {
         <h2 style={{ marginTop: 0 }}>Recent redemptions</h2>
         {data.redemptions.length ? (
           <table>
-            <thead><tr><th>When</th><th>Account</th><th>Tokens</th><th>How</th><th>Credits</th><th>Signature</th></tr></thead>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Account</th>
+                <th>Tokens</th>
+                <th>How</th>
+                <th>Credits</th>
+                <th>Signature</th>
+              </tr>
+            </thead>
             <tbody>
               {data.redemptions.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td><td>{r.email}</td><td>{r.amount}</td><td>{r.mode}</td><td>{r.credits}</td>
-                  <td><SignatureLink signature={r.signature} explorer={r.explorer} /></td>
+                  <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td>
+                  <td>{r.email}</td>
+                  <td>{r.amount}</td>
+                  <td>{r.mode}</td>
+                  <td>{r.credits}</td>
+                  <td>
+                    <SignatureLink signature={r.signature} explorer={r.explorer} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -177,9 +246,15 @@ export default function Treasury() {
         <h2 style={{ marginTop: 0 }}>Grant credits</h2>
         <Form method="post" className="row inline-form">
           <AuthenticityTokenInput />
-          <label>Email <input name="email" type="email" required /></label>
-          <label>Credits <input name="credits" type="number" min={1} required style={{ width: "7rem" }} /></label>
-          <button name="intent" value="grant" className="secondary">Grant</button>
+          <label>
+            Email <input name="email" type="email" required />
+          </label>
+          <label>
+            Credits <input name="credits" type="number" min={1} required style={{ width: "7rem" }} />
+          </label>
+          <button name="intent" value="grant" className="secondary">
+            Grant
+          </button>
         </Form>
       </section>
     </>

@@ -3,8 +3,10 @@ import { randomUUID } from "node:crypto";
 import { renderMessages } from "../../../datasets/normalize.ts";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
 import { sampleUpstream } from "~/utils/best-of-n.server.ts";
-import { withScorer } from "~/utils/models.server.ts";
-import { CREDITS_PER_SAMPLE, metered, requireModel } from "../../../reward/tokens/credits/metered.ts";
+import { db } from "~/utils/db.server.ts";
+import { services } from "~/utils/services.server.ts";
+import { CREDITS_PER_SAMPLE, metered } from "../../../reward/tokens/credits/metered.ts";
+import { requireModel } from "~/utils/premium.server.ts";
 import { ChatSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -17,9 +19,11 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const user = await requirePremiumUser(request);
     const input = await parseJsonBody(request, ChatSchema);
     const model = await requireModel(input.model);
-    return metered(user.id, CREDITS_PER_SAMPLE * BigInt(input.n), `chat:${model.id}`, async () => {
+    return metered(db, user.id, CREDITS_PER_SAMPLE * BigInt(input.n), `chat:${model.id}`, async () => {
       const candidates = await sampleUpstream(input);
-      const rewards = await withScorer(model.id, (scorer) => scorer.score(renderMessages(input.messages), candidates));
+      const rewards = await services.withScorer(model.id, (scorer) =>
+        scorer.score(renderMessages(input.messages), candidates),
+      );
       const best = rewards.reduce((b, r, i) => (r > rewards[b] ? i : b), 0);
       return {
         id: `chatcmpl-${randomUUID()}`,

@@ -10,6 +10,11 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     const [balance, ledger] = await Promise.all([getCreditBalance(db, user.id), listCreditLedger(db, user.id)]);
     return {
       balance: balance.toString(),
-      ledger: ledger.map((e) => ({ delta: e.delta.toString(), reason: e.reason, ref: e.ref, at: e.createdAt.toISOString() })),
+      ledger: ledger.map((e) => ({
+        delta: e.delta.toString(),
+        reason: e.reason,
+        ref: e.ref,
+        at: e.createdAt.toISOString(),
+      })),
     };
   });

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
-import { withScorer } from "~/utils/models.server.ts";
-import { CREDITS_PER_RESPONSE, metered, requireModel } from "../../../reward/tokens/credits/metered.ts";
+import { db } from "~/utils/db.server.ts";
+import { services } from "~/utils/services.server.ts";
+import { CREDITS_PER_RESPONSE, metered } from "../../../reward/tokens/credits/metered.ts";
+import { requireModel } from "~/utils/premium.server.ts";
 import { JudgeSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -11,7 +13,10 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const user = await requirePremiumUser(request);
     const { prompt, a, b } = await parseJsonBody(request, JudgeSchema);
     const model = await requireModel(params.modelId);
-    return metered(user.id, 2n * CREDITS_PER_RESPONSE, `judge:${model.id}`, () =>
-      withScorer(model.id, async (scorer) => ({ model: model.id, probability: await scorer.judge(prompt, a, b) })),
+    return metered(db, user.id, 2n * CREDITS_PER_RESPONSE, `judge:${model.id}`, () =>
+      services.withScorer(model.id, async (scorer) => ({
+        model: model.id,
+        probability: await scorer.judge(prompt, a, b),
+      })),
     );
   });

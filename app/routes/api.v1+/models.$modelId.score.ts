@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { api, requirePremiumUser } from "~/utils/api.server.ts";
-import { withScorer } from "~/utils/models.server.ts";
-import { CREDITS_PER_RESPONSE, metered, requireModel } from "../../../reward/tokens/credits/metered.ts";
+import { db } from "~/utils/db.server.ts";
+import { services } from "~/utils/services.server.ts";
+import { CREDITS_PER_RESPONSE, metered } from "../../../reward/tokens/credits/metered.ts";
+import { requireModel } from "~/utils/premium.server.ts";
 import { ScoreSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -11,7 +13,10 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const user = await requirePremiumUser(request);
     const { prompt, responses } = await parseJsonBody(request, ScoreSchema);
     const model = await requireModel(params.modelId);
-    return metered(user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `score:${model.id}`, () =>
-      withScorer(model.id, async (scorer) => ({ model: model.id, rewards: await scorer.score(prompt, responses) })),
+    return metered(db, user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `score:${model.id}`, () =>
+      services.withScorer(model.id, async (scorer) => ({
+        model: model.id,
+        rewards: await scorer.score(prompt, responses),
+      })),
     );
   });

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, readJson, requireApiUser } from "~/utils/api.server.ts";
-import { loadProjectModels, publishVersion, startTraining, modelJson } from "~/utils/project-models.server.ts";
+import { loadProjectModels, modelJson } from "~/utils/project-models.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { publishVersion, startTraining } from "../../../jobs/project-commands.ts";
 import { requireOwnedProject } from "~/utils/projects.server.ts";
 
 /** The project's model versions with metrics, progress and the model–consensus agreement series. */
@@ -18,9 +20,9 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const project = await requireOwnedProject(user, params.projectId);
     const body = (await readJson(request)) as { publish?: unknown };
     if (typeof body?.publish === "string") {
-      await publishVersion(project, body.publish);
+      await publishVersion(db, project, body.publish);
       return { published: body.publish };
     }
-    const model = await startTraining(project);
+    const model = await startTraining(db, project);
     return Response.json({ model: modelJson(model) }, { status: 202 });
   });

@@ -3,6 +3,7 @@ import { leaseNextTask } from "../../../db/queries/labeling.ts";
 import { getProject } from "../../../db/queries/projects.ts";
 import { api, ApiError, readJson, requireApiUser } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
 import { TaskActionSchema } from "~/utils/schemas.ts";
 import { toTaskView } from "../../../labeling/task-view.ts";
@@ -21,7 +22,8 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     if (body && typeof body === "object" && "intent" in body) {
       const parsed = TaskActionSchema.safeParse(body);
       if (!parsed.success) throw new ApiError(400, "invalid_answer", parsed.error.issues[0].message);
-      await performTaskAction(project, user.id, parsed.data);
+      await rateLimit("answer", user.id);
+      await performTaskAction(db, project, user.id, parsed.data);
     }
     const task = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
     return { task: task && toTaskView(task) };

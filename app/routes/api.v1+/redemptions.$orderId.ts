@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { completeRedemption } from "../../../reward/tokens/redemptions/service.ts";
 import { api, requireApiUser } from "~/utils/api.server.ts";
-import { redeemContext } from "~/utils/chain.server.ts";
+import { redeemContext } from "../../../jobs/services.ts";
+import { services } from "~/utils/services.server.ts";
 import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { RedemptionCompleteSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
@@ -12,7 +13,7 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const user = await requireApiUser(request, ["labeler", "requester"]);
     await rateLimit("answer", `redeem:${user.id}`);
     const input = await parseJsonBody(request, RedemptionCompleteSchema);
-    const done = await completeRedemption(await redeemContext(), {
+    const done = await completeRedemption(await redeemContext(services), {
       userId: user.id,
       orderId: params.orderId ?? "",
       signedTransaction: input.signedTransaction ? Buffer.from(input.signedTransaction, "base64") : undefined,

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { startRedemption } from "../../../reward/tokens/redemptions/service.ts";
 import { api, requireApiUser } from "~/utils/api.server.ts";
-import { redeemContext } from "~/utils/chain.server.ts";
+import { redeemContext } from "../../../jobs/services.ts";
+import { services } from "~/utils/services.server.ts";
 import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { RedemptionStartSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
@@ -12,10 +13,16 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const user = await requireApiUser(request, ["labeler", "requester"]);
     await rateLimit("answer", `redeem:${user.id}`);
     const input = await parseJsonBody(request, RedemptionStartSchema);
-    const { order, transaction } = await startRedemption(await redeemContext(), { userId: user.id, ...input });
+    const { order, transaction } = await startRedemption(await redeemContext(services), { userId: user.id, ...input });
     return Response.json(
       {
-        order: { id: order.id, amount: order.amount.toString(), credits: order.credits.toString(), mode: order.mode, expiresAt: order.expiresAt.toISOString() },
+        order: {
+          id: order.id,
+          amount: order.amount.toString(),
+          credits: order.credits.toString(),
+          mode: order.mode,
+          expiresAt: order.expiresAt.toISOString(),
+        },
         transaction,
       },
       { status: 201 },

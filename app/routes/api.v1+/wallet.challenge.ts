@@ -3,7 +3,7 @@ import { api, requireApiUser } from "~/utils/api.server.ts";
 import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { WalletChallengeSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
-import { issueWalletChallenge } from "../../../reward/tokens/wallets/link.ts";
+import { walletChallenge } from "~/utils/wallet.server.ts";
 
 /** A Sign-In-With-Solana message for the wallet to sign; single use, five minutes. */
 export const action = ({ request }: ActionFunctionArgs) =>
@@ -11,5 +11,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const user = await requireApiUser(request, ["labeler", "requester"]);
     await rateLimit("auth", `wallet:${user.id}`);
     const { address } = await parseJsonBody(request, WalletChallengeSchema);
-    return issueWalletChallenge(request, user.id, address);
+    return walletChallenge(request, user.id, address);
   });

@@ -5,7 +5,7 @@ import { db } from "~/utils/db.server.ts";
 import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { WalletLinkSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
-import { completeWalletLink } from "../../../reward/tokens/wallets/link.ts";
+import { linkSignedWallet } from "~/utils/wallet.server.ts";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   api(async () => {
@@ -19,5 +19,5 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const user = await requireApiUser(request, ["labeler", "requester"]);
     await rateLimit("auth", `wallet:${user.id}`);
     const { nonce, signature } = await parseJsonBody(request, WalletLinkSchema);
-    return completeWalletLink(request, user.id, nonce, signature);
+    return linkSignedWallet(request, user.id, nonce, signature);
   });

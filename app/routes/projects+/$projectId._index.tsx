@@ -19,13 +19,16 @@ import {
 import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { loadProjectModels, publishVersion, startTraining } from "~/utils/project-models.server.ts";
+import { loadProjectModels } from "~/utils/project-models.server.ts";
+import { publishVersion, startTraining } from "../../../jobs/project-commands.ts";
 import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
 import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { usePollWhile } from "~/utils/use-poll.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? "Project"} · Pairwise` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.project.title ?? "Project"} · Pairwise` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
@@ -61,11 +64,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   try {
     if (intent === "train") {
-      const model = await startTraining(project);
+      const model = await startTraining(db, project);
       return { message: `Training version ${model.version}…`, errors: null };
     }
     if (intent === "publish") {
-      await publishVersion(project, String(formData.get("modelId") ?? ""));
+      await publishVersion(db, project, String(formData.get("modelId") ?? ""));
       return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
     }
   } catch (error) {
@@ -74,7 +77,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: ConsensusActionSchema });
   if (submission.status !== "success") {
-    return { message: null, errors: Object.values(submission.error ?? {}).flat().filter(Boolean) as string[] };
+    return {
+      message: null,
+      errors: Object.values(submission.error ?? {})
+        .flat()
+        .filter(Boolean) as string[],
+    };
   }
   return { ...(await performConsensusAction(project, submission.value)), errors: null };
 }
@@ -98,12 +106,20 @@ export default function ProjectDashboard() {
         </Form>
       </div>
       <p className="muted">
-        {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label · budget{" "}
-        {project.budget}
+        {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label ·
+        budget {project.budget}
       </p>
-      {actionData?.message ? <p role="status" className="notice">{actionData.message}</p> : null}
+      {actionData?.message ? (
+        <p role="status" className="notice">
+          {actionData.message}
+        </p>
+      ) : null}
       {actionData?.errors?.length ? (
-        <ul className="errors" role="alert">{actionData.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+        <ul className="errors" role="alert">
+          {actionData.errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
       ) : null}
 
       <section className="card">
@@ -119,18 +135,23 @@ export default function ProjectDashboard() {
         <div style={{ marginTop: "1rem" }}>
           <StackedProgress done={progress.done} inProgress={progress.inProgress} open={progress.open} />
           <div className="legend" style={{ marginTop: ".4rem" }}>
-            <span><i className="dot" style={{ background: "var(--ok)" }} />done</span>
-            <span><i className="dot" style={{ background: "var(--warn)" }} />in progress</span>
-            <span><i className="dot" style={{ background: "#c9cfdb" }} />open</span>
+            <span>
+              <i className="dot" style={{ background: "var(--ok)" }} />
+              done
+            </span>
+            <span>
+              <i className="dot" style={{ background: "var(--warn)" }} />
+              in progress
+            </span>
+            <span>
+              <i className="dot" style={{ background: "#c9cfdb" }} />
+              open
+            </span>
           </div>
         </div>
       </section>
 
-      <ProjectQuality
-        data={quality}
-        threshold={project.qualityThreshold}
-        pairwise={project.taskType === "pairwise"}
-      />
+      <ProjectQuality data={quality} threshold={project.qualityThreshold} pairwise={project.taskType === "pairwise"} />
 
       <ProjectModels data={models} pairwise={project.taskType === "pairwise"} />
 
@@ -149,12 +170,20 @@ export default function ProjectDashboard() {
         {uploads.length ? (
           <table style={{ marginTop: "1rem" }}>
             <thead>
-              <tr><th>File</th><th>Rows</th><th>New items</th><th>When</th></tr>
+              <tr>
+                <th>File</th>
+                <th>Rows</th>
+                <th>New items</th>
+                <th>When</th>
+              </tr>
             </thead>
             <tbody>
               {uploads.map((u) => (
                 <tr key={u.id}>
-                  <td>{u.filename}</td><td>{u.rows}</td><td>{u.inserted}</td><td>{new Date(u.createdAt).toLocaleString()}</td>
+                  <td>{u.filename}</td>
+                  <td>{u.rows}</td>
+                  <td>{u.inserted}</td>
+                  <td>{new Date(u.createdAt).toLocaleString()}</td>
                 </tr>
               ))}
             </tbody>
@@ -184,13 +213,24 @@ export default function ProjectDashboard() {
         {labelers.length ? (
           <table>
             <thead>
-              <tr><th>Labeler</th><th>Answers</th><th>Skipped</th><th>Flagged</th><th>Median time</th><th>Last answer</th></tr>
+              <tr>
+                <th>Labeler</th>
+                <th>Answers</th>
+                <th>Skipped</th>
+                <th>Flagged</th>
+                <th>Median time</th>
+                <th>Last answer</th>
+              </tr>
             </thead>
             <tbody>
               {labelers.map((l) => (
                 <tr key={l.labeler_id}>
-                  <td>{l.name} <span className="muted small">{l.email}</span></td>
-                  <td>{l.answers}</td><td>{l.skipped}</td><td>{l.flagged}</td>
+                  <td>
+                    {l.name} <span className="muted small">{l.email}</span>
+                  </td>
+                  <td>{l.answers}</td>
+                  <td>{l.skipped}</td>
+                  <td>{l.flagged}</td>
                   <td>{l.median_ms == null ? "—" : `${(l.median_ms / 1000).toFixed(1)} s`}</td>
                   <td>{l.last_at ? new Date(l.last_at).toLocaleString() : "—"}</td>
                 </tr>
@@ -206,10 +246,22 @@ export default function ProjectDashboard() {
         <h2 style={{ marginTop: 0 }}>Flagged items</h2>
         {flagged.length ? (
           <table>
-            <thead><tr><th>Item</th><th>Reason</th><th>Flags on item</th><th>When</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Item</th>
+                <th>Reason</th>
+                <th>Flags on item</th>
+                <th>When</th>
+              </tr>
+            </thead>
             <tbody>
               {flagged.map((f, i) => (
-                <tr key={i}><td>{f.externalId}</td><td>{f.reason}</td><td>{f.count}</td><td>{f.at ? new Date(f.at).toLocaleString() : ""}</td></tr>
+                <tr key={i}>
+                  <td>{f.externalId}</td>
+                  <td>{f.reason}</td>
+                  <td>{f.count}</td>
+                  <td>{f.at ? new Date(f.at).toLocaleString() : ""}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -229,7 +281,9 @@ export default function ProjectDashboard() {
 function Stat({ label, value, testId }: { label: string; value: number | string; testId?: string }) {
   return (
     <div>
-      <div className="stat" data-testid={testId}>{value}</div>
+      <div className="stat" data-testid={testId}>
+        {value}
+      </div>
       <div className="stat-label">{label}</div>
     </div>
   );

@@ -15,7 +15,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const project = await requireOwnedProject(user, params.projectId);
   const model = await getModel(db, params.modelId ?? "");
   const type = FILES[params.file ?? ""];
-  if (!model || model.projectId !== project.id || !model.dir || !type) throw new Response("No such model file.", { status: 404 });
+  if (!model || model.projectId !== project.id || !model.dir || !type)
+    throw new Response("No such model file.", { status: 404 });
   const stream = Readable.toWeb(createReadStream(path.join(model.dir, params.file!))) as ReadableStream<Uint8Array>;
   return new Response(stream, {
     headers: {

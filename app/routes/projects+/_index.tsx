@@ -48,7 +48,9 @@ export default function Projects() {
                 <td>
                   <StackedProgress done={p.done} inProgress={p.items - p.done - p.untouched} open={p.untouched} />
                 </td>
-                <td>{p.paused ? <span className="badge paused">paused</span> : <span className="badge">active</span>}</td>
+                <td>
+                  {p.paused ? <span className="badge paused">paused</span> : <span className="badge">active</span>}
+                </td>
               </tr>
             ))}
           </tbody>

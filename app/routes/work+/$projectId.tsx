@@ -7,15 +7,18 @@ import { Markdown } from "~/components/markdown.tsx";
 import { DomainError } from "../../../db/errors.ts";
 import { getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
 import { getProject } from "../../../db/queries/projects.ts";
+import { domainErrorStatus } from "~/utils/api.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
-import { RateLimitedError } from "~/utils/rate-limit.server.ts";
+import { RateLimitedError, rateLimit } from "~/utils/rate-limit.server.ts";
 import { FLAG_REASONS, TaskActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { toTaskView, type TaskView } from "../../../labeling/task-view.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? "Label"} · Pairwise` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.project.title ?? "Label"} · Pairwise` },
+];
 
 async function requireOpenProject(projectId: string | undefined) {
   const project = projectId ? await getProject(db, projectId) : null;
@@ -63,18 +66,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = TaskActionSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
   try {
-    await performTaskAction(project, user.id, parsed.data);
+    await rateLimit("answer", user.id);
+    await performTaskAction(db, project, user.id, parsed.data);
     return { error: null };
   } catch (error) {
     if (error instanceof RateLimitedError) return data({ error: error.message }, { status: 429 });
-    if (error instanceof DomainError) return data({ error: error.message }, { status: error.status });
+    if (error instanceof DomainError) return data({ error: error.message }, { status: domainErrorStatus(error) });
     throw error;
   }
 }
 
 type Option = { value: string; label: string; key: string };
 
-function optionsFor(project: { taskType: string; categories: string[]; ratingMin: number; ratingMax: number }): Option[] {
+function optionsFor(project: {
+  taskType: string;
+  categories: string[];
+  ratingMin: number;
+  ratingMax: number;
+}): Option[] {
   if (project.taskType === "pairwise")
     return [
       { value: "left", label: "A is better", key: "1" },
@@ -104,7 +113,11 @@ export default function Labeling() {
         <summary>Instructions</summary>
         <Markdown>{project.instructions || "_No instructions._"}</Markdown>
       </details>
-      {actionData?.error ? <p className="card error" role="alert">{actionData.error}</p> : null}
+      {actionData?.error ? (
+        <p className="card error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
       {blocked ? (
         <p className="card error">{blocked}</p>
       ) : task ? (
@@ -122,7 +135,11 @@ export default function Labeling() {
 function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
   const [choice, setChoice] = useState<string | null>(null);
   const [strength, setStrength] = useState<string>("");
-  const started = useRef(Date.now());
+  // When the item appeared on screen (set after mount: reading the clock during render is not pure).
+  const started = useRef(0);
+  useEffect(() => {
+    started.current = Date.now();
+  }, []);
   const form = useRef<HTMLFormElement>(null);
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -139,7 +156,8 @@ function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       const target = e.target as HTMLElement;
-      const typing = target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && (target as HTMLInputElement).type === "text");
+      const typing =
+        target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && (target as HTMLInputElement).type === "text");
       if (e.key === "Enter" && (!typing || e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         if (choice) send("answer");
@@ -162,7 +180,15 @@ function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
   });
 
   return (
-    <Form method="post" ref={form} className="card" onSubmit={(e) => { e.preventDefault(); send("answer"); }}>
+    <Form
+      method="post"
+      ref={form}
+      className="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send("answer");
+      }}
+    >
       <AuthenticityTokenInput />
       <input type="hidden" name="assignmentId" value={task.assignmentId} />
       <input type="hidden" name="choice" value={choice ?? ""} />
@@ -197,7 +223,13 @@ function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
       )}
       <div className="choices" role="group" aria-label="Answer">
         {options.map((o) => (
-          <button type="button" key={o.value} className="choice" aria-pressed={choice === o.value} onClick={() => setChoice(o.value)}>
+          <button
+            type="button"
+            key={o.value}
+            className="choice"
+            aria-pressed={choice === o.value}
+            onClick={() => setChoice(o.value)}
+          >
             {o.key ? <kbd>{o.key}</kbd> : null} {o.label}
           </button>
         ))}
@@ -205,9 +237,14 @@ function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
       {task.kind === "pairwise" && (choice === "left" || choice === "right") ? (
         <fieldset className="row" style={{ border: "none", padding: 0 }}>
           <legend className="small muted">How much better? (optional)</legend>
-          {[["1", "slightly"], ["2", "clearly"], ["3", "much"]].map(([v, l]) => (
+          {[
+            ["1", "slightly"],
+            ["2", "clearly"],
+            ["3", "much"],
+          ].map(([v, l]) => (
             <label key={v} className="row" style={{ flexDirection: "row", fontWeight: 400 }}>
-              <input type="radio" name="strength" value={v} checked={strength === v} onChange={() => setStrength(v)} /> {l}
+              <input type="radio" name="strength" value={v} checked={strength === v} onChange={() => setStrength(v)} />{" "}
+              {l}
             </label>
           ))}
         </fieldset>

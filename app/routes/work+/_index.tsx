@@ -21,7 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const pausedOn = new Map(standing.filter((s) => s.pausedReason).map((s) => [s.projectId, s.pausedReason]));
   return {
-    projects: projects.map((p) => ({ ...p, rewardPerLabel: p.rewardPerLabel.toString(), pausedReason: pausedOn.get(p.id) ?? null })),
+    projects: projects.map((p) => ({
+      ...p,
+      rewardPerLabel: p.rewardPerLabel.toString(),
+      pausedReason: pausedOn.get(p.id) ?? null,
+    })),
     counts,
     warnings: standing.map((s) => qualityWarning(s)).filter((w): w is string => w !== null),
     paused: user.pausedReason,
@@ -47,7 +51,14 @@ export default function Work() {
       ) : (
         <table>
           <thead>
-            <tr><th>Project</th><th>Type</th><th>Reward per label</th><th>Open to you</th><th>Your answers</th><th /></tr>
+            <tr>
+              <th>Project</th>
+              <th>Type</th>
+              <th>Reward per label</th>
+              <th>Open to you</th>
+              <th>Your answers</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {projects.map((p) => (
@@ -59,9 +70,13 @@ export default function Work() {
                 <td>{p.mine}</td>
                 <td>
                   {p.pausedReason ? (
-                    <span className="badge paused" title={p.pausedReason}>paused: <Link to="/work/quality">why</Link></span>
+                    <span className="badge paused" title={p.pausedReason}>
+                      paused: <Link to="/work/quality">why</Link>
+                    </span>
                   ) : p.open > 0 ? (
-                    <Link className="button" to={`/work/${p.id}`}>Start</Link>
+                    <Link className="button" to={`/work/${p.id}`}>
+                      Start
+                    </Link>
                   ) : (
                     <span className="muted">done</span>
                   )}

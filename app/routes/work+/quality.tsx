@@ -29,7 +29,8 @@ export default function Quality() {
       <h1>Your quality</h1>
       {standing.length === 0 ? (
         <p className="card muted">
-          No score yet: scores appear once items you answered have answers from other labelers too. <Link to="/work">Start labeling</Link>.
+          No score yet: scores appear once items you answered have answers from other labelers too.{" "}
+          <Link to="/work">Start labeling</Link>.
         </p>
       ) : null}
       {standing.map((s) => {
@@ -37,22 +38,39 @@ export default function Quality() {
         return (
           <section key={s.projectId} className="card" aria-labelledby={`q-${s.projectId}`}>
             <h2 id={`q-${s.projectId}`} style={{ marginTop: 0 }}>
-              {s.title} <span className="stat" data-testid="quality-score">{s.quality.toFixed(2)}</span>
+              {s.title}{" "}
+              <span className="stat" data-testid="quality-score">
+                {s.quality.toFixed(2)}
+              </span>
             </h2>
             {s.pausedReason ? (
-              <p className="card error" role="alert">Paused on this project. {s.pausedReason}</p>
+              <p className="card error" role="alert">
+                Paused on this project. {s.pausedReason}
+              </p>
             ) : null}
-            {warning ? <p className="notice" role="alert">{warning}</p> : null}
+            {warning ? (
+              <p className="notice" role="alert">
+                {warning}
+              </p>
+            ) : null}
             <div className="grid">
-              <div><div className="stat">{Math.round(s.agreement * 100)}%</div><div className="stat-label">agree with consensus</div></div>
+              <div>
+                <div className="stat">{Math.round(s.agreement * 100)}%</div>
+                <div className="stat-label">agree with consensus</div>
+              </div>
               <div>
                 <div className="stat">{s.goldAnswered ? `${s.goldCorrect}/${s.goldAnswered}` : "—"}</div>
                 <div className="stat-label">gold items right</div>
               </div>
-              <div><div className="stat">{s.answers}</div><div className="stat-label">answers scored</div></div>
+              <div>
+                <div className="stat">{s.answers}</div>
+                <div className="stat-label">answers scored</div>
+              </div>
             </div>
             <h3>How this was computed</h3>
-            {s.explanation.map((line) => <p key={line}>{line}</p>)}
+            {s.explanation.map((line) => (
+              <p key={line}>{line}</p>
+            ))}
             <p className="small muted">Updated {new Date(s.computedAt).toLocaleString()}.</p>
           </section>
         );

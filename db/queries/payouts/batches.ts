@@ -30,7 +30,10 @@ export async function createBatches(db: Db, groups: BatchRecipient[][]): Promise
   return db.transaction(async (tx) => {
     const ids: string[] = [];
     for (const group of groups) {
-      const [batch] = await tx.insert(payoutBatches).values({ recipients: 0, total: 0n }).returning({ id: payoutBatches.id });
+      const [batch] = await tx
+        .insert(payoutBatches)
+        .values({ recipients: 0, total: 0n })
+        .returning({ id: payoutBatches.id });
       let total = 0n;
       let recipients = 0;
       for (const r of group) {
@@ -54,7 +57,9 @@ export async function createBatches(db: Db, groups: BatchRecipient[][]): Promise
 }
 
 export async function listLookupTables(db: Db): Promise<string[]> {
-  return (await db.select({ address: lookupTables.address }).from(lookupTables).orderBy(asc(lookupTables.createdAt))).map((r) => r.address);
+  return (
+    await db.select({ address: lookupTables.address }).from(lookupTables).orderBy(asc(lookupTables.createdAt))
+  ).map((r) => r.address);
 }
 
 export async function saveLookupTable(db: Db, address: string) {
@@ -87,7 +92,13 @@ export async function getBatchRecipients(db: Db, batchId: string): Promise<Batch
  */
 export async function saveSignedBatch(
   db: Db,
-  params: { batchId: string; previousSignature: string | null; signature: string; rawTx: Uint8Array; lastValidBlockHeight: bigint },
+  params: {
+    batchId: string;
+    previousSignature: string | null;
+    signature: string;
+    rawTx: Uint8Array;
+    lastValidBlockHeight: bigint;
+  },
 ): Promise<boolean> {
   const stored = await db
     .update(payoutBatches)
@@ -104,7 +115,9 @@ export async function saveSignedBatch(
       and(
         eq(payoutBatches.id, params.batchId),
         inArray(payoutBatches.status, ["new", "signed"]),
-        params.previousSignature === null ? isNull(payoutBatches.signature) : eq(payoutBatches.signature, params.previousSignature),
+        params.previousSignature === null
+          ? isNull(payoutBatches.signature)
+          : eq(payoutBatches.signature, params.previousSignature),
       ),
     )
     .returning({ id: payoutBatches.id });
@@ -117,7 +130,10 @@ export async function getBatch(db: Db, batchId: string): Promise<PayoutBatchRow>
 }
 
 export async function markBatchSent(db: Db, batchId: string) {
-  await db.update(payoutBatches).set({ sentAt: sql`coalesce(${payoutBatches.sentAt}, now())` }).where(eq(payoutBatches.id, batchId));
+  await db
+    .update(payoutBatches)
+    .set({ sentAt: sql`coalesce(${payoutBatches.sentAt}, now())` })
+    .where(eq(payoutBatches.id, batchId));
 }
 
 /** The batch landed: its payouts are paid, and an epoch whose payouts are all paid is closed. */
@@ -127,7 +143,10 @@ export async function confirmBatch(db: Db, params: { batchId: string; feeLamport
       .update(payoutBatches)
       .set({ status: "confirmed", confirmedAt: sql`now()`, feeLamports: params.feeLamports })
       .where(eq(payoutBatches.id, params.batchId));
-    await tx.update(payouts).set({ status: "paid", paidAt: sql`now()` }).where(eq(payouts.batchId, params.batchId));
+    await tx
+      .update(payouts)
+      .set({ status: "paid", paidAt: sql`now()` })
+      .where(eq(payouts.batchId, params.batchId));
     await closePaidEpochs(tx);
   });
 }
@@ -142,7 +161,10 @@ async function closePaidEpochs(db: Db) {
 /** The transaction landed with an error, so nothing moved: its payouts go back to the queue for a new batch. */
 export async function failBatch(db: Db, params: { batchId: string; error: string }) {
   await db.transaction(async (tx) => {
-    await tx.update(payoutBatches).set({ status: "failed", error: params.error }).where(eq(payoutBatches.id, params.batchId));
+    await tx
+      .update(payoutBatches)
+      .set({ status: "failed", error: params.error })
+      .where(eq(payoutBatches.id, params.batchId));
     await tx
       .update(payouts)
       .set({ status: "queued", batchId: null, address: null })

@@ -71,10 +71,17 @@ export interface EarningRow {
  * Each project's budget less what earnings have committed; `lock` holds the projects' rows until the transaction
  * ends, so two planners cannot commit the same remainder.
  */
-export async function remainingBudgets(db: Db, projectIds: string[], options: { lock: boolean }): Promise<Map<string, bigint>> {
+export async function remainingBudgets(
+  db: Db,
+  projectIds: string[],
+  options: { lock: boolean },
+): Promise<Map<string, bigint>> {
   const ids = [...new Set(projectIds)].sort();
   if (ids.length === 0) return new Map();
-  const idList = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  const idList = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
   // Locking in a statement of its own: a statement that waits for a lock still reads the earnings as they were
   // when it started (read committed), so the sum must come after the wait, in the next statement.
   if (options.lock) await db.execute(sql`select id from projects where id in (${idList}) order by id for update`);
@@ -122,7 +129,11 @@ export async function planEpoch(
       .onConflictDoNothing()
       .returning({ id: payoutEpochs.id });
     if (!created) return false;
-    const remaining = await remainingBudgets(tx, params.tallies.map((t) => t.projectId), { lock: true });
+    const remaining = await remainingBudgets(
+      tx,
+      params.tallies.map((t) => t.projectId),
+      { lock: true },
+    );
     const planned = params.plan(remaining).filter((e) => e.labels > 0);
     for (let i = 0; i < planned.length; i += 500) {
       await tx.insert(earnings).values(planned.slice(i, i + 500).map((e) => ({ ...e, epochId: window.id })));
@@ -131,9 +142,13 @@ export async function planEpoch(
     for (const e of planned) totals.set(e.labelerId, (totals.get(e.labelerId) ?? 0n) + e.amount);
     const ledger = [...totals].filter(([, amount]) => amount > 0n);
     for (let i = 0; i < ledger.length; i += 500) {
-      await tx.insert(payouts).values(
-        ledger.slice(i, i + 500).map(([labelerId, amount]) => ({ epochId: window.id, labelerId, amount, status: "queued" as const })),
-      );
+      await tx
+        .insert(payouts)
+        .values(
+          ledger
+            .slice(i, i + 500)
+            .map(([labelerId, amount]) => ({ epochId: window.id, labelerId, amount, status: "queued" as const })),
+        );
     }
     return true;
   });

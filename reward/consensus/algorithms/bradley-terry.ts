@@ -151,7 +151,8 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
     // Scores are only defined up to a constant without the prior (or fixed ones); pin their mean to 0.
     if (l2 === 0 && !anyFixed) for (let i = 0; i < nItems; i++) scores[i] -= mean;
     if (learnBias) {
-      for (let w = 0; w < nWorkers; w++) bias[w] = bound(bias[w] + clamp((biasGradient[w] - biasL2 * bias[w]) / biasCurvature[w]));
+      for (let w = 0; w < nWorkers; w++)
+        bias[w] = bound(bias[w] + clamp((biasGradient[w] - biasL2 * bias[w]) / biasCurvature[w]));
     }
     if (learnReliability) {
       for (let w = 0; w < nWorkers; w++) {

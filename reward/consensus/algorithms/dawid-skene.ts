@@ -143,7 +143,8 @@ function maximize(w: Work): number {
       let rowSum = 0;
       for (let l = 0; l < K; l++) {
         const i = l * K + k;
-        const mean = l === k ? accuracy : offDiagonal > 0 ? ((1 - accuracy) * pooled[i]) / offDiagonal : (1 - accuracy) / (K - 1);
+        const mean =
+          l === k ? accuracy : offDiagonal > 0 ? ((1 - accuracy) * pooled[i]) / offDiagonal : (1 - accuracy) / (K - 1);
         alpha[l] = opts.pool * mean + (l === k ? opts.diagonal : 0) + opts.uniform / K;
         rowSum += counts[base + i] + alpha[l];
       }

@@ -1,9 +1,27 @@
 export * from "./types.ts";
 export { indexLabels, indexPairs, goldByTask, LabelIndexer, PairIndexer } from "./indexing.ts";
 export { majorityVote, wawa, type TaskPosteriors } from "./majority.ts";
-export { dawidSkene, DEFAULT_DAWID_SKENE, PLAIN_DAWID_SKENE, type DawidSkeneOptions, type DawidSkeneResult } from "./dawid-skene.ts";
-export { bradleyTerry, DEFAULT_BRADLEY_TERRY, type BradleyTerryOptions, type BradleyTerryResult } from "./bradley-terry.ts";
-export { AgreementTally, DEFAULT_QUALITY, tallyMajority, tallyPosterior, type LabelerQuality, type QualityOptions } from "./quality.ts";
+export {
+  dawidSkene,
+  DEFAULT_DAWID_SKENE,
+  PLAIN_DAWID_SKENE,
+  type DawidSkeneOptions,
+  type DawidSkeneResult,
+} from "./dawid-skene.ts";
+export {
+  bradleyTerry,
+  DEFAULT_BRADLEY_TERRY,
+  type BradleyTerryOptions,
+  type BradleyTerryResult,
+} from "./bradley-terry.ts";
+export {
+  AgreementTally,
+  DEFAULT_QUALITY,
+  tallyMajority,
+  tallyPosterior,
+  type LabelerQuality,
+  type QualityOptions,
+} from "./quality.ts";
 export {
   aggregateLabels,
   aggregateLabelMatrix,

@@ -156,7 +156,8 @@ export class PairIndexer {
   add(worker: string, left: string, right: string, label: string): void {
     const row = this.worker.length + 1;
     const code = CHOICE_CODES.get(label);
-    if (code === undefined) throw new ConsensusInputError(`answer ${row}: label must be left, right or tie, got "${label}"`);
+    if (code === undefined)
+      throw new ConsensusInputError(`answer ${row}: label must be left, right or tie, got "${label}"`);
     if (left === right) throw new ConsensusInputError(`answer ${row}: item "${left}" is compared with itself`);
     this.worker.push(this.workers.add(worker, row));
     this.left.push(this.items.add(left, row));
@@ -202,7 +203,10 @@ export class PairIndexer {
  * Indexes categorical answers: integer ids in sorted-id order, answers grouped by task and ordered by
  * (worker, label). `extraClasses` (for instance gold labels) become classes even if no one answered them.
  */
-export function indexLabels(input: readonly LabelAnswer[] | LabelColumns, extraClasses: Iterable<string> = []): LabelMatrix {
+export function indexLabels(
+  input: readonly LabelAnswer[] | LabelColumns,
+  extraClasses: Iterable<string> = [],
+): LabelMatrix {
   const indexer = new LabelIndexer();
   if (Array.isArray(input)) {
     for (const a of input as readonly LabelAnswer[]) indexer.add(a.task, a.worker, a.label);

@@ -12,11 +12,7 @@ export interface TaskPosteriors {
  * (Weighted) majority vote: each task's posterior is the share of (weighted) votes per class.
  * Gold tasks take their gold label with certainty. A task whose votes all weigh 0 gets a uniform row.
  */
-export function majorityVote(
-  m: LabelMatrix,
-  gold?: Int32Array,
-  workerWeight?: Float64Array,
-): TaskPosteriors {
+export function majorityVote(m: LabelMatrix, gold?: Int32Array, workerWeight?: Float64Array): TaskPosteriors {
   const nTasks = m.taskIds.length;
   const K = m.classIds.length;
   const posterior = new Float64Array(nTasks * K);
@@ -54,5 +50,9 @@ export function wawa(m: LabelMatrix, gold?: Int32Array): TaskPosteriors {
       if (m.label[e] === first.label[t]) agree[m.worker[e]]++;
     }
   }
-  return majorityVote(m, gold, agree.map((a, w) => a / total[w]));
+  return majorityVote(
+    m,
+    gold,
+    agree.map((a, w) => a / total[w]),
+  );
 }

@@ -50,7 +50,12 @@ export interface AggregatePairsOptions {
   quality?: QualityOptions;
 }
 
-export function pairQuality(p: PairMatrix, scores: Float64Array, fit: { reliability: Float64Array; positionBias: Float64Array }, options: QualityOptions = {}): PairLabelerQuality[] {
+export function pairQuality(
+  p: PairMatrix,
+  scores: Float64Array,
+  fit: { reliability: Float64Array; positionBias: Float64Array },
+  options: QualityOptions = {},
+): PairLabelerQuality[] {
   const { shrinkage, minAnswersToFlag } = { ...DEFAULT_QUALITY, ...options };
   const nWorkers = p.workerIds.length;
   const decided = new Float64Array(nWorkers);
@@ -141,7 +146,10 @@ export function aggregatePairMatrix(p: PairMatrix, options: AggregatePairsOption
   return { fit, workers };
 }
 
-export function aggregatePairs(answers: readonly PairAnswer[] | PairColumns, options: AggregatePairsOptions = {}): PairAggregate {
+export function aggregatePairs(
+  answers: readonly PairAnswer[] | PairColumns,
+  options: AggregatePairsOptions = {},
+): PairAggregate {
   const p = indexPairs(answers);
   const { fit, workers } = aggregatePairMatrix(p, options);
   const n = p.itemIds.length;

@@ -13,7 +13,14 @@ export interface LabelSummary {
   converged: boolean;
   agreement: { krippendorffAlpha: number; fleissKappa: number };
   confidenceHistogram: HistogramBin[];
-  tasks: Array<{ task: string; label: string; confidence: number; posterior: number[]; answers: number; gold: boolean }>;
+  tasks: Array<{
+    task: string;
+    label: string;
+    confidence: number;
+    posterior: number[];
+    answers: number;
+    gold: boolean;
+  }>;
   workers: LabelerQuality[];
 }
 

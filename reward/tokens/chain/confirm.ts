@@ -24,7 +24,12 @@ export async function confirmTransaction(
   const wanted = RANK[options.commitment ?? "confirmed"];
   for (;;) {
     const [status] = await chain.getSignatureStatuses([signature]);
-    if (status?.err) throw new ConfirmationError(`transaction ${signature} failed: ${JSON.stringify(status.err)}`, signature, status.err);
+    if (status?.err)
+      throw new ConfirmationError(
+        `transaction ${signature} failed: ${JSON.stringify(status.err)}`,
+        signature,
+        status.err,
+      );
     if (status && RANK[status.confirmationStatus] >= wanted) return status;
     if (!status && (await chain.getBlockHeight()) > lastValidBlockHeight) {
       const [late] = await chain.getSignatureStatuses([signature]);
@@ -58,7 +63,13 @@ export async function sendInstructions(
   signers: Keypair[] = [],
 ): Promise<{ signature: string; slot: bigint }> {
   const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
-  const tx = new VersionedTransaction(new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: blockhash, instructions }).compileToV0Message());
+  const tx = new VersionedTransaction(
+    new TransactionMessage({
+      payerKey: payer.publicKey,
+      recentBlockhash: blockhash,
+      instructions,
+    }).compileToV0Message(),
+  );
   tx.sign([payer, ...signers]);
   const { signature } = await chain.sendRawTransaction(tx.serialize());
   const { slot } = await confirmTransaction(chain, signature, lastValidBlockHeight);

@@ -40,7 +40,9 @@ export async function loadOrCreateKeypairFile(file: string): Promise<{ keypair: 
     return { keypair, created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new KeypairFileError(`cannot write keypair file ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+      throw new KeypairFileError(
+        `cannot write keypair file ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      );
     }
     return { keypair: await loadKeypairFile(file), created: false };
   }

@@ -202,7 +202,12 @@ export class ChainStateFiles {
     const lines = readFileSync(this.journalPath, "utf8").split("\n");
     for (let i = 0; i < lines.length; i++) {
       if (lines[i] === "") continue;
-      let raw: { seq: number; slot: string; accounts: Record<string, AccountJson | null>; transaction?: TransactionJson };
+      let raw: {
+        seq: number;
+        slot: string;
+        accounts: Record<string, AccountJson | null>;
+        transaction?: TransactionJson;
+      };
       try {
         raw = JSON.parse(lines[i]);
       } catch {

@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
-import { address as kitAddress, getTransactionDecoder, lamports as kitLamports, type Signature, type Transaction } from "@solana/kit";
+import {
+  address as kitAddress,
+  getTransactionDecoder,
+  lamports as kitLamports,
+  type Signature,
+  type Transaction,
+} from "@solana/kit";
 import { AddressLookupTableAccount, PACKET_DATA_SIZE, PublicKey, VersionedTransaction } from "@solana/web3.js";
 import bs58 from "bs58";
 import { transactionFee } from "./fees.ts";
@@ -96,7 +102,12 @@ export class LiteSvmChain implements ChainAdapter {
   private closed = false;
   private readonly decoder = getTransactionDecoder();
 
-  private constructor(options: LiteSvmChainOptions, restored: ChainState | null, files: ChainStateFiles | null, seq: number) {
+  private constructor(
+    options: LiteSvmChainOptions,
+    restored: ChainState | null,
+    files: ChainStateFiles | null,
+    seq: number,
+  ) {
     this.files = files;
     this.finalityDepth = BigInt(options.finalityDepth ?? 0);
     this.compactEvery = options.compactEvery ?? 1000;
@@ -136,7 +147,9 @@ export class LiteSvmChain implements ChainAdapter {
     this.assertUsable();
     const result = this.svm.airdrop(kitAddress(address.toBase58()), kitLamports(lamports));
     if (!result || result instanceof FailedTransactionMetadata) {
-      throw new ChainError(`airdrop to ${address.toBase58()} failed: ${JSON.stringify(result && transactionErrorJson(result.err()))}`);
+      throw new ChainError(
+        `airdrop to ${address.toBase58()} failed: ${JSON.stringify(result && transactionErrorJson(result.err()))}`,
+      );
     }
     this.tracked.add(address.toBase58());
     this.record(this.snapshotAccounts([address.toBase58()]));
@@ -168,7 +181,12 @@ export class LiteSvmChain implements ChainAdapter {
       const simulation = this.simulate(native, true);
       if (simulation.err !== null) {
         const reason = rejectReason(simulation.err, true);
-        throw new TransactionRejectedError(reason, `transaction refused in simulation: ${JSON.stringify(simulation.err)}`, simulation.err, simulation.logs);
+        throw new TransactionRejectedError(
+          reason,
+          `transaction refused in simulation: ${JSON.stringify(simulation.err)}`,
+          simulation.err,
+          simulation.logs,
+        );
       }
     }
     const loaded = this.resolveLookups(tx);
@@ -202,7 +220,8 @@ export class LiteSvmChain implements ChainAdapter {
   async simulateTransaction(wire: Uint8Array): Promise<SimulationResult> {
     this.assertUsable();
     const tx = this.deserialize(wire);
-    if (!this.blockhashIsValid(tx.message.recentBlockhash)) return { err: "BlockhashNotFound", unitsConsumed: 0, logs: [] };
+    if (!this.blockhashIsValid(tx.message.recentBlockhash))
+      return { err: "BlockhashNotFound", unitsConsumed: 0, logs: [] };
     return this.simulate(this.decode(wire), false);
   }
 
@@ -292,7 +311,8 @@ export class LiteSvmChain implements ChainAdapter {
 
   private assertUsable() {
     if (this.closed) throw new ChainStateError("the embedded chain is closed");
-    if (this.failure) throw new ChainStateError(`the embedded chain stopped after a failed write: ${this.failure.message}`);
+    if (this.failure)
+      throw new ChainStateError(`the embedded chain stopped after a failed write: ${this.failure.message}`);
   }
 
   /** Persists one change; a failed write stops the chain, since memory and disk no longer agree. */
@@ -309,7 +329,10 @@ export class LiteSvmChain implements ChainAdapter {
 
   private deserialize(wire: Uint8Array): VersionedTransaction {
     if (wire.length > PACKET_DATA_SIZE) {
-      throw new TransactionRejectedError("too-large", `transaction is ${wire.length} bytes, the limit is ${PACKET_DATA_SIZE}`);
+      throw new TransactionRejectedError(
+        "too-large",
+        `transaction is ${wire.length} bytes, the limit is ${PACKET_DATA_SIZE}`,
+      );
     }
     return decodeWireTransaction(wire);
   }
@@ -354,7 +377,11 @@ export class LiteSvmChain implements ChainAdapter {
 
   private assertBlockhashValid(tx: VersionedTransaction) {
     if (!this.blockhashIsValid(tx.message.recentBlockhash)) {
-      throw new TransactionRejectedError("blockhash-expired", `blockhash ${tx.message.recentBlockhash} is unknown or expired`, "BlockhashNotFound");
+      throw new TransactionRejectedError(
+        "blockhash-expired",
+        `blockhash ${tx.message.recentBlockhash} is unknown or expired`,
+        "BlockhashNotFound",
+      );
     }
   }
 
@@ -369,7 +396,8 @@ export class LiteSvmChain implements ChainAdapter {
     this.recentSlotHashes = [...added, ...this.recentSlotHashes].slice(0, SLOT_HASHES_KEPT);
     this.slot = slot;
     this.slotOfBlockhash.clear();
-    for (const entry of this.recentSlotHashes.slice(0, Number(BLOCKHASH_VALIDITY))) this.slotOfBlockhash.set(entry.hash, entry.slot);
+    for (const entry of this.recentSlotHashes.slice(0, Number(BLOCKHASH_VALIDITY)))
+      this.slotOfBlockhash.set(entry.hash, entry.slot);
     this.slotOfBlockhash.set(this.blockhashOf(slot), slot);
 
     const schedule = this.svm.getEpochSchedule();
@@ -424,7 +452,10 @@ export class LiteSvmChain implements ChainAdapter {
         this.tracked.delete(address);
         continue;
       }
-      states.set(address, account && { lamports: account.lamports, owner: account.owner.toBase58(), data: Uint8Array.from(account.data) });
+      states.set(
+        address,
+        account && { lamports: account.lamports, owner: account.owner.toBase58(), data: Uint8Array.from(account.data) },
+      );
     }
     return states;
   }

@@ -36,11 +36,17 @@ export interface Platform {
  */
 export async function openPlatform(config: ChainConfig): Promise<Platform> {
   if (config.rpcUrl) {
-    if (!config.mint) throw new ChainError("SOLANA_RPC_URL is set but PAIRWISE_MINT (the platform mint's address) is not");
-    if (!config.treasuryKeypairPath) throw new ChainError("SOLANA_RPC_URL is set but TREASURY_KEYPAIR (a keypair file path) is not");
+    if (!config.mint)
+      throw new ChainError("SOLANA_RPC_URL is set but PAIRWISE_MINT (the platform mint's address) is not");
+    if (!config.treasuryKeypairPath)
+      throw new ChainError("SOLANA_RPC_URL is set but TREASURY_KEYPAIR (a keypair file path) is not");
     const chain = new RpcChain({ url: config.rpcUrl, commitment: "confirmed" });
     const treasury = await loadKeypairFile(config.treasuryKeypairPath);
-    const token = await ensurePlatformMint(chain, { treasury, mint: new PublicKey(config.mint), decimals: config.decimals });
+    const token = await ensurePlatformMint(chain, {
+      treasury,
+      mint: new PublicKey(config.mint),
+      decimals: config.decimals,
+    });
     const cluster = publicClusterOf(config.rpcUrl);
     return {
       chain,
@@ -77,7 +83,8 @@ export async function openPlatform(config: ChainConfig): Promise<Platform> {
 /** Chain settings from the environment, shared by the app and the CLI. */
 export function chainConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): ChainConfig {
   const decimals = Number(env.TOKEN_DECIMALS ?? 6);
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 12) throw new ChainError(`TOKEN_DECIMALS must be 0–12, got ${env.TOKEN_DECIMALS}`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 12)
+    throw new ChainError(`TOKEN_DECIMALS must be 0–12, got ${env.TOKEN_DECIMALS}`);
   const supply = env.TREASURY_INITIAL_SUPPLY ?? (10n ** BigInt(9 + decimals)).toString();
   if (!/^\d+$/.test(supply)) throw new ChainError("TREASURY_INITIAL_SUPPLY must be a whole number of base units");
   return {

@@ -1,4 +1,11 @@
-import { Connection, PublicKey, SendTransactionError, SolanaJSONRPCError, VersionedTransaction, type AccountInfo } from "@solana/web3.js";
+import {
+  Connection,
+  PublicKey,
+  SendTransactionError,
+  SolanaJSONRPCError,
+  VersionedTransaction,
+  type AccountInfo,
+} from "@solana/web3.js";
 import bs58 from "bs58";
 import {
   AccountNotFoundError,
@@ -44,7 +51,14 @@ function chainError(error: unknown): ChainError {
 }
 
 function accountState(info: AccountInfo<Buffer> | null): AccountState | null {
-  return info && { lamports: BigInt(info.lamports), owner: info.owner, data: new Uint8Array(info.data), executable: info.executable };
+  return (
+    info && {
+      lamports: BigInt(info.lamports),
+      owner: info.owner,
+      data: new Uint8Array(info.data),
+      executable: info.executable,
+    }
+  );
 }
 
 /** Any Solana JSON-RPC endpoint (local validator, devnet, mainnet) through web3.js's Connection. */
@@ -66,7 +80,9 @@ export class RpcChain implements ChainAdapter {
   }
 
   async getLatestBlockhash(): Promise<LatestBlockhash> {
-    const { blockhash, lastValidBlockHeight } = await this.call(() => this.connection.getLatestBlockhash(this.commitment));
+    const { blockhash, lastValidBlockHeight } = await this.call(() =>
+      this.connection.getLatestBlockhash(this.commitment),
+    );
     return { blockhash, lastValidBlockHeight: BigInt(lastValidBlockHeight) };
   }
 
@@ -81,36 +97,51 @@ export class RpcChain implements ChainAdapter {
   async sendRawTransaction(wire: Uint8Array, options: SendOptions = {}): Promise<SendResult> {
     const signature = bs58.encode(decodeWireTransaction(wire).signatures[0]);
     try {
-      await this.connection.sendRawTransaction(wire, { skipPreflight: options.skipPreflight, preflightCommitment: this.commitment });
+      await this.connection.sendRawTransaction(wire, {
+        skipPreflight: options.skipPreflight,
+        preflightCommitment: this.commitment,
+      });
       return { signature, alreadyProcessed: false };
     } catch (error) {
       if (!(error instanceof SendTransactionError)) throw chainError(error);
       const { message, logs } = error.transactionError;
       if (/already been processed/i.test(message)) return { signature, alreadyProcessed: true };
-      const reason = REJECTIONS.find(([pattern]) => pattern.test(message))?.[1] ?? (options.skipPreflight ? "invalid" : "simulation-failed");
+      const reason =
+        REJECTIONS.find(([pattern]) => pattern.test(message))?.[1] ??
+        (options.skipPreflight ? "invalid" : "simulation-failed");
       // Once its blockhash is gone the node no longer remembers having seen these bytes: ask the history.
-      if (reason === "blockhash-expired" && (await this.getSignatureStatuses([signature]))[0]) return { signature, alreadyProcessed: true };
+      if (reason === "blockhash-expired" && (await this.getSignatureStatuses([signature]))[0])
+        return { signature, alreadyProcessed: true };
       throw new TransactionRejectedError(reason, message, null, logs ?? []);
     }
   }
 
   async simulateTransaction(wire: Uint8Array): Promise<SimulationResult> {
     const tx = decodeWireTransaction(wire);
-    const { value } = await this.call(() => this.connection.simulateTransaction(tx, { sigVerify: false, commitment: this.commitment }));
-    return { err: (value.err as TransactionErrorJson | null) ?? null, unitsConsumed: value.unitsConsumed ?? 0, logs: value.logs ?? [] };
+    const { value } = await this.call(() =>
+      this.connection.simulateTransaction(tx, { sigVerify: false, commitment: this.commitment }),
+    );
+    return {
+      err: (value.err as TransactionErrorJson | null) ?? null,
+      unitsConsumed: value.unitsConsumed ?? 0,
+      logs: value.logs ?? [],
+    };
   }
 
   async getSignatureStatuses(signatures: string[]): Promise<Array<SignatureStatus | null>> {
     const statuses: Array<SignatureStatus | null> = [];
     for (let i = 0; i < signatures.length; i += STATUSES_PER_REQUEST) {
       const chunk = signatures.slice(i, i + STATUSES_PER_REQUEST);
-      const { value } = await this.call(() => this.connection.getSignatureStatuses(chunk, { searchTransactionHistory: true }));
+      const { value } = await this.call(() =>
+        this.connection.getSignatureStatuses(chunk, { searchTransactionHistory: true }),
+      );
       for (const status of value) {
         statuses.push(
           status && {
             slot: BigInt(status.slot),
             err: (status.err as TransactionErrorJson | null) ?? null,
-            confirmationStatus: status.confirmationStatus ?? (status.confirmations === null ? "finalized" : "confirmed"),
+            confirmationStatus:
+              status.confirmationStatus ?? (status.confirmations === null ? "finalized" : "confirmed"),
           },
         );
       }
@@ -130,7 +161,10 @@ export class RpcChain implements ChainAdapter {
       slot: BigInt(response.slot),
       err: (response.meta?.err as TransactionErrorJson | null) ?? null,
       confirmationStatus: status?.confirmationStatus ?? "confirmed",
-      transaction: new VersionedTransaction(message, signatures.map((s) => bs58.decode(s))),
+      transaction: new VersionedTransaction(
+        message,
+        signatures.map((s) => bs58.decode(s)),
+      ),
       loadedAddresses: response.meta?.loadedAddresses ?? { writable: [], readonly: [] },
       fee: BigInt(response.meta?.fee ?? 0),
     };

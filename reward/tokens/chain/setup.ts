@@ -59,8 +59,13 @@ export function buildCreatePlatformMintTransaction(params: {
     createInitializeMint2Instruction(mint, decimals, treasury, null),
     createAssociatedTokenAccountIdempotentInstruction(treasury, treasuryTokenAccount, treasury, mint),
   ];
-  if (initialSupply > 0n) instructions.push(createMintToCheckedInstruction(mint, treasuryTokenAccount, treasury, initialSupply, decimals));
-  const message = new TransactionMessage({ payerKey: treasury, recentBlockhash: params.recentBlockhash, instructions }).compileToV0Message();
+  if (initialSupply > 0n)
+    instructions.push(createMintToCheckedInstruction(mint, treasuryTokenAccount, treasury, initialSupply, decimals));
+  const message = new TransactionMessage({
+    payerKey: treasury,
+    recentBlockhash: params.recentBlockhash,
+    instructions,
+  }).compileToV0Message();
   return new VersionedTransaction(message);
 }
 
@@ -69,12 +74,16 @@ export function buildCreatePlatformMintTransaction(params: {
  * On first start of the embedded chain this creates them; against a real cluster (mint given as a public key) a
  * missing mint or treasury token account is an error, since creating them there is an operator's decision.
  */
-export async function ensurePlatformMint(chain: ChainAdapter, options: PlatformMintOptions): Promise<PlatformToken & { created: boolean }> {
+export async function ensurePlatformMint(
+  chain: ChainAdapter,
+  options: PlatformMintOptions,
+): Promise<PlatformToken & { created: boolean }> {
   const { treasury, decimals } = options;
   const mint = options.mint instanceof Keypair ? options.mint.publicKey : options.mint;
   if (options.treasuryLamports !== undefined && chain.requestAirdrop) {
     const balance = await chain.getBalance(treasury.publicKey);
-    if (balance < options.treasuryLamports) await chain.requestAirdrop(treasury.publicKey, options.treasuryLamports - balance);
+    if (balance < options.treasuryLamports)
+      await chain.requestAirdrop(treasury.publicKey, options.treasuryLamports - balance);
   }
 
   const mintState = await chain.getAccountInfo(mint);
@@ -86,9 +95,11 @@ export async function ensurePlatformMint(chain: ChainAdapter, options: PlatformM
       throw new PlatformMintError(`${mint.toBase58()} is not a token mint (owner ${tokenProgramId.toBase58()})`);
     }
     const actual = decodeMint(mint, mintState, tokenProgramId).decimals;
-    if (actual !== decimals) throw new PlatformMintError(`mint ${mint.toBase58()} has ${actual} decimals, configured ${decimals}`);
+    if (actual !== decimals)
+      throw new PlatformMintError(`mint ${mint.toBase58()} has ${actual} decimals, configured ${decimals}`);
   } else {
-    if (!(options.mint instanceof Keypair)) throw new PlatformMintError(`mint ${mint.toBase58()} does not exist on the chain`);
+    if (!(options.mint instanceof Keypair))
+      throw new PlatformMintError(`mint ${mint.toBase58()} does not exist on the chain`);
     const { blockhash, lastValidBlockHeight } = await chain.getLatestBlockhash();
     const tx = buildCreatePlatformMintTransaction({
       treasury: treasury.publicKey,
@@ -107,13 +118,18 @@ export async function ensurePlatformMint(chain: ChainAdapter, options: PlatformM
   let accountState = await chain.getAccountInfo(treasuryTokenAccount);
   if (!accountState) {
     if (!(options.mint instanceof Keypair)) {
-      throw new PlatformMintError(`the treasury ${treasury.publicKey.toBase58()} has no token account for ${mint.toBase58()}`);
+      throw new PlatformMintError(
+        `the treasury ${treasury.publicKey.toBase58()} has no token account for ${mint.toBase58()}`,
+      );
     }
     const owner = treasury.publicKey;
-    await sendInstructions(chain, treasury, [createAssociatedTokenAccountIdempotentInstruction(owner, treasuryTokenAccount, owner, mint, tokenProgramId)]);
+    await sendInstructions(chain, treasury, [
+      createAssociatedTokenAccountIdempotentInstruction(owner, treasuryTokenAccount, owner, mint, tokenProgramId),
+    ]);
     accountState = await chain.getAccountInfo(treasuryTokenAccount);
   }
-  if (!accountState) throw new PlatformMintError(`the treasury token account ${treasuryTokenAccount.toBase58()} was not created`);
+  if (!accountState)
+    throw new PlatformMintError(`the treasury token account ${treasuryTokenAccount.toBase58()} was not created`);
   decodeTokenAccount(treasuryTokenAccount, accountState, tokenProgramId);
   return { mint, decimals, tokenProgramId, treasury, treasuryTokenAccount, created };
 }

@@ -9,7 +9,11 @@ const remembered = new Map<string, PublicKey>();
  * millisecond of hashing and curve checks, and a payout derives the same few thousand again every epoch, so the
  * results are remembered (up to 200,000; then the memory starts over).
  */
-export function associatedTokenAccount(mint: PublicKey, owner: PublicKey, tokenProgramId: PublicKey = TOKEN_PROGRAM_ID): PublicKey {
+export function associatedTokenAccount(
+  mint: PublicKey,
+  owner: PublicKey,
+  tokenProgramId: PublicKey = TOKEN_PROGRAM_ID,
+): PublicKey {
   const key = `${mint.toBase58()}:${owner.toBase58()}:${tokenProgramId.toBase58()}`;
   let account = remembered.get(key);
   if (!account) {

@@ -4,15 +4,26 @@ import { associatedTokenAccount } from "./token-account-address.ts";
 import { AccountNotFoundError, ChainError, type AccountState, type ChainAdapter } from "./types.ts";
 
 function asAccountInfo(state: AccountState) {
-  return { data: Buffer.from(state.data), owner: state.owner, lamports: Number(state.lamports), executable: state.executable };
+  return {
+    data: Buffer.from(state.data),
+    owner: state.owner,
+    lamports: Number(state.lamports),
+    executable: state.executable,
+  };
 }
 
 /** Reads an SPL token account; throws ChainError when the account is something else. */
-export function decodeTokenAccount(address: PublicKey, state: AccountState, programId: PublicKey = TOKEN_PROGRAM_ID): Account {
+export function decodeTokenAccount(
+  address: PublicKey,
+  state: AccountState,
+  programId: PublicKey = TOKEN_PROGRAM_ID,
+): Account {
   try {
     return unpackAccount(address, asAccountInfo(state), programId);
   } catch (error) {
-    throw new ChainError(`${address.toBase58()} is not a token account of ${programId.toBase58()}: ${(error as Error).name}`);
+    throw new ChainError(
+      `${address.toBase58()} is not a token account of ${programId.toBase58()}: ${(error as Error).name}`,
+    );
   }
 }
 
@@ -25,7 +36,11 @@ export function decodeMint(address: PublicKey, state: AccountState, programId: P
 }
 
 /** What `owner` holds of the platform token (0 before its token account exists). */
-export async function ownerTokenBalance(chain: ChainAdapter, token: { mint: PublicKey; tokenProgramId: PublicKey }, owner: PublicKey): Promise<bigint> {
+export async function ownerTokenBalance(
+  chain: ChainAdapter,
+  token: { mint: PublicKey; tokenProgramId: PublicKey },
+  owner: PublicKey,
+): Promise<bigint> {
   try {
     return await chain.getTokenBalance(associatedTokenAccount(token.mint, owner, token.tokenProgramId));
   } catch (error) {

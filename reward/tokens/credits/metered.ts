@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { refundCredits, spendCredits } from "../../../db/queries/credits.ts";
-import { getModel } from "../../../db/queries/models.ts";
-import { ApiError } from "../../../app/utils/api.server.ts";
-import { db } from "../../../app/utils/db.server.ts";
+import type { Db } from "../../../db/client.ts";
 
 /** Credits per scored response; a judgement scores two, best-of-n chat scores n and pays for n upstream samples. */
 export const CREDITS_PER_RESPONSE = 1n;
@@ -12,7 +10,13 @@ export const CREDITS_PER_SAMPLE = 5n;
  * Charges `credits` before the work and gives them back if the work then fails on our side, so a call is paid
  * exactly when it delivered. Out of credits is a 402 with the balance in the message.
  */
-export async function metered<T>(userId: string, credits: bigint, what: string, work: () => Promise<T>): Promise<T & { credits: { spent: string; balance: string } }> {
+export async function metered<T>(
+  db: Db,
+  userId: string,
+  credits: bigint,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T & { credits: { spent: string; balance: string } }> {
   const ref = `${what}:${randomUUID()}`;
   const balance = await spendCredits(db, { userId, credits, ref });
   try {
@@ -22,13 +26,4 @@ export async function metered<T>(userId: string, credits: bigint, what: string, 
     await refundCredits(db, { userId, credits, ref });
     throw error;
   }
-}
-
-/** A published model, by id. */
-export async function requireModel(modelId: string | undefined) {
-  const model = modelId ? await getModel(db, modelId) : null;
-  if (!model || model.status !== "ready" || !model.publishedAt) {
-    throw new ApiError(404, "not_found", "No published model with this id; see GET /api/v1/models");
-  }
-  return model;
 }

@@ -1,13 +1,35 @@
+import { EpochNotOverError } from "./epochs.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PublicKey, type AddressLookupTableAccount } from "@solana/web3.js";
 import type { Db } from "../../../db/client.ts";
-import { confirmBatch, createBatches, failBatch, getBatch, getBatchRecipients, listLookupTables, listUnsettledBatches, markBatchSent, queuedRecipients, saveLookupTable, saveSignedBatch, type BatchRecipient, type PayoutBatchRow } from "../../../db/queries/payouts/batches.ts";
-import { isEpochPlanned, listEpochLedger, planEpoch, projectsLabeledIn, remainingBudgets, tallyEpochLabels, type EpochWindow } from "../../../db/queries/payouts/ledger.ts";
+import {
+  confirmBatch,
+  createBatches,
+  failBatch,
+  getBatch,
+  getBatchRecipients,
+  listLookupTables,
+  listUnsettledBatches,
+  markBatchSent,
+  queuedRecipients,
+  saveLookupTable,
+  saveSignedBatch,
+  type BatchRecipient,
+  type PayoutBatchRow,
+} from "../../../db/queries/payouts/batches.ts";
+import {
+  isEpochPlanned,
+  listEpochLedger,
+  planEpoch,
+  projectsLabeledIn,
+  remainingBudgets,
+  tallyEpochLabels,
+  type EpochWindow,
+} from "../../../db/queries/payouts/ledger.ts";
 import { ensureLookupTables as ensureTables, fetchLookupTable } from "./lookup-table-actions.ts";
 import { ownersWithoutTokenAccount, preparePayoutTransaction } from "./prepare.ts";
 import type { PlatformToken } from "../chain/setup.ts";
 import { ChainUnavailableError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
-import { ensureFreshConsensus } from "../../consensus/project-run.ts";
 import { commonPayoutAddresses, recipientLookupAddresses } from "./lookup-tables.ts";
 import { planEarnings, totalsByLabeler } from "./plan.ts";
 import { planBatches, type PayoutTransfer } from "./transactions.ts";
@@ -21,6 +43,8 @@ export interface PayoutContext {
   token: PlatformToken;
   pollIntervalMs?: number;
   onStep?: (step: PayoutStep) => void;
+  /** Brings a project's consensus (its labelers' quality) up to date before an epoch is planned on it. */
+  refreshConsensus?: (projectId: string) => Promise<unknown>;
 }
 
 export interface PayoutSummary {
@@ -33,24 +57,7 @@ export interface PayoutSummary {
   awaitingWallet: number;
 }
 
-export class EpochNotOverError extends Error {
-  override name = "EpochNotOverError";
-}
-
 const BATCH_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
-
-/** The daily epoch holding `at` (UTC), e.g. 2026-11-23 covers that whole day. */
-export function dailyEpoch(at: Date): EpochWindow {
-  const startsAt = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  return { id: startsAt.toISOString().slice(0, 10), startsAt, endsAt: new Date(startsAt.getTime() + 86_400_000) };
-}
-
-export function parseEpochId(id: string): EpochWindow {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(id) || Number.isNaN(Date.parse(`${id}T00:00:00Z`))) {
-    throw new Error(`epoch must be a UTC date like 2026-11-23, got "${id}"`);
-  }
-  return dailyEpoch(new Date(`${id}T00:00:00Z`));
-}
 
 function earningsFor(tallies: Awaited<ReturnType<typeof tallyEpochLabels>>, remaining: Map<string, bigint>) {
   return planEarnings(
@@ -79,25 +86,38 @@ function earningsFor(tallies: Awaited<ReturnType<typeof tallyEpochLabels>>, rema
  * (idempotent), then settles every unsettled batch, this epoch's and any left over from a crash. Safe to run again
  * at any time: a run after a crash finishes what the crashed run started and pays nobody twice.
  */
-export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow; dryRun?: boolean }): Promise<PayoutSummary> {
+export async function runPayout(
+  ctx: PayoutContext,
+  params: { epoch: EpochWindow; dryRun?: boolean },
+): Promise<PayoutSummary> {
   const { db } = ctx;
   const { epoch } = params;
   // An epoch is planned once; planning one still running would leave its later answers unpaid.
   if (!params.dryRun && epoch.endsAt.getTime() > Date.now()) {
-    throw new EpochNotOverError(`epoch ${epoch.id} has not ended yet (it ends ${epoch.endsAt.toISOString()}); pay it afterwards or use --dry-run`);
+    throw new EpochNotOverError(
+      `epoch ${epoch.id} has not ended yet (it ends ${epoch.endsAt.toISOString()}); pay it afterwards or use --dry-run`,
+    );
   }
   // A planned epoch is only settled: refreshing consensus and tallying the day again would be thrown away.
-  if (!params.dryRun && (await isEpochPlanned(db, epoch.id))) return summarize(ctx, epoch, false, await settlePayouts(ctx));
-  for (const projectId of await projectsLabeledIn(db, epoch)) await ensureFreshConsensus(db, projectId);
+  if (!params.dryRun && (await isEpochPlanned(db, epoch.id)))
+    return summarize(ctx, epoch, false, await settlePayouts(ctx));
+  if (ctx.refreshConsensus)
+    for (const projectId of await projectsLabeledIn(db, epoch)) await ctx.refreshConsensus(projectId);
   const tallies = await tallyEpochLabels(db, epoch);
   if (params.dryRun) {
-    const remaining = await remainingBudgets(db, tallies.map((t) => t.projectId), { lock: false });
+    const remaining = await remainingBudgets(
+      db,
+      tallies.map((t) => t.projectId),
+      { lock: false },
+    );
     const totals = totalsByLabeler(earningsFor(tallies, remaining));
     return {
       epoch: epoch.id,
       dryRun: true,
       planned: false,
-      labelers: [...totals].filter(([, a]) => a > 0n).map(([labelerId, amount]) => ({ labelerId, amount: amount.toString() })),
+      labelers: [...totals]
+        .filter(([, a]) => a > 0n)
+        .map(([labelerId, amount]) => ({ labelerId, amount: amount.toString() })),
       transactions: [],
       awaitingWallet: 0,
     };
@@ -107,7 +127,12 @@ export async function runPayout(ctx: PayoutContext, params: { epoch: EpochWindow
   return summarize(ctx, epoch, planned, await settlePayouts(ctx));
 }
 
-async function summarize(ctx: PayoutContext, epoch: EpochWindow, planned: boolean, batches: PayoutBatchRow[]): Promise<PayoutSummary> {
+async function summarize(
+  ctx: PayoutContext,
+  epoch: EpochWindow,
+  planned: boolean,
+  batches: PayoutBatchRow[],
+): Promise<PayoutSummary> {
   const ledger = await listEpochLedger(ctx.db, epoch.id);
   return {
     epoch: epoch.id,
@@ -146,14 +171,22 @@ async function transfersFor(ctx: PayoutContext, recipients: BatchRecipient[]): P
   const owners = recipients.map((r) => new PublicKey(r.address));
   const missing = new Set<string>();
   for (let i = 0; i < owners.length; i += 100) {
-    const chunk = await ownersWithoutTokenAccount(ctx.chain, ctx.token.mint, owners.slice(i, i + 100), ctx.token.tokenProgramId);
+    const chunk = await ownersWithoutTokenAccount(
+      ctx.chain,
+      ctx.token.mint,
+      owners.slice(i, i + 100),
+      ctx.token.tokenProgramId,
+    );
     for (const owner of chunk) missing.add(owner);
   }
   return recipients.map((r, i) => ({ owner: owners[i], amount: r.amount, createAccount: missing.has(r.address) }));
 }
 
 /** Puts every recipient's token account in a treasury-owned lookup table, so ~50 transfers fit in one transaction. */
-async function ensureLookupTables(ctx: PayoutContext, transfers: PayoutTransfer[]): Promise<AddressLookupTableAccount[]> {
+async function ensureLookupTables(
+  ctx: PayoutContext,
+  transfers: PayoutTransfer[],
+): Promise<AddressLookupTableAccount[]> {
   const { treasury, mint, tokenProgramId } = ctx.token;
   const tables: AddressLookupTableAccount[] = [];
   for (const address of await listLookupTables(ctx.db)) {
@@ -193,7 +226,12 @@ async function groupIntoTransactions(ctx: PayoutContext, recipients: BatchRecipi
 async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<PayoutBatchRow> {
   const recipients = await transfersFor(ctx, await getBatchRecipients(ctx.db, batch.id));
   const lookupTables = await ensureLookupTables(ctx, recipients);
-  const prepared = await preparePayoutTransaction(ctx.chain, { token: ctx.token, recipients, memo: batch.id, lookupTables });
+  const prepared = await preparePayoutTransaction(ctx.chain, {
+    token: ctx.token,
+    recipients,
+    memo: batch.id,
+    lookupTables,
+  });
   const stored = await saveSignedBatch(ctx.db, {
     batchId: batch.id,
     previousSignature: batch.signature,
@@ -204,7 +242,13 @@ async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<Pay
   // Another executor signed this batch first: carry on with its bytes (or its outcome), never with ours.
   if (!stored) return getBatch(ctx.db, batch.id);
   ctx.onStep?.("signed");
-  return { ...batch, status: "signed", signature: prepared.signature, rawTx: prepared.wire, lastValidBlockHeight: prepared.lastValidBlockHeight };
+  return {
+    ...batch,
+    status: "signed",
+    signature: prepared.signature,
+    rawTx: prepared.wire,
+    lastValidBlockHeight: prepared.lastValidBlockHeight,
+  };
 }
 
 /**

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AddressLookupTableAccount, AddressLookupTableProgram, type Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import {
+  AddressLookupTableAccount,
+  AddressLookupTableProgram,
+  type Keypair,
+  type PublicKey,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import {
   ADDRESSES_WITH_CREATE,
   buildCreateLookupTableInstruction,
@@ -11,10 +17,14 @@ import { ChainError, type ChainAdapter } from "../chain/types.ts";
 
 const POLL_MS = 400;
 
-export async function fetchLookupTable(chain: ChainAdapter, address: PublicKey): Promise<AddressLookupTableAccount | null> {
+export async function fetchLookupTable(
+  chain: ChainAdapter,
+  address: PublicKey,
+): Promise<AddressLookupTableAccount | null> {
   const state = await chain.getAccountInfo(address);
   if (!state) return null;
-  if (!state.owner.equals(AddressLookupTableProgram.programId)) throw new ChainError(`${address.toBase58()} is not an address lookup table`);
+  if (!state.owner.equals(AddressLookupTableProgram.programId))
+    throw new ChainError(`${address.toBase58()} is not an address lookup table`);
   return new AddressLookupTableAccount({ key: address, state: AddressLookupTableAccount.deserialize(state.data) });
 }
 
@@ -41,7 +51,10 @@ export interface EnsuredLookupTables {
  * Adds every address not yet in a table, filling the given tables before creating new ones, and returns once the
  * additions are usable (a slot after the last extension). Each transaction is confirmed before the next is sent.
  */
-export async function ensureLookupTables(chain: ChainAdapter, params: EnsureLookupTablesParams): Promise<EnsuredLookupTables> {
+export async function ensureLookupTables(
+  chain: ChainAdapter,
+  params: EnsureLookupTablesParams,
+): Promise<EnsuredLookupTables> {
   const { authority } = params;
   const plan = planLookupTables(params.addresses, params.tables, params.common);
   const signatures: string[] = [];
@@ -54,7 +67,8 @@ export async function ensureLookupTables(chain: ChainAdapter, params: EnsureLook
   const owner = { authority: authority.publicKey, payer: authority.publicKey };
 
   for (const { table, addresses } of plan.extend) {
-    for (const instruction of buildExtendLookupTableInstructions({ ...owner, table, addresses })) await send([instruction]);
+    for (const instruction of buildExtendLookupTableInstructions({ ...owner, table, addresses }))
+      await send([instruction]);
   }
   const created: PublicKey[] = [];
   let lastRecentSlot = -1n;
@@ -68,7 +82,12 @@ export async function ensureLookupTables(chain: ChainAdapter, params: EnsureLook
     lastRecentSlot = recentSlot;
     const { instruction, table } = buildCreateLookupTableInstruction({ ...owner, recentSlot });
     const [first, ...rest] = [
-      ...buildExtendLookupTableInstructions({ ...owner, table, addresses: addresses.slice(0, ADDRESSES_WITH_CREATE), chunk: ADDRESSES_WITH_CREATE }),
+      ...buildExtendLookupTableInstructions({
+        ...owner,
+        table,
+        addresses: addresses.slice(0, ADDRESSES_WITH_CREATE),
+        chunk: ADDRESSES_WITH_CREATE,
+      }),
       ...buildExtendLookupTableInstructions({ ...owner, table, addresses: addresses.slice(ADDRESSES_WITH_CREATE) }),
     ];
     await send([instruction, first]);

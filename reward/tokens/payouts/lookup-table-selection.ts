@@ -23,7 +23,10 @@ export function tableAddresses(table: AddressLookupTableAccount): Set<string> {
  * The few tables that hold most of `keys`, best first. A table is only worth referencing for two or more keys:
  * a lookup costs 34 bytes plus one per key, a key written out costs 32.
  */
-export function selectLookupTables(keys: PublicKey[], tables: AddressLookupTableAccount[]): AddressLookupTableAccount[] {
+export function selectLookupTables(
+  keys: PublicKey[],
+  tables: AddressLookupTableAccount[],
+): AddressLookupTableAccount[] {
   const uncovered = new Set(keys.map(keyString));
   const chosen: AddressLookupTableAccount[] = [];
   for (;;) {

@@ -1,4 +1,10 @@
-import { AddressLookupTableProgram, SystemProgram, type AddressLookupTableAccount, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import {
+  AddressLookupTableProgram,
+  SystemProgram,
+  type AddressLookupTableAccount,
+  type PublicKey,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { keyString, tableAddresses } from "./lookup-table-selection.ts";
 import { associatedTokenAccount } from "../chain/token-account-address.ts";
@@ -11,16 +17,28 @@ export const ADDRESSES_PER_EXTEND = 30;
 export const ADDRESSES_WITH_CREATE = 30;
 
 /** Accounts every payout transaction uses; each table starts with them so that one table serves a whole batch. */
-export function commonPayoutAddresses(params: { mint: PublicKey; treasuryOwner: PublicKey; tokenProgramId?: PublicKey }): PublicKey[] {
+export function commonPayoutAddresses(params: {
+  mint: PublicKey;
+  treasuryOwner: PublicKey;
+  tokenProgramId?: PublicKey;
+}): PublicKey[] {
   const tokenProgramId = params.tokenProgramId ?? TOKEN_PROGRAM_ID;
-  return [params.mint, associatedTokenAccount(params.mint, params.treasuryOwner, tokenProgramId), SystemProgram.programId];
+  return [
+    params.mint,
+    associatedTokenAccount(params.mint, params.treasuryOwner, tokenProgramId),
+    SystemProgram.programId,
+  ];
 }
 
 /**
  * What a payout to these recipients wants in tables: their token accounts. Owners stay out: they only appear where an
  * account is created, and such batches are held to a handful of recipients by the instruction trace, not by bytes.
  */
-export function recipientLookupAddresses(mint: PublicKey, recipients: PayoutTransfer[], tokenProgramId: PublicKey = TOKEN_PROGRAM_ID): PublicKey[] {
+export function recipientLookupAddresses(
+  mint: PublicKey,
+  recipients: PayoutTransfer[],
+  tokenProgramId: PublicKey = TOKEN_PROGRAM_ID,
+): PublicKey[] {
   return recipients.map((r) => associatedTokenAccount(mint, r.owner, tokenProgramId));
 }
 
@@ -32,7 +50,11 @@ export interface LookupTablePlan {
 }
 
 /** Places every address that no table holds yet: first into the room left in existing tables, then into new ones. */
-export function planLookupTables(addresses: PublicKey[], tables: AddressLookupTableAccount[], common: PublicKey[]): LookupTablePlan {
+export function planLookupTables(
+  addresses: PublicKey[],
+  tables: AddressLookupTableAccount[],
+  common: PublicKey[],
+): LookupTablePlan {
   const present = new Set(tables.flatMap((t) => [...tableAddresses(t)]));
   const missing: PublicKey[] = [];
   for (const address of addresses) {
@@ -50,12 +72,17 @@ export function planLookupTables(addresses: PublicKey[], tables: AddressLookupTa
     next += room;
   }
   const perTable = LOOKUP_TABLE_CAPACITY - common.length;
-  for (; next < missing.length; next += perTable) plan.create.push([...common, ...missing.slice(next, next + perTable)]);
+  for (; next < missing.length; next += perTable)
+    plan.create.push([...common, ...missing.slice(next, next + perTable)]);
   return plan;
 }
 
 /** The instruction creating a table owned by `authority`; `recentSlot` must be a recent slot, distinct per table. */
-export function buildCreateLookupTableInstruction(params: { authority: PublicKey; payer: PublicKey; recentSlot: bigint }): {
+export function buildCreateLookupTableInstruction(params: {
+  authority: PublicKey;
+  payer: PublicKey;
+  recentSlot: bigint;
+}): {
   instruction: TransactionInstruction;
   table: PublicKey;
 } {

@@ -35,9 +35,13 @@ export function qualityWeightPpm(quality: number, adversarial: boolean): number 
  * Earnings per (labeler, project). When a project's earnings exceed its remaining budget, everyone's share is
  * scaled down by the same factor (rounded down), so the project never pays more than its budget.
  */
-export function planEarnings(tallies: readonly LabelTally[], remainingBudget: ReadonlyMap<string, bigint>): PlannedEarning[] {
+export function planEarnings(
+  tallies: readonly LabelTally[],
+  remainingBudget: ReadonlyMap<string, bigint>,
+): PlannedEarning[] {
   const rows = tallies.map((t) => {
-    if (!Number.isInteger(t.labels) || t.labels < 0) throw new PayoutPlanError(`labels must be a whole number, got ${t.labels}`);
+    if (!Number.isInteger(t.labels) || t.labels < 0)
+      throw new PayoutPlanError(`labels must be a whole number, got ${t.labels}`);
     if (t.rewardPerLabel < 0n) throw new PayoutPlanError("reward per label must not be negative");
     const weightPpm = qualityWeightPpm(t.quality, t.adversarial);
     const earned = (BigInt(t.labels) * t.rewardPerLabel * BigInt(weightPpm)) / PPM;
@@ -55,7 +59,9 @@ export function planEarnings(tallies: readonly LabelTally[], remainingBudget: Re
 }
 
 /** Sums planned earnings per labeler (what one ledger row pays). */
-export function totalsByLabeler(rows: ReadonlyArray<Pick<PlannedEarning, "labelerId" | "amount">>): Map<string, bigint> {
+export function totalsByLabeler(
+  rows: ReadonlyArray<Pick<PlannedEarning, "labelerId" | "amount">>,
+): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const r of rows) out.set(r.labelerId, (out.get(r.labelerId) ?? 0n) + r.amount);
   return out;

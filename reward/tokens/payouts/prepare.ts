@@ -67,9 +67,17 @@ export async function preparePayoutTransaction(
     });
   const simulation = await chain.simulateTransaction(build(MAX_COMPUTE_UNIT_LIMIT).serialize());
   if (simulation.err !== null) {
-    throw new TransactionRejectedError("simulation-failed", `payout ${params.memo} fails in simulation: ${JSON.stringify(simulation.err)}`, simulation.err, simulation.logs);
+    throw new TransactionRejectedError(
+      "simulation-failed",
+      `payout ${params.memo} fails in simulation: ${JSON.stringify(simulation.err)}`,
+      simulation.err,
+      simulation.logs,
+    );
   }
-  const computeUnitLimit = Math.min(MAX_COMPUTE_UNIT_LIMIT, Math.ceil(simulation.unitsConsumed * COMPUTE_UNIT_MARGIN) + COMPUTE_UNIT_SLACK);
+  const computeUnitLimit = Math.min(
+    MAX_COMPUTE_UNIT_LIMIT,
+    Math.ceil(simulation.unitsConsumed * COMPUTE_UNIT_MARGIN) + COMPUTE_UNIT_SLACK,
+  );
   const tx = build(computeUnitLimit);
   tx.sign([token.treasury]);
   return {

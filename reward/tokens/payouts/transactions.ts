@@ -7,7 +7,11 @@ import {
   VersionedTransaction,
   type AddressLookupTableAccount,
 } from "@solana/web3.js";
-import { TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction } from "@solana/spl-token";
+import {
+  TOKEN_PROGRAM_ID,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createTransferCheckedInstruction,
+} from "@solana/spl-token";
 import { keyString, selectLookupTables } from "./lookup-table-selection.ts";
 import { buildMemoInstruction } from "../chain/memo.ts";
 import { associatedTokenAccount } from "../chain/token-account-address.ts";
@@ -58,7 +62,8 @@ export interface PayoutTransactionParams {
 function assertTransfers(recipients: PayoutTransfer[]) {
   const owners = new Set<string>();
   for (const r of recipients) {
-    if (r.amount <= 0n || r.amount > MAX_U64) throw new PayoutTransactionError(`amount ${r.amount} for ${r.owner.toBase58()} is not a positive u64`);
+    if (r.amount <= 0n || r.amount > MAX_U64)
+      throw new PayoutTransactionError(`amount ${r.amount} for ${r.owner.toBase58()} is not a positive u64`);
     const owner = r.owner.toBase58();
     if (owners.has(owner)) throw new PayoutTransactionError(`${owner} appears twice in one payout`);
     owners.add(owner);
@@ -70,22 +75,44 @@ function payoutInstructions(params: PayoutTransactionParams): TransactionInstruc
   const tokenProgramId = params.tokenProgramId ?? TOKEN_PROGRAM_ID;
   const treasuryAccount = associatedTokenAccount(mint, treasuryOwner, tokenProgramId);
   const instructions: TransactionInstruction[] = [];
-  if (params.computeUnitLimit !== undefined) instructions.push(ComputeBudgetProgram.setComputeUnitLimit({ units: params.computeUnitLimit }));
-  if (params.computeUnitPrice) instructions.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: params.computeUnitPrice }));
+  if (params.computeUnitLimit !== undefined)
+    instructions.push(ComputeBudgetProgram.setComputeUnitLimit({ units: params.computeUnitLimit }));
+  if (params.computeUnitPrice)
+    instructions.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: params.computeUnitPrice }));
   instructions.push(buildMemoInstruction(params.memo));
   for (const { owner, amount, createAccount } of params.recipients) {
     const account = associatedTokenAccount(mint, owner, tokenProgramId);
-    if (createAccount) instructions.push(createAssociatedTokenAccountIdempotentInstruction(payer, account, owner, mint, tokenProgramId));
-    instructions.push(createTransferCheckedInstruction(treasuryAccount, mint, account, treasuryOwner, amount, decimals, [], tokenProgramId));
+    if (createAccount)
+      instructions.push(createAssociatedTokenAccountIdempotentInstruction(payer, account, owner, mint, tokenProgramId));
+    instructions.push(
+      createTransferCheckedInstruction(
+        treasuryAccount,
+        mint,
+        account,
+        treasuryOwner,
+        amount,
+        decimals,
+        [],
+        tokenProgramId,
+      ),
+    );
   }
   return instructions;
 }
 
 function compile(params: PayoutTransactionParams, instructions: TransactionInstruction[]): VersionedTransaction {
-  const signersAndPrograms = new Set([params.payer, params.treasuryOwner, ...instructions.map((ix) => ix.programId)].map(keyString));
-  const lookupKeys = instructions.flatMap((ix) => ix.keys.map((k) => k.pubkey)).filter((k) => !signersAndPrograms.has(keyString(k)));
+  const signersAndPrograms = new Set(
+    [params.payer, params.treasuryOwner, ...instructions.map((ix) => ix.programId)].map(keyString),
+  );
+  const lookupKeys = instructions
+    .flatMap((ix) => ix.keys.map((k) => k.pubkey))
+    .filter((k) => !signersAndPrograms.has(keyString(k)));
   const tables = selectLookupTables(lookupKeys, params.lookupTables ?? []);
-  const message = new TransactionMessage({ payerKey: params.payer, recentBlockhash: params.recentBlockhash, instructions }).compileToV0Message(tables);
+  const message = new TransactionMessage({
+    payerKey: params.payer,
+    recentBlockhash: params.recentBlockhash,
+    instructions,
+  }).compileToV0Message(tables);
   return new VersionedTransaction(message);
 }
 
@@ -95,7 +122,8 @@ function compile(params: PayoutTransactionParams, instructions: TransactionInstr
  * treasury's account. Signed by the payer and the treasury owner (one signature when they are the same key).
  */
 export function buildPayoutTransaction(params: PayoutTransactionParams): VersionedTransaction {
-  if (params.recipients.length === 0) throw new PayoutTransactionError("a payout transaction needs at least one recipient");
+  if (params.recipients.length === 0)
+    throw new PayoutTransactionError("a payout transaction needs at least one recipient");
   if (params.memo.length === 0) throw new PayoutTransactionError("a payout transaction needs a memo");
   assertTransfers(params.recipients);
   const tx = compile(params, payoutInstructions(params));
@@ -105,7 +133,10 @@ export function buildPayoutTransaction(params: PayoutTransactionParams): Version
   } catch {
     size = Infinity;
   }
-  if (size > PACKET_DATA_SIZE) throw new PayoutTransactionError(`the batch does not fit in one transaction (${size} bytes, the limit is ${PACKET_DATA_SIZE})`);
+  if (size > PACKET_DATA_SIZE)
+    throw new PayoutTransactionError(
+      `the batch does not fit in one transaction (${size} bytes, the limit is ${PACKET_DATA_SIZE})`,
+    );
   return tx;
 }
 
@@ -118,7 +149,10 @@ export interface PayoutBatch {
 }
 
 /** `memo` must be as long as the memos the batches will carry (e.g. a placeholder batch id): it is measured. */
-export interface PlanOptions extends Omit<PayoutTransactionParams, "recipients" | "recentBlockhash" | "computeUnitLimit"> {
+export interface PlanOptions extends Omit<
+  PayoutTransactionParams,
+  "recipients" | "recentBlockhash" | "computeUnitLimit"
+> {
   /** Leave room for the SetComputeUnitLimit instruction that will carry the simulated units (default true). */
   withComputeUnitLimit?: boolean;
 }
@@ -145,7 +179,8 @@ function measure(recipients: PayoutTransfer[], options: PlanOptions): PayoutBatc
     throw error;
   }
   const accounts =
-    tx.message.staticAccountKeys.length + tx.message.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length + l.readonlyIndexes.length, 0);
+    tx.message.staticAccountKeys.length +
+    tx.message.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length + l.readonlyIndexes.length, 0);
   if (size > PACKET_DATA_SIZE || accounts > MAX_ACCOUNTS_PER_TRANSACTION) return null;
   return { recipients, size, accounts };
 }
@@ -184,10 +219,13 @@ export function planBatches(recipients: PayoutTransfer[], options: PlanOptions):
   const pending = [...recipients.filter((r) => !r.createAccount), ...recipients.filter((r) => r.createAccount)];
   const batches: PayoutBatch[] = [];
   let guess = 32;
-  for (let start = 0; start < pending.length; ) {
+  for (let start = 0; start < pending.length;) {
     const limit = Math.min(pending.length - start, MAX_ACCOUNTS_PER_TRANSACTION);
     const batch = largestFitting(limit, guess, (n) => measure(pending.slice(start, start + n), options));
-    if (!batch) throw new PayoutTransactionError(`a transfer to ${pending[start].owner.toBase58()} does not fit in a transaction (memo too long?)`);
+    if (!batch)
+      throw new PayoutTransactionError(
+        `a transfer to ${pending[start].owner.toBase58()} does not fit in a transaction (memo too long?)`,
+      );
     batches.push(batch);
     start += batch.recipients.length;
     guess = batch.recipients.length;

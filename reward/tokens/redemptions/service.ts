@@ -24,7 +24,10 @@ export function creditsFor(amount: bigint, decimals: number, creditsPerToken: bi
   const scale = 10n ** BigInt(decimals);
   if (amount <= 0n) throw new DomainError("invalid_amount", "Redeem a positive amount.");
   if ((amount * creditsPerToken) % scale !== 0n) {
-    throw new DomainError("invalid_amount", `Redeem a multiple of ${scale / gcd(scale, creditsPerToken)} base units (one credit).`);
+    throw new DomainError(
+      "invalid_amount",
+      `Redeem a multiple of ${scale / gcd(scale, creditsPerToken)} base units (one credit).`,
+    );
   }
   return (amount * creditsPerToken) / scale;
 }
@@ -33,7 +36,7 @@ const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
 
 async function requireWallet(ctx: RedeemContext, userId: string): Promise<PublicKey> {
   const address = await getLinkedWallet(ctx.db, userId);
-  if (!address) throw new DomainError("no_wallet", "Link a wallet before redeeming.", 409);
+  if (!address) throw new DomainError("no_wallet", "Link a wallet before redeeming.");
   return new PublicKey(address);
 }
 
@@ -42,7 +45,10 @@ async function requireWallet(ctx: RedeemContext, userId: string): Promise<Public
  * (or a transfer to the treasury) from the linked wallet. The treasury pays the fee, so a wallet holding only
  * tokens can redeem; the server adds its signature after checking the wallet signed exactly this message.
  */
-export async function startRedemption(ctx: RedeemContext, params: { userId: string; amount: bigint; mode: "burn" | "transfer" }) {
+export async function startRedemption(
+  ctx: RedeemContext,
+  params: { userId: string; amount: bigint; mode: "burn" | "transfer" },
+) {
   const owner = await requireWallet(ctx, params.userId);
   const credits = creditsFor(params.amount, ctx.token.decimals, ctx.creditsPerToken);
   const order = await createRedemptionOrder(ctx.db, {
@@ -58,7 +64,11 @@ export async function startRedemption(ctx: RedeemContext, params: { userId: stri
   return { order, transaction: Buffer.from(tx.serialize()).toString("base64") };
 }
 
-function orderTransaction(ctx: RedeemContext, order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" }, blockhash: string) {
+function orderTransaction(
+  ctx: RedeemContext,
+  order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" },
+  blockhash: string,
+) {
   return buildRedemptionTransaction({
     owner: new PublicKey(order.address),
     feePayer: ctx.token.treasury.publicKey,
@@ -84,11 +94,12 @@ export async function completeRedemption(
   params: { userId: string; orderId: string; signedTransaction?: Uint8Array; signature?: string },
 ): Promise<{ signature: string; credits: bigint; balance: bigint }> {
   const order = await getRedemptionOrder(ctx.db, { userId: params.userId, orderId: params.orderId });
-  if (order.status === "credited") throw new DomainError("order_done", "This redemption order was already completed.", 409);
+  if (order.status === "credited") throw new DomainError("order_done", "This redemption order was already completed.");
   let signature = params.signature;
   if (params.signedTransaction) {
     // Only sending is refused after expiry: a transaction that landed in time is credited whenever it is shown.
-    if (order.expiresAt.getTime() < Date.now()) throw new DomainError("order_expired", "This redemption order expired; start a new one.", 409);
+    if (order.expiresAt.getTime() < Date.now())
+      throw new DomainError("order_expired", "This redemption order expired; start a new one.");
     signature = await sendOrderTransaction(ctx, order, params.signedTransaction);
   }
   if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");
@@ -142,9 +153,9 @@ async function sendOrderTransaction(
   try {
     await confirmTransaction(ctx.chain, signature, lastValidBlockHeight, { commitment: "finalized" });
   } catch (error) {
-    if (error instanceof ConfirmationError) throw new RedemptionRejectedError("failed-on-chain", `${error.message}; nothing was credited`);
+    if (error instanceof ConfirmationError)
+      throw new RedemptionRejectedError("failed-on-chain", `${error.message}; nothing was credited`);
     throw error;
   }
   return signature;
 }
-

@@ -28,8 +28,21 @@ export function buildRedemptionTransaction(params: RedemptionTransactionParams):
     buildMemoInstruction(params.orderId),
     params.mode === "burn"
       ? createBurnCheckedInstruction(source, mint, owner, amount, decimals, [], tokenProgramId)
-      : createTransferCheckedInstruction(source, mint, params.treasuryTokenAccount, owner, amount, decimals, [], tokenProgramId),
+      : createTransferCheckedInstruction(
+          source,
+          mint,
+          params.treasuryTokenAccount,
+          owner,
+          amount,
+          decimals,
+          [],
+          tokenProgramId,
+        ),
   ];
-  const message = new TransactionMessage({ payerKey: params.feePayer ?? owner, recentBlockhash: params.recentBlockhash, instructions }).compileToV0Message();
+  const message = new TransactionMessage({
+    payerKey: params.feePayer ?? owner,
+    recentBlockhash: params.recentBlockhash,
+    instructions,
+  }).compileToV0Message();
   return new VersionedTransaction(message);
 }

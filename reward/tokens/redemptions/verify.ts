@@ -12,7 +12,6 @@ import bs58 from "bs58";
 import type { ChainTransaction } from "../chain/types.ts";
 import { MEMO_PROGRAM_ID, MEMO_V1_PROGRAM_ID } from "../chain/memo.ts";
 
-
 export type RedemptionRejection =
   | "not-found"
   | "signature-invalid"
@@ -82,19 +81,51 @@ function decodeValueMove(ix: TransactionInstruction, programId: PublicKey): Valu
   switch (ix.data[0]) {
     case TokenInstruction.Burn: {
       const { keys, data } = decodeBurnInstruction(ix, programId);
-      return { kind: "burn", amount: data.amount, source: keys.account.pubkey, authority: keys.owner.pubkey, authorityIsSigner: keys.owner.isSigner, mint: keys.mint.pubkey, destination: null };
+      return {
+        kind: "burn",
+        amount: data.amount,
+        source: keys.account.pubkey,
+        authority: keys.owner.pubkey,
+        authorityIsSigner: keys.owner.isSigner,
+        mint: keys.mint.pubkey,
+        destination: null,
+      };
     }
     case TokenInstruction.BurnChecked: {
       const { keys, data } = decodeBurnCheckedInstruction(ix, programId);
-      return { kind: "burn", amount: data.amount, source: keys.account.pubkey, authority: keys.owner.pubkey, authorityIsSigner: keys.owner.isSigner, mint: keys.mint.pubkey, destination: null };
+      return {
+        kind: "burn",
+        amount: data.amount,
+        source: keys.account.pubkey,
+        authority: keys.owner.pubkey,
+        authorityIsSigner: keys.owner.isSigner,
+        mint: keys.mint.pubkey,
+        destination: null,
+      };
     }
     case TokenInstruction.Transfer: {
       const { keys, data } = decodeTransferInstruction(ix, programId);
-      return { kind: "transfer", amount: data.amount, source: keys.source.pubkey, authority: keys.owner.pubkey, authorityIsSigner: keys.owner.isSigner, mint: null, destination: keys.destination.pubkey };
+      return {
+        kind: "transfer",
+        amount: data.amount,
+        source: keys.source.pubkey,
+        authority: keys.owner.pubkey,
+        authorityIsSigner: keys.owner.isSigner,
+        mint: null,
+        destination: keys.destination.pubkey,
+      };
     }
     case TokenInstruction.TransferChecked: {
       const { keys, data } = decodeTransferCheckedInstruction(ix, programId);
-      return { kind: "transfer", amount: data.amount, source: keys.source.pubkey, authority: keys.owner.pubkey, authorityIsSigner: keys.owner.isSigner, mint: keys.mint.pubkey, destination: keys.destination.pubkey };
+      return {
+        kind: "transfer",
+        amount: data.amount,
+        source: keys.source.pubkey,
+        authority: keys.owner.pubkey,
+        authorityIsSigner: keys.owner.isSigner,
+        mint: keys.mint.pubkey,
+        destination: keys.destination.pubkey,
+      };
     }
     default:
       return null;
@@ -110,7 +141,11 @@ function instructionsOf(tx: ChainTransaction): TransactionInstruction[] {
     (ix) =>
       new TransactionInstruction({
         programId: key(ix.programIdIndex),
-        keys: ix.accountKeyIndexes.map((i) => ({ pubkey: key(i), isSigner: message.isAccountSigner(i), isWritable: message.isAccountWritable(i) })),
+        keys: ix.accountKeyIndexes.map((i) => ({
+          pubkey: key(i),
+          isSigner: message.isAccountSigner(i),
+          isWritable: message.isAccountWritable(i),
+        })),
         data: Buffer.from(ix.data),
       }),
   );
@@ -133,7 +168,8 @@ export function verifyRedemptionTransaction(params: {
   const { signature, tx, expected } = params;
   if (!tx) reject("not-found", `transaction ${signature} is not on the chain (never sent, forged, or not landed yet)`);
   const { message, signatures } = tx.transaction;
-  if (signatures.length === 0 || bs58.encode(signatures[0]) !== signature) reject("signature-invalid", `the transaction found is not ${signature}`);
+  if (signatures.length === 0 || bs58.encode(signatures[0]) !== signature)
+    reject("signature-invalid", `the transaction found is not ${signature}`);
   const signed = message.serialize();
   for (let i = 0; i < message.header.numRequiredSignatures; i++) {
     if (!signatures[i] || !ed25519.verify(signatures[i], signed, message.staticAccountKeys[i].toBytes())) {
@@ -141,22 +177,29 @@ export function verifyRedemptionTransaction(params: {
     }
   }
   if (tx.err !== null) reject("failed-on-chain", `transaction ${signature} failed on chain: ${JSON.stringify(tx.err)}`);
-  if (tx.confirmationStatus !== "finalized") reject("not-finalized", `transaction ${signature} is ${tx.confirmationStatus}, not finalized yet`);
+  if (tx.confirmationStatus !== "finalized")
+    reject("not-finalized", `transaction ${signature} is ${tx.confirmationStatus}, not finalized yet`);
 
   const instructions = instructionsOf(tx);
   const tokenProgramId = expected.tokenProgramId ?? TOKEN_PROGRAM_ID;
   const moves = instructions.map((ix) => decodeValueMove(ix, tokenProgramId)).filter((m): m is ValueMove => m !== null);
   if (moves.length === 0) reject("no-burn-or-transfer", "no burn or transfer to the treasury");
-  if (moves.length > 1) reject("multiple-burns-or-transfers", `${moves.length} burns or transfers where one was expected`);
+  if (moves.length > 1)
+    reject("multiple-burns-or-transfers", `${moves.length} burns or transfers where one was expected`);
   const [move] = moves;
-  if (move.mint && !move.mint.equals(expected.mint)) reject("wrong-mint", `wrong mint: ${move.mint.toBase58()} is not ${expected.mint.toBase58()}`);
+  if (move.mint && !move.mint.equals(expected.mint))
+    reject("wrong-mint", `wrong mint: ${move.mint.toBase58()} is not ${expected.mint.toBase58()}`);
   if (move.destination && !move.destination.equals(expected.treasuryTokenAccount)) {
     reject("wrong-destination", `the transfer goes to ${move.destination.toBase58()}, not the treasury`);
   }
   if (!move.authority.equals(expected.authority) || !move.authorityIsSigner) {
-    reject("wrong-authority", `signed by another wallet: ${move.authority.toBase58()} is not the linked wallet ${expected.authority.toBase58()}`);
+    reject(
+      "wrong-authority",
+      `signed by another wallet: ${move.authority.toBase58()} is not the linked wallet ${expected.authority.toBase58()}`,
+    );
   }
-  if (move.amount !== expected.amount) reject("wrong-amount", `amount ${move.amount} does not match order ${expected.amount}`);
+  if (move.amount !== expected.amount)
+    reject("wrong-amount", `amount ${move.amount} does not match order ${expected.amount}`);
 
   const memos = instructions
     .filter((ix) => ix.programId.equals(MEMO_PROGRAM_ID) || ix.programId.equals(MEMO_V1_PROGRAM_ID))
@@ -164,5 +207,13 @@ export function verifyRedemptionTransaction(params: {
   if (memos.length === 0) reject("memo-missing", `no memo; expected order ${expected.orderId}`);
   if (!memos.includes(expected.orderId)) reject("memo-mismatch", `memo does not carry order ${expected.orderId}`);
 
-  return { signature, slot: tx.slot, kind: move.kind, amount: move.amount, authority: move.authority, source: move.source, orderId: expected.orderId };
+  return {
+    signature,
+    slot: tx.slot,
+    kind: move.kind,
+    amount: move.amount,
+    authority: move.authority,
+    source: move.source,
+    orderId: expected.orderId,
+  };
 }

@@ -5,7 +5,8 @@ import { ed25519 } from "@noble/curves/ed25519";
 import bs58 from "bs58";
 import { SOLANA_CLUSTERS, type SolanaCluster } from "../chain/clusters.ts";
 
-export type SiwsFailure = "malformed" | "bad-signature" | "wrong-domain" | "wrong-address" | "nonce-mismatch" | "expired";
+export type SiwsFailure =
+  "malformed" | "bad-signature" | "wrong-domain" | "wrong-address" | "nonce-mismatch" | "expired";
 
 export class SiwsError extends Error {
   override name = "SiwsError";
@@ -40,7 +41,8 @@ export interface SiwsChallenge {
 
 const HEADER_SUFFIX = " wants you to sign in with your Solana account:";
 const MAX_MESSAGE_LENGTH = 4096;
-const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const DOMAIN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const NONCE = /^[A-Za-z0-9]{8,128}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 const NONCE_BYTES = 16;
@@ -151,7 +153,10 @@ export function verifySiws(input: {
   if (fields.domain !== expected.domain)
     throw new SiwsError("wrong-domain", `The message is for ${fields.domain}, not ${expected.domain}.`);
   if (expected.address !== undefined && fields.address !== expected.address)
-    throw new SiwsError("wrong-address", `The message names wallet ${fields.address}, but wallet ${expected.address} signed in.`);
+    throw new SiwsError(
+      "wrong-address",
+      `The message names wallet ${fields.address}, but wallet ${expected.address} signed in.`,
+    );
   if (fields.nonce !== expected.nonce)
     throw new SiwsError("nonce-mismatch", "The message was not issued for this sign-in attempt; start again.");
   if (expected.now >= fields.expirationTime)

@@ -17,10 +17,16 @@ describe("abuse detection", () => {
 
   it("flags a labeler when at least 30% of their answers beat the reading time, not at 20%", () => {
     const sides = ["left", "right"];
-    const fast = Array.from({ length: 10 }, (_, i) => answer("fast", i, { shown: sides[i % 2], timeSpentMs: i < 3 ? 2000 : 30_000 }));
-    const fine = Array.from({ length: 10 }, (_, i) => answer("fine", i, { shown: sides[i % 2], timeSpentMs: i < 2 ? 2000 : 30_000 }));
+    const fast = Array.from({ length: 10 }, (_, i) =>
+      answer("fast", i, { shown: sides[i % 2], timeSpentMs: i < 3 ? 2000 : 30_000 }),
+    );
+    const fine = Array.from({ length: 10 }, (_, i) =>
+      answer("fine", i, { shown: sides[i % 2], timeSpentMs: i < 2 ? 2000 : 30_000 }),
+    );
     const findings = detectAbuse([...fast, ...fine], true);
-    expect(findings).toEqual([{ labelerId: "fast", kind: "too_fast", detail: { fast: 3, answers: 10, medianFastMs: 2000 } }]);
+    expect(findings).toEqual([
+      { labelerId: "fast", kind: "too_fast", detail: { fast: 3, answers: 10, medianFastMs: 2000 } },
+    ]);
   });
 
   it("ignores labelers with fewer answers than the minimum", () => {
@@ -37,10 +43,16 @@ describe("abuse detection", () => {
 
   it("for labels, needs the run to disagree with the consensus on a third of its items", () => {
     const honest = Array.from({ length: 12 }, (_, i) => answer("honest", i, { shown: "cat", consensus: "cat" }));
-    const lazy = Array.from({ length: 12 }, (_, i) => answer("lazy", i, { shown: "cat", consensus: i % 3 === 0 ? "dog" : "cat" }));
+    const lazy = Array.from({ length: 12 }, (_, i) =>
+      answer("lazy", i, { shown: "cat", consensus: i % 3 === 0 ? "dog" : "cat" }),
+    );
     const findings = detectAbuse([...honest, ...lazy], false);
     expect(findings).toEqual([
-      { labelerId: "lazy", kind: "one_sided_streak", detail: { answer: "cat", length: 12, disagreeing: 4, answers: 12 } },
+      {
+        labelerId: "lazy",
+        kind: "one_sided_streak",
+        detail: { answer: "cat", length: 12, disagreeing: 4, answers: 12 },
+      },
     ]);
   });
 });

@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { confidenceHistogram, fleissKappa, indexLabels, krippendorffAlpha, posteriorMax } from "../../../reward/consensus/algorithms/index.ts";
+import {
+  confidenceHistogram,
+  fleissKappa,
+  indexLabels,
+  krippendorffAlpha,
+  posteriorMax,
+} from "../../../reward/consensus/algorithms/index.ts";
 
 describe("Krippendorff's alpha (nominal)", () => {
   it("reproduces the worked example of Krippendorff (2011), with missing data: 0.743", () => {
-    const coders = ["1 2 3 3 2 1 4 1 2 . . .", "1 2 3 3 2 2 4 1 2 5 . 3", ". 3 3 3 2 3 4 2 2 5 1 .", "1 2 3 3 2 4 4 1 2 5 1 ."];
+    const coders = [
+      "1 2 3 3 2 1 4 1 2 . . .",
+      "1 2 3 3 2 2 4 1 2 5 . 3",
+      ". 3 3 3 2 3 4 2 2 5 1 .",
+      "1 2 3 3 2 4 4 1 2 5 1 .",
+    ];
     const answers = coders.flatMap((row, c) =>
       row
         .split(" ")
@@ -22,7 +33,12 @@ describe("Krippendorff's alpha (nominal)", () => {
       { task: `t${t}`, worker: "b", label: l === "x" ? "y" : "x" },
     ]);
     expect(krippendorffAlpha(opposite)).toBeLessThan(-0.5);
-    expect(krippendorffAlpha([{ task: "t", worker: "a", label: "x" }, { task: "t", worker: "b", label: "x" }])).toBeNaN();
+    expect(
+      krippendorffAlpha([
+        { task: "t", worker: "a", label: "x" },
+        { task: "t", worker: "b", label: "x" },
+      ]),
+    ).toBeNaN();
   });
 });
 
@@ -41,7 +57,9 @@ describe("Fleiss' kappa", () => {
       [0, 2, 2, 3, 7],
     ];
     const answers = table.flatMap((row, s) =>
-      row.flatMap((n, k) => Array.from({ length: n }, (_, r) => ({ task: `s${s}`, worker: `r${k}.${r}`, label: `c${k}` }))),
+      row.flatMap((n, k) =>
+        Array.from({ length: n }, (_, r) => ({ task: `s${s}`, worker: `r${k}.${r}`, label: `c${k}` })),
+      ),
     );
     // P̄ = 0.37802, P_e = 0.21337 → κ = 0.20993
     expect(fleissKappa(indexLabels(answers))).toBeCloseTo(0.20993, 5);

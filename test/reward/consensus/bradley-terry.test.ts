@@ -1,13 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { aggregatePairs, bradleyTerry, ConsensusInputError, indexPairs, type PairAnswer } from "../../../reward/consensus/algorithms/index.ts";
-import { createRng } from "../../support/simulate.ts";
+import {
+  aggregatePairs,
+  bradleyTerry,
+  ConsensusInputError,
+  indexPairs,
+  type PairAnswer,
+} from "../../../reward/consensus/algorithms/index.ts";
+import { Rng } from "../../../trainer/rng.ts";
 
 const PLAIN = { learnReliability: false, learnPositionBias: false, l2: 0, tolerance: 1e-12, maxIterations: 20_000 };
 
 /** (winner, loser) pairs as answers of one labeler, winner on the left or right alternately. */
 function wins(pairs: [number, number][], worker = "w"): PairAnswer[] {
   return pairs.map(([a, b], i) =>
-    i % 2 ? { worker, left: `i${a}`, right: `i${b}`, label: "left" } : { worker, left: `i${b}`, right: `i${a}`, label: "right" },
+    i % 2
+      ? { worker, left: `i${a}`, right: `i${b}`, label: "left" }
+      : { worker, left: `i${b}`, right: `i${a}`, label: "right" },
   );
 }
 
@@ -26,26 +34,53 @@ function strengths(scores: Float64Array): number[] {
 
 describe("Bradley–Terry maximum likelihood (reliability fixed to 1, no position bias)", () => {
   it("matches choix's testcase-pairwise-1: a three-item cycle gives equal strengths", () => {
-    const { r } = fit(wins([[0, 1], [1, 2], [2, 0]]));
+    const { r } = fit(
+      wins([
+        [0, 1],
+        [1, 2],
+        [2, 0],
+      ]),
+    );
     strengths(r.scores).forEach((s) => expect(s).toBeCloseTo(1, 9));
   });
 
   it("matches choix's testcase-pairwise-2 to 1e-6", () => {
-    const { r } = fit(wins([[0, 1], [0, 1], [1, 2], [2, 0]]));
+    const { r } = fit(
+      wins([
+        [0, 1],
+        [0, 1],
+        [1, 2],
+        [2, 0],
+      ]),
+    );
     expect(r.converged).toBe(true);
     const expected = [1.43586088, 0.62035049, 0.94378863];
     strengths(r.scores).forEach((s, i) => expect(Math.abs(s - expected[i])).toBeLessThan(1e-6));
   });
 
   it("gives two items the closed form score difference log(wins / losses), a tie counting half", () => {
-    const threeToOne = fit(wins([[0, 1], [0, 1], [0, 1], [1, 0]]));
+    const threeToOne = fit(
+      wins([
+        [0, 1],
+        [0, 1],
+        [0, 1],
+        [1, 0],
+      ]),
+    );
     expect(threeToOne.score("i0") - threeToOne.score("i1")).toBeCloseTo(Math.log(3), 9);
-    const withTie = fit([...wins([[0, 1], [0, 1], [1, 0]]), { worker: "w", left: "i1", right: "i0", label: "tie" }]);
+    const withTie = fit([
+      ...wins([
+        [0, 1],
+        [0, 1],
+        [1, 0],
+      ]),
+      { worker: "w", left: "i1", right: "i0", label: "tie" },
+    ]);
     expect(withTie.score("i0") - withTie.score("i1")).toBeCloseTo(Math.log(2.5 / 1.5), 9);
   });
 
   it("satisfies the likelihood equations on a random tournament: each item's wins equal its expected wins", () => {
-    const rng = createRng(5);
+    const rng = new Rng(5);
     const pairs: [number, number][] = [];
     for (let i = 0; i < 12; i++) pairs.push([i, (i + 1) % 12]); // a cycle keeps every item beatable
     for (let n = 0; n < 150; n++) {
@@ -68,7 +103,14 @@ describe("Bradley–Terry maximum likelihood (reliability fixed to 1, no positio
 
   it("with an L2 prior, solves wins − expected wins − l2·score = 0 and keeps perfect separation finite", () => {
     const l2 = 0.5;
-    const { r, score } = fit(wins([[0, 1], [0, 1], [0, 1]]), { ...PLAIN, l2 });
+    const { r, score } = fit(
+      wins([
+        [0, 1],
+        [0, 1],
+        [0, 1],
+      ]),
+      { ...PLAIN, l2 },
+    );
     const x = score("i0");
     expect(score("i1")).toBeCloseTo(-x, 12);
     // 3 wins, 3 comparisons: 3 − 3σ(2x) − l2·x = 0
@@ -78,7 +120,18 @@ describe("Bradley–Terry maximum likelihood (reliability fixed to 1, no positio
   });
 
   it("keeps disconnected groups finite and ordered within each group", () => {
-    const { score } = fit(wins([[0, 1], [0, 1], [1, 0], [2, 3], [2, 3], [2, 3], [3, 2]]), { ...PLAIN, l2: 0.01 });
+    const { score } = fit(
+      wins([
+        [0, 1],
+        [0, 1],
+        [1, 0],
+        [2, 3],
+        [2, 3],
+        [2, 3],
+        [3, 2],
+      ]),
+      { ...PLAIN, l2: 0.01 },
+    );
     for (const i of ["i0", "i1", "i2", "i3"]) expect(Number.isFinite(score(i))).toBe(true);
     expect(score("i0")).toBeGreaterThan(score("i1"));
     expect(score("i2")).toBeGreaterThan(score("i3"));
@@ -87,7 +140,7 @@ describe("Bradley–Terry maximum likelihood (reliability fixed to 1, no positio
 
 describe("Crowd-BT: reliability and position bias", () => {
   it("learns that a labeler flips every answer and keeps the ranking of the honest ones", () => {
-    const rng = createRng(9);
+    const rng = new Rng(9);
     const answers: PairAnswer[] = [];
     for (let n = 0; n < 3000; n++) {
       const a = rng.int(10);
@@ -111,7 +164,7 @@ describe("Crowd-BT: reliability and position bias", () => {
   });
 
   it("estimates a labeler's pull towards the left item", () => {
-    const rng = createRng(4);
+    const rng = new Rng(4);
     const answers: PairAnswer[] = [];
     for (let n = 0; n < 4000; n++) {
       const a = rng.int(20);
@@ -129,7 +182,11 @@ describe("Crowd-BT: reliability and position bias", () => {
   });
 
   it("rejects unknown labels and self-comparisons", () => {
-    expect(() => aggregatePairs([{ worker: "w", left: "a", right: "b", label: "up" as "left" }])).toThrow(ConsensusInputError);
-    expect(() => aggregatePairs([{ worker: "w", left: "a", right: "a", label: "left" }])).toThrow(/compared with itself/);
+    expect(() => aggregatePairs([{ worker: "w", left: "a", right: "b", label: "up" as "left" }])).toThrow(
+      ConsensusInputError,
+    );
+    expect(() => aggregatePairs([{ worker: "w", left: "a", right: "a", label: "left" }])).toThrow(
+      /compared with itself/,
+    );
   });
 });

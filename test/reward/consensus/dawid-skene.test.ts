@@ -6,7 +6,7 @@ import {
   goldByTask,
   indexLabels,
 } from "../../../reward/consensus/algorithms/index.ts";
-import { simulateCrowd } from "../../support/simulate.ts";
+import { simulateCrowd } from "../../support/label-crowds.ts";
 
 describe("Dawid–Skene", () => {
   it("agrees with a unanimous crowd and returns proper posteriors", () => {
@@ -41,7 +41,9 @@ describe("Dawid–Skene", () => {
     expect(mv.tasks.filter((t) => t.confidence === 0.5)).toHaveLength(30);
     // With gold on 10 tasks, c and d show up as systematically wrong and every task is recovered.
     const truthOf = (task: string) => (Number(task.slice(1)) % 2 ? "x" : "y");
-    const gold = new Map(["t00", "t03", "t06", "t09", "t12", "t15", "t18", "t21", "t24", "t27"].map((t) => [t, truthOf(t)]));
+    const gold = new Map(
+      ["t00", "t03", "t06", "t09", "t12", "t15", "t18", "t21", "t24", "t27"].map((t) => [t, truthOf(t)]),
+    );
     const ds = aggregateLabels(answers, { gold });
     ds.tasks.forEach((t) => expect(t.label).toBe(truthOf(t.task)));
     const c = ds.workers.find((w) => w.worker === "c")!;

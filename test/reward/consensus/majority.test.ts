@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { aggregateLabels, goldByTask, indexLabels, majorityVote, wawa } from "../../../reward/consensus/algorithms/index.ts";
+import {
+  aggregateLabels,
+  goldByTask,
+  indexLabels,
+  majorityVote,
+  wawa,
+} from "../../../reward/consensus/algorithms/index.ts";
 
 const answers = [
   { task: "t1", worker: "a", label: "cat" },

@@ -13,17 +13,27 @@ const TOLERANCE = 1e-9;
 
 /** Small label sets in which at least one task has two answers (otherwise there is nothing to estimate). */
 const labelSets = fc
-  .array(fc.record({ task: fc.integer({ min: 0, max: 7 }), worker: fc.integer({ min: 0, max: 4 }), label: fc.integer({ min: 0, max: 2 }) }), {
-    minLength: 2,
-    maxLength: 40,
-  })
+  .array(
+    fc.record({
+      task: fc.integer({ min: 0, max: 7 }),
+      worker: fc.integer({ min: 0, max: 4 }),
+      label: fc.integer({ min: 0, max: 2 }),
+    }),
+    {
+      minLength: 2,
+      maxLength: 40,
+    },
+  )
   .map((rows) => rows.map((r) => ({ task: `t${r.task}`, worker: `w${r.worker}`, label: `c${r.label}` })))
   .filter((rows) => new Set(rows.map((r) => r.task)).size < rows.length);
 
 /** A permutation of 0..n-1 drawn by fast-check. */
 const permutation = (n: number) =>
   fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }).map((keys) =>
-    keys.map((k, i) => [k, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i),
+    keys
+      .map((k, i) => [k, i] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map(([, i]) => i),
   );
 
 function byTask(r: LabelAggregate) {
@@ -31,7 +41,13 @@ function byTask(r: LabelAggregate) {
 }
 
 /** Checks that `b` is `a` with tasks, workers and classes renamed by the given maps, and nothing else changed. */
-function expectRenamed(a: LabelAggregate, b: LabelAggregate, task: (s: string) => string, worker: (s: string) => string, cls: (s: string) => string) {
+function expectRenamed(
+  a: LabelAggregate,
+  b: LabelAggregate,
+  task: (s: string) => string,
+  worker: (s: string) => string,
+  cls: (s: string) => string,
+) {
   const bTasks = byTask(b);
   for (const t of a.tasks) {
     const u = bTasks.get(task(t.task))!;
@@ -59,8 +75,17 @@ describe.each(["dawid-skene", "majority"] as LabelMethod[])("label aggregation (
         // New names sort in a different order than the old ones, so class numbering really changes.
         const rename = (c: string) => `k${"zyx"[perm[Number(c.slice(1))]]}`;
         const a = aggregateLabels(rows, { method });
-        const b = aggregateLabels(rows.map((r) => ({ ...r, label: rename(r.label) })), { method });
-        expectRenamed(a, b, (t) => t, (w) => w, rename);
+        const b = aggregateLabels(
+          rows.map((r) => ({ ...r, label: rename(r.label) })),
+          { method },
+        );
+        expectRenamed(
+          a,
+          b,
+          (t) => t,
+          (w) => w,
+          rename,
+        );
       }),
       { numRuns: 60 },
     );
@@ -73,7 +98,10 @@ describe.each(["dawid-skene", "majority"] as LabelMethod[])("label aggregation (
         const worker = (w: string) => `${workerPerm[Number(w.slice(1))]}-labeler`;
         const shuffled: LabelAnswer[] = order.filter((i) => i < rows.length).map((i) => rows[i]);
         const a = aggregateLabels(rows, { method });
-        const b = aggregateLabels(shuffled.map((r) => ({ task: task(r.task), worker: worker(r.worker), label: r.label })), { method });
+        const b = aggregateLabels(
+          shuffled.map((r) => ({ task: task(r.task), worker: worker(r.worker), label: r.label })),
+          { method },
+        );
         expectRenamed(a, b, task, worker, (c) => c);
       }),
       { numRuns: 60 },
@@ -93,7 +121,12 @@ describe("pairwise aggregation is equivariant", () => {
       { minLength: 1, maxLength: 40 },
     )
     .map((rows) =>
-      rows.map((r): PairAnswer => ({ worker: `w${r.worker}`, left: `i${r.left}`, right: `i${(r.left + r.gap) % 6}`, label: r.label as PairAnswer["label"] })),
+      rows.map((r): PairAnswer => ({
+        worker: `w${r.worker}`,
+        left: `i${r.left}`,
+        right: `i${(r.left + r.gap) % 6}`,
+        label: r.label as PairAnswer["label"],
+      })),
     );
 
   it("renaming items and workers and shuffling the answers renames the output and changes nothing else", () => {
@@ -103,7 +136,9 @@ describe("pairwise aggregation is equivariant", () => {
         const worker = (w: string) => `labeler-${workerPerm[Number(w.slice(1))]}`;
         const shuffled = order.filter((i) => i < rows.length).map((i) => rows[i]);
         const a = aggregatePairs(rows);
-        const b = aggregatePairs(shuffled.map((r) => ({ ...r, worker: worker(r.worker), left: item(r.left), right: item(r.right) })));
+        const b = aggregatePairs(
+          shuffled.map((r) => ({ ...r, worker: worker(r.worker), left: item(r.left), right: item(r.right) })),
+        );
         const bItems = new Map(b.items.map((i) => [i.item, i]));
         for (const i of a.items) expect(Math.abs(bItems.get(item(i.item))!.score - i.score)).toBeLessThan(1e-9);
         const bWorkers = new Map(b.workers.map((w) => [w.worker, w]));

@@ -29,7 +29,9 @@ describe("the labeler's quality explained in plain words", () => {
   });
 
   it("says what each flag means, and leaves out pairwise-only and gold lines where they do not apply", () => {
-    const text = explainStanding(standing({ taskType: "label", goldAnswered: 0, leftShare: null, flags: ["adversarial"] })).join("\n");
+    const text = explainStanding(
+      standing({ taskType: "label", goldAnswered: 0, leftShare: null, flags: ["adversarial"] }),
+    ).join("\n");
     expect(text).toMatch(/answering against the truth on purpose/);
     expect(text).not.toMatch(/left-hand|known right answer/);
   });
@@ -37,7 +39,9 @@ describe("the labeler's quality explained in plain words", () => {
   it("warns when the score falls by more than 0.05 or comes within 0.1 of the threshold, not otherwise", () => {
     expect(qualityWarning(standing())).toBeNull();
     expect(qualityWarning(standing({ quality: 0.7, previousQuality: 0.8 }))).toMatch(/fell from 0\.80 to 0\.70/);
-    expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36 }))).toMatch(/close to the project's minimum of 0\.30/);
+    expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36 }))).toMatch(
+      /close to the project's minimum of 0\.30/,
+    );
     expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36, threshold: null }))).toBeNull();
     expect(qualityWarning(standing({ quality: 0.1, pausedReason: "below" }))).toBeNull();
   });

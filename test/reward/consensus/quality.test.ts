@@ -20,7 +20,14 @@ describe("labeler quality (chance-corrected agreement)", () => {
     expect(careful.quality).toBeCloseTo(0.75 * (8 / 13), 12);
     expect(careful).toMatchObject({ goldAnswered: 1, goldCorrect: 1, flags: [] });
     // Right half the time, but only because half the truths are 0: chance is also 1/2, kappa 0.
-    expect(constant).toMatchObject({ accuracy: 0.5, chance: 0.5, kappa: 0, quality: 0, topAnswerShare: 1, flags: ["constant"] });
+    expect(constant).toMatchObject({
+      accuracy: 0.5,
+      chance: 0.5,
+      kappa: 0,
+      quality: 0,
+      topAnswerShare: 1,
+      flags: ["constant"],
+    });
   });
 
   it("flags a labeler as adversarial only with enough answers against the truth", () => {

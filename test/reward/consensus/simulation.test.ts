@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { aggregateLabels, aggregatePairs, PLAIN_DAWID_SKENE, type LabelAggregate } from "../../../reward/consensus/algorithms/index.ts";
-import { CROWDS, simulateCrowd, simulatePairs, type SimulatedCrowd } from "../../support/simulate.ts";
+import {
+  aggregateLabels,
+  aggregatePairs,
+  PLAIN_DAWID_SKENE,
+  type LabelAggregate,
+} from "../../../reward/consensus/algorithms/index.ts";
+import { simulateCrowd, type SimulatedCrowd } from "../../support/label-crowds.ts";
+import { CROWDS } from "../../support/named-crowds.ts";
+import { simulatePairs } from "../../support/pair-crowds.ts";
 
 function accuracy(r: LabelAggregate, sim: SimulatedCrowd): number {
   const scored = r.tasks.filter((t) => !t.gold);
@@ -20,15 +27,18 @@ function byGroup(r: LabelAggregate, sim: SimulatedCrowd) {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe("simulated crowds with known truth", () => {
-  it.each(Object.keys(CROWDS))("%s: the default is at least as accurate as majority vote and plain Dawid–Skene", (name) => {
-    const sim = simulateCrowd(CROWDS[name], 101);
-    const options = { gold: sim.gold };
-    const majority = accuracy(aggregateLabels(sim.answers, { ...options, method: "majority" }), sim);
-    const plain = accuracy(aggregateLabels(sim.answers, { ...options, dawidSkene: PLAIN_DAWID_SKENE }), sim);
-    const tuned = accuracy(aggregateLabels(sim.answers, options), sim);
-    expect(tuned).toBeGreaterThanOrEqual(majority);
-    expect(tuned).toBeGreaterThanOrEqual(plain - 0.01);
-  });
+  it.each(Object.keys(CROWDS))(
+    "%s: the default is at least as accurate as majority vote and plain Dawid–Skene",
+    (name) => {
+      const sim = simulateCrowd(CROWDS[name], 101);
+      const options = { gold: sim.gold };
+      const majority = accuracy(aggregateLabels(sim.answers, { ...options, method: "majority" }), sim);
+      const plain = accuracy(aggregateLabels(sim.answers, { ...options, dawidSkene: PLAIN_DAWID_SKENE }), sim);
+      const tuned = accuracy(aggregateLabels(sim.answers, options), sim);
+      expect(tuned).toBeGreaterThanOrEqual(majority);
+      expect(tuned).toBeGreaterThanOrEqual(plain - 0.01);
+    },
+  );
 
   it("beats majority vote by a wide margin when a quarter of the crowd is adversarial", () => {
     const sim = simulateCrowd(CROWDS["binary, 25% adversaries, 5 answers"], 7);

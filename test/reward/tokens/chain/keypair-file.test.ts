@@ -2,16 +2,20 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Keypair } from "@solana/web3.js";
-import { KeypairFileError, loadKeypairFile, loadOrCreateKeypairFile } from "../../../../reward/tokens/chain/keypair-file.ts";
-import { tempDir } from "../../../support/chain-helpers.ts";
+import {
+  KeypairFileError,
+  loadKeypairFile,
+  loadOrCreateKeypairFile,
+} from "../../../../reward/tokens/chain/keypair-file.ts";
+import { makeTempDir, removeTempDirs } from "../../../support/temp-dir.ts";
 
-let temp: ReturnType<typeof tempDir>;
-beforeEach(() => (temp = tempDir()));
-afterEach(() => temp.remove());
+let dir: string;
+beforeEach(() => (dir = makeTempDir("chain")));
+afterEach(removeTempDirs);
 
 describe("keypair files", () => {
   it("creates a solana-keygen style file readable by its owner only, and loads the same key afterwards", async () => {
-    const file = path.join(temp.dir, "keys", "treasury.json");
+    const file = path.join(dir, "keys", "treasury.json");
     const { keypair, created } = await loadOrCreateKeypairFile(file);
     expect(created).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -23,7 +27,7 @@ describe("keypair files", () => {
 
   it("loads a key written by another tool and refuses broken files without echoing their content", async () => {
     const known = Keypair.generate();
-    const file = path.join(temp.dir, "id.json");
+    const file = path.join(dir, "id.json");
     writeFileSync(file, JSON.stringify(Array.from(known.secretKey)));
     expect((await loadKeypairFile(file)).publicKey.equals(known.publicKey)).toBe(true);
 
@@ -40,8 +44,8 @@ describe("keypair files", () => {
       expect(error.message).toMatch(message);
       expect(error.message).not.toContain(String(secret[0]) + "," + String(secret[1]));
     }
-    await expect(loadKeypairFile(path.join(temp.dir, "missing.json"))).rejects.toThrow(/ENOENT/);
-    mkdirSync(path.join(temp.dir, "dir.json"));
-    await expect(loadKeypairFile(path.join(temp.dir, "dir.json"))).rejects.toThrow(KeypairFileError);
+    await expect(loadKeypairFile(path.join(dir, "missing.json"))).rejects.toThrow(/ENOENT/);
+    mkdirSync(path.join(dir, "dir.json"));
+    await expect(loadKeypairFile(path.join(dir, "dir.json"))).rejects.toThrow(KeypairFileError);
   });
 });

@@ -11,22 +11,21 @@ import { preparePayoutTransaction } from "../../../../reward/tokens/payouts/prep
 import { ensurePlatformMint } from "../../../../reward/tokens/chain/setup.ts";
 import { ChainStateError, TransactionRejectedError } from "../../../../reward/tokens/chain/types.ts";
 import { buildPayoutTransaction } from "../../../../reward/tokens/payouts/transactions.ts";
-import { createToken, DECIMALS, SUPPLY, tempDir } from "../../../support/chain-helpers.ts";
+import { createToken, DECIMALS, SUPPLY } from "../../../support/chain.ts";
+import { makeTempDir, removeTempDirs } from "../../../support/temp-dir.ts";
 
-let temp: ReturnType<typeof tempDir>;
 let snapshotPath: string;
 beforeEach(() => {
-  temp = tempDir();
-  snapshotPath = path.join(temp.dir, "chain", "litesvm.json");
+  snapshotPath = path.join(makeTempDir("chain"), "chain", "litesvm.json");
 });
-afterEach(() => temp.remove());
+afterEach(removeTempDirs);
 
 describe("embedded chain (LiteSVM)", () => {
   it("creates the mint and treasury on first start and finds them, balances and history intact, after a restart", async () => {
     const treasury = Keypair.generate();
     const mint = Keypair.generate();
     const first = LiteSvmChain.open({ snapshotPath });
-    const token = await createToken(first, treasury, mint);
+    const token = await createToken(first, { treasury, mint });
     expect(token.created).toBe(true);
     const prepared = await preparePayoutTransaction(first, {
       token,
@@ -50,7 +49,10 @@ describe("embedded chain (LiteSVM)", () => {
     const tx = await second.getTransaction(prepared.signature);
     expect(Buffer.from(tx!.transaction.serialize()).equals(Buffer.from(prepared.wire))).toBe(true);
     // The restored chain still knows the bytes: sending them again pays nobody twice.
-    expect(await second.sendRawTransaction(prepared.wire)).toEqual({ signature: prepared.signature, alreadyProcessed: true });
+    expect(await second.sendRawTransaction(prepared.wire)).toEqual({
+      signature: prepared.signature,
+      alreadyProcessed: true,
+    });
     expect(await second.getTokenBalance(token.treasuryTokenAccount)).toBe(SUPPLY - 250n);
     await second.close();
   });
@@ -59,11 +61,23 @@ describe("embedded chain (LiteSVM)", () => {
     const chain = LiteSvmChain.open();
     const token = await createToken(chain);
     const owner = Keypair.generate().publicKey;
-    const prepared = await preparePayoutTransaction(chain, { token, recipients: [{ owner, amount: 40n, createAccount: true }], memo: "once" });
-    expect(await chain.sendRawTransaction(prepared.wire)).toEqual({ signature: prepared.signature, alreadyProcessed: false });
+    const prepared = await preparePayoutTransaction(chain, {
+      token,
+      recipients: [{ owner, amount: 40n, createAccount: true }],
+      memo: "once",
+    });
+    expect(await chain.sendRawTransaction(prepared.wire)).toEqual({
+      signature: prepared.signature,
+      alreadyProcessed: false,
+    });
     chain.advance(10);
-    expect(await chain.sendRawTransaction(prepared.wire)).toEqual({ signature: prepared.signature, alreadyProcessed: true });
-    expect(await chain.sendRawTransaction(prepared.wire, { skipPreflight: true })).toMatchObject({ alreadyProcessed: true });
+    expect(await chain.sendRawTransaction(prepared.wire)).toEqual({
+      signature: prepared.signature,
+      alreadyProcessed: true,
+    });
+    expect(await chain.sendRawTransaction(prepared.wire, { skipPreflight: true })).toMatchObject({
+      alreadyProcessed: true,
+    });
     expect(await chain.getTokenBalance(getAssociatedTokenAddressSync(token.mint, owner))).toBe(40n);
     // Even once its blockhash has expired, the landed transaction is recognised rather than refused.
     chain.advance(Number(BLOCKHASH_VALIDITY) + 1);
@@ -74,8 +88,16 @@ describe("embedded chain (LiteSVM)", () => {
   it("accepts a blockhash up to its last valid block height and refuses it one block later", async () => {
     const chain = LiteSvmChain.open();
     const token = await createToken(chain);
-    const first = await preparePayoutTransaction(chain, { token, recipients: [{ owner: Keypair.generate().publicKey, amount: 1n, createAccount: true }], memo: "a" });
-    const second = await preparePayoutTransaction(chain, { token, recipients: [{ owner: Keypair.generate().publicKey, amount: 1n, createAccount: true }], memo: "b" });
+    const first = await preparePayoutTransaction(chain, {
+      token,
+      recipients: [{ owner: Keypair.generate().publicKey, amount: 1n, createAccount: true }],
+      memo: "a",
+    });
+    const second = await preparePayoutTransaction(chain, {
+      token,
+      recipients: [{ owner: Keypair.generate().publicKey, amount: 1n, createAccount: true }],
+      memo: "b",
+    });
     expect(first.lastValidBlockHeight).toBe((await chain.getBlockHeight()) + BLOCKHASH_VALIDITY);
     chain.advance(Number(first.lastValidBlockHeight - (await chain.getBlockHeight())));
     expect(await chain.getBlockHeight()).toBe(first.lastValidBlockHeight);
@@ -123,7 +145,11 @@ describe("embedded chain (LiteSVM)", () => {
   it("refuses bad signatures, oversized and malformed bytes", async () => {
     const chain = LiteSvmChain.open();
     const token = await createToken(chain);
-    const prepared = await preparePayoutTransaction(chain, { token, recipients: [{ owner: Keypair.generate().publicKey, amount: 3n, createAccount: true }], memo: "sig" });
+    const prepared = await preparePayoutTransaction(chain, {
+      token,
+      recipients: [{ owner: Keypair.generate().publicKey, amount: 3n, createAccount: true }],
+      memo: "sig",
+    });
     const forged = Uint8Array.from(prepared.wire);
     forged[10] ^= 0xff;
     await expect(chain.sendRawTransaction(forged)).rejects.toMatchObject({ reason: "signature-invalid" });
@@ -146,9 +172,13 @@ describe("embedded chain (LiteSVM)", () => {
   });
 
   it("keeps every transaction that a SIGKILLed process saw succeed", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./fixtures/crash-child.ts", import.meta.url)), snapshotPath], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./fixtures/crash-child.ts", import.meta.url)), snapshotPath],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = new Promise((resolve) => child.on("exit", resolve));
     const lines: string[] = [];
     for await (const line of createInterface({ input: child.stdout })) {

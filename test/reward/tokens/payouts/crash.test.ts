@@ -1,6 +1,4 @@
 import { runCli } from "../../../support/cli.ts";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
@@ -11,9 +9,10 @@ import { linkWallet } from "../../../../db/queries/wallets.ts";
 import { payoutBatches, payouts } from "../../../../db/schema/index.ts";
 import { loadKeypairFile } from "../../../../reward/tokens/chain/keypair-file.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
-import { dailyEpoch } from "../../../../reward/tokens/payouts/executor.ts";
+import { previousEpoch } from "../../../../reward/tokens/payouts/epochs.ts";
 import { createPostgresTestDb } from "../../../support/db.ts";
 import { answerTasks, makeProject, makeUser, uploadPairs } from "../../../support/fixtures.ts";
+import { makeTempDir } from "../../../support/temp-dir.ts";
 
 const SUPPLY = 10n ** 15n;
 let h: DbHandle;
@@ -34,12 +33,9 @@ function payout(epoch: string, crashAt?: string) {
 
 beforeAll(async () => {
   ({ handle: h, url } = await createPostgresTestDb());
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "pairwise-crash-"));
+  dataDir = makeTempDir("crash");
 });
-afterAll(async () => {
-  await h.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 describe("a payout process killed at any step and restarted", () => {
   it("ends with every labeler paid exactly once", async () => {
@@ -49,13 +45,20 @@ describe("a payout process killed at any step and restarted", () => {
     const wallets = new Map<string, string>();
     for (let i = 0; i < 110; i++) {
       const labeler = await makeUser(h.db, "labeler");
-      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: (item) => (item % 2 ? "b" : "a"), limit: 6 });
+      await answerTasks(h.db, {
+        projectId: project.id,
+        labelerId: labeler.id,
+        answer: (item) => (item % 2 ? "b" : "a"),
+        limit: 6,
+      });
       const address = Keypair.generate().publicKey.toBase58();
       await linkWallet(h.db, { userId: labeler.id, address });
       wallets.set(labeler.id, address);
     }
-    const yesterday = dailyEpoch(new Date(Date.now() - 86_400_000));
-    await h.db.execute(sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`);
+    const yesterday = previousEpoch(new Date());
+    await h.db.execute(
+      sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
+    );
     const epoch = yesterday.id;
 
     // Each run dies by SIGKILL right after one more piece of durable progress: the ledger written, the batches

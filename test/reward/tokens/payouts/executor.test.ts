@@ -11,7 +11,14 @@ import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import { startRpcFacade } from "../../../support/rpc-facade.ts";
 import { RpcChain } from "../../../../reward/tokens/chain/rpc.ts";
 import type { PlatformToken } from "../../../../reward/tokens/chain/setup.ts";
-import { dailyEpoch, runPayout, settleBatch, settlePayouts, type PayoutContext } from "../../../../reward/tokens/payouts/executor.ts";
+import { previousEpoch } from "../../../../reward/tokens/payouts/epochs.ts";
+import { ensureFreshConsensus } from "../../../../reward/consensus/project-run.ts";
+import {
+  runPayout,
+  settleBatch,
+  settlePayouts,
+  type PayoutContext,
+} from "../../../../reward/tokens/payouts/executor.ts";
 import { inMemoryChain } from "../../../support/chain.ts";
 import { createTestDb } from "../../../support/db.ts";
 import { answerTasks, makeProject, makeUser, uploadPairs } from "../../../support/fixtures.ts";
@@ -24,7 +31,13 @@ let ctx: PayoutContext;
 beforeAll(async () => {
   h = await createTestDb();
   ({ chain, token } = await inMemoryChain());
-  ctx = { db: h.db, chain, token, pollIntervalMs: 1 };
+  ctx = {
+    db: h.db,
+    chain,
+    token,
+    pollIntervalMs: 1,
+    refreshConsensus: (projectId) => ensureFreshConsensus(h.db, projectId),
+  };
 });
 afterAll(async () => {
   await chain.close();
@@ -39,7 +52,7 @@ const balanceOf = async (owner: string) => {
   return (await chain.getAccountInfo(account)) ? chain.getTokenBalance(account) : 0n;
 };
 
-const daysAgo = (days: number) => dailyEpoch(new Date(Date.now() - days * 86_400_000));
+const daysAgo = (days: number) => previousEpoch(new Date(), days);
 
 /** Dates the project's answers (those given after `after`, if set) an hour into `epoch`. */
 const dateAnswers = (projectId: string, epoch: EpochWindow, after?: Date) =>
@@ -73,7 +86,11 @@ describe("payouts on the embedded chain", () => {
 
   beforeAll(async () => {
     const owner = await makeUser(h.db, "requester");
-    const project = await makeProject(h.db, owner.id, { labelsPerItem: 25, rewardPerLabel: 1_000_000n, budget: 10n ** 12n });
+    const project = await makeProject(h.db, owner.id, {
+      labelsPerItem: 25,
+      rewardPerLabel: 1_000_000n,
+      budget: 10n ** 12n,
+    });
     projectId = project.id;
     await uploadPairs(h.db, project, 60);
     // 180 labelers with 8 answers each; the better response is A for even items. 150 of them have wallets.
@@ -104,7 +121,8 @@ describe("payouts on the embedded chain", () => {
     const careful = [...wallets.keys(), ...noWallet].filter((id) => !careless.has(id));
     for (const id of careful) expect(amount.get(id)).toBeGreaterThan(0n);
     const carefulAmounts = careful.map((id) => amount.get(id)!).sort((x, y) => (x < y ? -1 : 1));
-    for (const id of careless) expect(amount.get(id) ?? 0n).toBeLessThan(carefulAmounts[carefulAmounts.length >> 1] / 2n);
+    for (const id of careless)
+      expect(amount.get(id) ?? 0n).toBeLessThan(carefulAmounts[carefulAmounts.length >> 1] / 2n);
 
     const withWallet = ledger.filter((r) => wallets.has(r.labelerId)).length;
     expect(summary.labelers).toHaveLength(ledger.length);
@@ -162,8 +180,15 @@ describe("payouts on the embedded chain", () => {
     const summary = await runPayout(ctx, { epoch: day(1) });
     const full = summary.transactions.filter((t) => t.status === "confirmed");
     expect(Math.max(...full.map((t) => t.recipients))).toBeGreaterThanOrEqual(45);
-    const fees = await h.db.select({ fee: payoutBatches.feeLamports, n: payoutBatches.recipients }).from(payoutBatches)
-      .where(sql`${payoutBatches.id} in (${sql.join(full.map((t) => sql`${t.batch}`), sql`, `)})`);
+    const fees = await h.db
+      .select({ fee: payoutBatches.feeLamports, n: payoutBatches.recipients })
+      .from(payoutBatches)
+      .where(
+        sql`${payoutBatches.id} in (${sql.join(
+          full.map((t) => sql`${t.batch}`),
+          sql`, `,
+        )})`,
+      );
     const totalFee = fees.reduce((s, f) => s + (f.fee ?? 0n), 0n);
     const recipients = fees.reduce((s, f) => s + f.n, 0);
     expect(Number(totalFee) / recipients).toBeLessThanOrEqual(150);
@@ -186,7 +211,15 @@ describe("a payout whose blockhash expired before it was sent", () => {
     const epoch = daysAgo(3);
     await dateAnswers(project.id, epoch);
     await expect(
-      runPayout({ ...ctx, onStep: (s) => { if (s === "signed") throw crash; } }, { epoch }),
+      runPayout(
+        {
+          ...ctx,
+          onStep: (s) => {
+            if (s === "signed") throw crash;
+          },
+        },
+        { epoch },
+      ),
     ).rejects.toBe(crash);
     const [signed] = await h.db.select().from(payoutBatches).where(eq(payoutBatches.status, "signed"));
     expect(signed.rawTx).toBeInstanceOf(Uint8Array);
@@ -244,11 +277,28 @@ describe("two epochs planned at once", () => {
     const owner = await makeUser(h.db, "requester");
     const labeler = await makeUser(h.db, "labeler");
     const project = await makeProject(h.db, owner.id, { rewardPerLabel: 1n, budget: 1_000n });
-    const tally = { labelerId: labeler.id, projectId: project.id, labels: 1, rewardPerLabel: 1n, quality: 1, flags: [] };
+    const tally = {
+      labelerId: labeler.id,
+      projectId: project.id,
+      labels: 1,
+      rewardPerLabel: 1n,
+      quality: 1,
+      flags: [],
+    };
     // Each planner takes all the budget it sees as left.
     const takeAll = (remaining: Map<string, bigint>) => {
       const amount = remaining.get(project.id)!;
-      return [{ labelerId: labeler.id, projectId: project.id, labels: 1, rewardPerLabel: 1n, weightPpm: 1_000_000, earned: amount, amount }];
+      return [
+        {
+          labelerId: labeler.id,
+          projectId: project.id,
+          labels: 1,
+          rewardPerLabel: 1n,
+          weightPpm: 1_000_000,
+          earned: amount,
+          amount,
+        },
+      ];
     };
     // Both planners start while another transaction holds the project's row, so both wait for the lock.
     let release!: () => void;
@@ -257,12 +307,17 @@ describe("two epochs planned at once", () => {
       await tx.execute(sql`select id from projects where id = ${project.id} for update`);
       await held;
     });
-    const plans = [daysAgo(20), daysAgo(21)].map((window) => planEpoch(h.db, { window, tallies: [tally], plan: takeAll }));
+    const plans = [daysAgo(20), daysAgo(21)].map((window) =>
+      planEpoch(h.db, { window, tallies: [tally], plan: takeAll }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     release();
     await holder;
     expect(await Promise.all(plans)).toEqual([true, true]);
-    const committed = await h.db.select({ amount: earnings.amount }).from(earnings).where(eq(earnings.projectId, project.id));
+    const committed = await h.db
+      .select({ amount: earnings.amount })
+      .from(earnings)
+      .where(eq(earnings.projectId, project.id));
     expect(committed.reduce((sum, e) => sum + e.amount, 0n)).toBe(1_000n);
   });
 });
@@ -275,12 +330,24 @@ describe("the payout executor over JSON-RPC", () => {
     try {
       const epoch = daysAgo(8);
       const wallets = await threeLabelersWithWallets(epoch);
-      const summary = await runPayout({ db: h.db, chain: rpc, token: embeddedToken, pollIntervalMs: 5 }, { epoch });
+      const summary = await runPayout({ ...ctx, chain: rpc, token: embeddedToken, pollIntervalMs: 5 }, { epoch });
       expect(summary.transactions.map((t) => t.status)).toEqual(["confirmed"]);
-      const rows = await h.db.select().from(payouts).where(sql`${payouts.epochId} = ${epoch.id} and ${payouts.labelerId} in (${sql.join([...wallets.keys()].map((id) => sql`${id}`), sql`, `)})`);
+      const rows = await h.db
+        .select()
+        .from(payouts)
+        .where(
+          sql`${payouts.epochId} = ${epoch.id} and ${payouts.labelerId} in (${sql.join(
+            [...wallets.keys()].map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
       expect(rows).toHaveLength(3);
       for (const row of rows) {
-        const account = getAssociatedTokenAddressSync(embeddedToken.mint, new PublicKey(wallets.get(row.labelerId)!), true);
+        const account = getAssociatedTokenAddressSync(
+          embeddedToken.mint,
+          new PublicKey(wallets.get(row.labelerId)!),
+          true,
+        );
         expect(await embedded.getTokenBalance(account)).toBe(row.amount);
       }
     } finally {

@@ -1,8 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planEarnings, PayoutPlanError, qualityWeightPpm, totalsByLabeler, type LabelTally } from "../../../../reward/tokens/payouts/plan.ts";
+import {
+  planEarnings,
+  PayoutPlanError,
+  qualityWeightPpm,
+  totalsByLabeler,
+  type LabelTally,
+} from "../../../../reward/tokens/payouts/plan.ts";
 
-const tally = (labelerId: string, projectId: string, labels: number, quality: number, adversarial = false): LabelTally => ({
+const tally = (
+  labelerId: string,
+  projectId: string,
+  labels: number,
+  quality: number,
+  adversarial = false,
+): LabelTally => ({
   labelerId,
   projectId,
   labels,
@@ -27,19 +39,37 @@ describe("payout planning", () => {
   it("scales everyone on a project alike when earnings would pass its remaining budget", () => {
     const rows = planEarnings(
       [tally("ann", "p", 10, 1), tally("bob", "p", 30, 1), tally("cy", "q", 10, 1)],
-      new Map([["p", 10_000n], ["q", 50_000n]]),
+      new Map([
+        ["p", 10_000n],
+        ["q", 50_000n],
+      ]),
     );
     expect(rows.map((r) => r.amount)).toEqual([2_500n, 7_500n, 10_000n]);
-    expect(totalsByLabeler(rows)).toEqual(new Map([["ann", 2_500n], ["bob", 7_500n], ["cy", 10_000n]]));
+    expect(totalsByLabeler(rows)).toEqual(
+      new Map([
+        ["ann", 2_500n],
+        ["bob", 7_500n],
+        ["cy", 10_000n],
+      ]),
+    );
   });
 
   it("never plans more than a project's remaining budget (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ labels: fc.integer({ min: 0, max: 10_000 }), quality: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.record({
+            labels: fc.integer({ min: 0, max: 10_000 }),
+            quality: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.bigInt({ min: 0n, max: 10n ** 12n }),
         (rows, budget) => {
-          const planned = planEarnings(rows.map((r, i) => tally(`l${i}`, "p", r.labels, r.quality)), new Map([["p", budget]]));
+          const planned = planEarnings(
+            rows.map((r, i) => tally(`l${i}`, "p", r.labels, r.quality)),
+            new Map([["p", budget]]),
+          );
           const total = planned.reduce((s, r) => s + r.amount, 0n);
           return total <= budget && planned.every((r) => r.amount >= 0n && r.amount <= r.earned);
         },

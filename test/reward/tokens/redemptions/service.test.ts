@@ -1,5 +1,9 @@
 import { Keypair, VersionedTransaction } from "@solana/web3.js";
-import { createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  createTransferCheckedInstruction,
+  getAssociatedTokenAddressSync,
+} from "@solana/spl-token";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../../../db/client.ts";
@@ -9,11 +13,15 @@ import { linkWallet } from "../../../../db/queries/wallets.ts";
 import { redemptionOrders } from "../../../../db/schema/index.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import type { PlatformToken } from "../../../../reward/tokens/chain/setup.ts";
-import { completeRedemption, creditsFor, startRedemption, type RedeemContext } from "../../../../reward/tokens/redemptions/service.ts";
-import { inMemoryChain } from "../../../support/chain.ts";
+import {
+  completeRedemption,
+  creditsFor,
+  startRedemption,
+  type RedeemContext,
+} from "../../../../reward/tokens/redemptions/service.ts";
+import { inMemoryChain, sendInstructions } from "../../../support/chain.ts";
 import { createTestDb } from "../../../support/db.ts";
 import { makeUser } from "../../../support/fixtures.ts";
-import { sendInstructions } from "../../../support/chain-helpers.ts";
 
 let h: DbHandle;
 let chain: LiteSvmChain;
@@ -32,7 +40,14 @@ beforeAll(async () => {
   const account = getAssociatedTokenAddressSync(token.mint, wallet.publicKey);
   await sendInstructions(chain, token.treasury, [
     createAssociatedTokenAccountIdempotentInstruction(token.treasury.publicKey, account, wallet.publicKey, token.mint),
-    createTransferCheckedInstruction(token.treasuryTokenAccount, token.mint, account, token.treasury.publicKey, 50_000_000n, 6),
+    createTransferCheckedInstruction(
+      token.treasuryTokenAccount,
+      token.mint,
+      account,
+      token.treasury.publicKey,
+      50_000_000n,
+      6,
+    ),
   ]);
 });
 afterAll(async () => {
@@ -55,16 +70,24 @@ describe("redemptions", () => {
   it("credits a verified burn once, from a wallet that holds no SOL", async () => {
     const { order, transaction } = await startRedemption(ctx, { userId, amount: 2_000_000n, mode: "burn" });
     expect(order.credits).toBe(200n);
-    const done = await completeRedemption(ctx, { userId, orderId: order.id, signedTransaction: walletSigns(transaction) });
+    const done = await completeRedemption(ctx, {
+      userId,
+      orderId: order.id,
+      signedTransaction: walletSigns(transaction),
+    });
     expect(done).toMatchObject({ credits: 200n, balance: 200n });
     expect(await chain.getTokenBalance(getAssociatedTokenAddressSync(token.mint, wallet.publicKey))).toBe(48_000_000n);
     expect(await getCreditBalance(h.db, userId)).toBe(200n);
     expect(await sumCreditLedger(h.db, userId)).toBe(200n);
 
     // The same order again, or the same signature for another order, credits nothing.
-    await expect(completeRedemption(ctx, { userId, orderId: order.id, signature: done.signature })).rejects.toMatchObject({ code: "order_done" });
+    await expect(
+      completeRedemption(ctx, { userId, orderId: order.id, signature: done.signature }),
+    ).rejects.toMatchObject({ code: "order_done" });
     const other = await startRedemption(ctx, { userId, amount: 2_000_000n, mode: "burn" });
-    await expect(completeRedemption(ctx, { userId, orderId: other.order.id, signature: done.signature })).rejects.toMatchObject({
+    await expect(
+      completeRedemption(ctx, { userId, orderId: other.order.id, signature: done.signature }),
+    ).rejects.toMatchObject({
       reason: "memo-mismatch",
     });
     const otherOrder = await getRedemptionOrder(h.db, { userId, orderId: other.order.id });
@@ -93,14 +116,21 @@ describe("redemptions", () => {
     const forged = VersionedTransaction.deserialize(Buffer.from(transaction, "base64"));
     const slot = forged.message.staticAccountKeys.findIndex((k) => k.equals(wallet.publicKey));
     forged.signatures[slot] = Uint8Array.from({ length: 64 }, (_, i) => i);
-    await expect(completeRedemption(ctx, { userId, orderId: order.id, signedTransaction: forged.serialize() })).rejects.toMatchObject({
+    await expect(
+      completeRedemption(ctx, { userId, orderId: order.id, signedTransaction: forged.serialize() }),
+    ).rejects.toMatchObject({
       reason: "signature-invalid",
     });
 
     const unknown = "5".repeat(88);
-    await expect(completeRedemption(ctx, { userId, orderId: order.id, signature: unknown })).rejects.toMatchObject({ reason: "not-found" });
+    await expect(completeRedemption(ctx, { userId, orderId: order.id, signature: unknown })).rejects.toMatchObject({
+      reason: "not-found",
+    });
 
-    await h.db.update(redemptionOrders).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(redemptionOrders.id, order.id));
+    await h.db
+      .update(redemptionOrders)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(redemptionOrders.id, order.id));
     await expect(
       completeRedemption(ctx, { userId, orderId: order.id, signedTransaction: walletSigns(transaction) }),
     ).rejects.toMatchObject({ code: "order_expired" });
@@ -112,16 +142,24 @@ describe("redemptions", () => {
     const tx = VersionedTransaction.deserialize(Buffer.from(transaction, "base64"));
     tx.sign([wallet, token.treasury]);
     const { signature } = await chain.sendRawTransaction(tx.serialize());
-    await h.db.update(redemptionOrders).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(redemptionOrders.id, order.id));
+    await h.db
+      .update(redemptionOrders)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(redemptionOrders.id, order.id));
     await linkWallet(h.db, { userId, address: Keypair.generate().publicKey.toBase58() });
     const before = await getCreditBalance(h.db, userId);
-    expect(await completeRedemption(ctx, { userId, orderId: order.id, signature })).toMatchObject({ credits: 100n, balance: before + 100n });
+    expect(await completeRedemption(ctx, { userId, orderId: order.id, signature })).toMatchObject({
+      credits: 100n,
+      balance: before + 100n,
+    });
     await linkWallet(h.db, { userId, address: wallet.publicKey.toBase58() });
   });
 
   it("refuses someone else's order", async () => {
     const stranger = await makeUser(h.db, "labeler");
     const { order } = await startRedemption(ctx, { userId, amount: 1_000_000n, mode: "burn" });
-    await expect(completeRedemption(ctx, { userId: stranger.id, orderId: order.id, signature: "x" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      completeRedemption(ctx, { userId: stranger.id, orderId: order.id, signature: "x" }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Keypair, MessageV0, TransactionInstruction, TransactionMessage, VersionedTransaction, type PublicKey } from "@solana/web3.js";
+import {
+  Keypair,
+  MessageV0,
+  TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+  type PublicKey,
+} from "@solana/web3.js";
 import {
   createBurnCheckedInstruction,
   createTransferCheckedInstruction,
@@ -13,8 +20,12 @@ import { decodeMint } from "../../../../reward/tokens/chain/token-accounts.ts";
 import type { ChainTransaction } from "../../../../reward/tokens/chain/types.ts";
 import { MEMO_PROGRAM_ID } from "../../../../reward/tokens/chain/memo.ts";
 import { buildRedemptionTransaction } from "../../../../reward/tokens/redemptions/transactions.ts";
-import { RedemptionRejectedError, verifyRedemptionTransaction, type RedemptionExpectation } from "../../../../reward/tokens/redemptions/verify.ts";
-import { createToken, DECIMALS, payAll, SUPPLY } from "../../../support/chain-helpers.ts";
+import {
+  RedemptionRejectedError,
+  verifyRedemptionTransaction,
+  type RedemptionExpectation,
+} from "../../../../reward/tokens/redemptions/verify.ts";
+import { createToken, DECIMALS, payAll, SUPPLY } from "../../../support/chain.ts";
 
 const FINALITY = 32;
 let chain: LiteSvmChain;
@@ -25,10 +36,16 @@ const mallory = Keypair.generate();
 let expected: RedemptionExpectation;
 
 const accountOf = (owner: PublicKey, mint = token.mint) => getAssociatedTokenAddressSync(mint, owner);
-const memo = (text: string) => new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(text) });
-const burn = (owner: Keypair, amount: bigint, mint = token.mint) => createBurnCheckedInstruction(accountOf(owner.publicKey, mint), mint, owner.publicKey, amount, DECIMALS);
+const memo = (text: string) =>
+  new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(text) });
+const burn = (owner: Keypair, amount: bigint, mint = token.mint) =>
+  createBurnCheckedInstruction(accountOf(owner.publicKey, mint), mint, owner.publicKey, amount, DECIMALS);
 
-async function land(signer: Keypair, instructions: TransactionInstruction[], options: { skipPreflight?: boolean; legacy?: boolean } = {}) {
+async function land(
+  signer: Keypair,
+  instructions: TransactionInstruction[],
+  options: { skipPreflight?: boolean; legacy?: boolean } = {},
+) {
   const { blockhash } = await chain.getLatestBlockhash();
   const message = new TransactionMessage({ payerKey: signer.publicKey, recentBlockhash: blockhash, instructions });
   const tx = new VersionedTransaction(options.legacy ? message.compileToLegacyMessage() : message.compileToV0Message());
@@ -39,12 +56,20 @@ async function land(signer: Keypair, instructions: TransactionInstruction[], opt
 }
 
 async function verify(signature: string, overrides: Partial<RedemptionExpectation> = {}) {
-  return verifyRedemptionTransaction({ signature, tx: await chain.getTransaction(signature), expected: { ...expected, ...overrides } });
+  return verifyRedemptionTransaction({
+    signature,
+    tx: await chain.getTransaction(signature),
+    expected: { ...expected, ...overrides },
+  });
 }
 
 async function rejection(signature: string, tx?: ChainTransaction | null): Promise<RedemptionRejectedError> {
   try {
-    verifyRedemptionTransaction({ signature, tx: tx === undefined ? await chain.getTransaction(signature) : tx, expected });
+    verifyRedemptionTransaction({
+      signature,
+      tx: tx === undefined ? await chain.getTransaction(signature) : tx,
+      expected,
+    });
   } catch (error) {
     expect(error).toBeInstanceOf(RedemptionRejectedError);
     return error as RedemptionRejectedError;
@@ -61,13 +86,25 @@ beforeAll(async () => {
   await payAll(chain, token, wallets, [], "redeem-setup");
   await payAll(chain, fake, wallets, [], "redeem-setup-fake");
   chain.advance(FINALITY);
-  expected = { mint: token.mint, amount: 10n, authority: alice.publicKey, treasuryTokenAccount: token.treasuryTokenAccount, orderId: "order-42" };
+  expected = {
+    mint: token.mint,
+    amount: 10n,
+    authority: alice.publicKey,
+    treasuryTokenAccount: token.treasuryTokenAccount,
+    orderId: "order-42",
+  };
 });
 
 describe("redemption verification on the embedded chain", () => {
   it("accepts the burn that buildRedemptionTransaction makes, once finalized", async () => {
     const { blockhash } = await chain.getLatestBlockhash();
-    const tx = buildRedemptionTransaction({ ...expected, owner: alice.publicKey, decimals: DECIMALS, recentBlockhash: blockhash, mode: "burn" });
+    const tx = buildRedemptionTransaction({
+      ...expected,
+      owner: alice.publicKey,
+      decimals: DECIMALS,
+      recentBlockhash: blockhash,
+      mode: "burn",
+    });
     tx.sign([alice]);
     const { signature } = await chain.sendRawTransaction(tx.serialize());
     expect((await rejection(signature)).reason).toBe("not-finalized");
@@ -83,14 +120,27 @@ describe("redemption verification on the embedded chain", () => {
   it("accepts a TransferChecked, and a plain Transfer in a legacy transaction, into the treasury", async () => {
     const before = await chain.getTokenBalance(token.treasuryTokenAccount);
     const { blockhash } = await chain.getLatestBlockhash();
-    const tx = buildRedemptionTransaction({ ...expected, owner: alice.publicKey, decimals: DECIMALS, recentBlockhash: blockhash, mode: "transfer" });
+    const tx = buildRedemptionTransaction({
+      ...expected,
+      owner: alice.publicKey,
+      decimals: DECIMALS,
+      recentBlockhash: blockhash,
+      mode: "transfer",
+    });
     tx.sign([alice]);
     const { signature } = await chain.sendRawTransaction(tx.serialize());
     chain.advance(FINALITY);
     expect(await verify(signature)).toMatchObject({ kind: "transfer", amount: 10n });
-    const plain = await land(alice, [memo("order-43"), createTransferInstruction(accountOf(alice.publicKey), token.treasuryTokenAccount, alice.publicKey, 10n)], {
-      legacy: true,
-    });
+    const plain = await land(
+      alice,
+      [
+        memo("order-43"),
+        createTransferInstruction(accountOf(alice.publicKey), token.treasuryTokenAccount, alice.publicKey, 10n),
+      ],
+      {
+        legacy: true,
+      },
+    );
     expect((await chain.getTransaction(plain))!.transaction.version).toBe("legacy");
     expect(await verify(plain, { orderId: "order-43" })).toMatchObject({ kind: "transfer", amount: 10n });
     expect(await chain.getTokenBalance(token.treasuryTokenAccount)).toBe(before + 20n);
@@ -98,7 +148,13 @@ describe("redemption verification on the embedded chain", () => {
 
   it("refuses a signature that never landed, and a transaction whose content does not match its signatures", async () => {
     const { blockhash } = await chain.getLatestBlockhash();
-    const unsent = buildRedemptionTransaction({ ...expected, owner: alice.publicKey, decimals: DECIMALS, recentBlockhash: blockhash, mode: "burn" });
+    const unsent = buildRedemptionTransaction({
+      ...expected,
+      owner: alice.publicKey,
+      decimals: DECIMALS,
+      recentBlockhash: blockhash,
+      mode: "burn",
+    });
     unsent.sign([alice]);
     const forged = await rejection(bs58.encode(unsent.signatures[0]));
     expect(forged).toMatchObject({ reason: "not-found" });
@@ -109,10 +165,21 @@ describe("redemption verification on the embedded chain", () => {
     const inflated = new MessageV0({
       ...message,
       compiledInstructions: message.compiledInstructions.map((ix, i) =>
-        i === 1 ? { ...ix, data: Uint8Array.from([...createBurnCheckedInstruction(accountOf(alice.publicKey), token.mint, alice.publicKey, 10n, DECIMALS).data]) } : ix,
+        i === 1
+          ? {
+              ...ix,
+              data: Uint8Array.from([
+                ...createBurnCheckedInstruction(accountOf(alice.publicKey), token.mint, alice.publicKey, 10n, DECIMALS)
+                  .data,
+              ]),
+            }
+          : ix,
       ),
     });
-    const tampered: ChainTransaction = { ...landed, transaction: new VersionedTransaction(inflated, landed.transaction.signatures) };
+    const tampered: ChainTransaction = {
+      ...landed,
+      transaction: new VersionedTransaction(inflated, landed.transaction.signatures),
+    };
     expect(await rejection(real, tampered)).toMatchObject({ reason: "signature-invalid" });
     const other = await land(alice, [memo("order-42"), burn(alice, 10n)]);
     expect(await rejection(real, await chain.getTransaction(other))).toMatchObject({ reason: "signature-invalid" });
@@ -143,10 +210,26 @@ describe("redemption verification on the embedded chain", () => {
   });
 
   it("refuses a transfer to an account other than the treasury", async () => {
-    const toMallory = createTransferCheckedInstruction(accountOf(alice.publicKey), token.mint, accountOf(mallory.publicKey), alice.publicKey, 10n, DECIMALS);
-    expect(await rejection(await land(alice, [memo("order-42"), toMallory]))).toMatchObject({ reason: "wrong-destination" });
-    const plain = createTransferInstruction(accountOf(alice.publicKey), accountOf(mallory.publicKey), alice.publicKey, 10n);
-    expect(await rejection(await land(alice, [memo("order-42"), plain]))).toMatchObject({ reason: "wrong-destination" });
+    const toMallory = createTransferCheckedInstruction(
+      accountOf(alice.publicKey),
+      token.mint,
+      accountOf(mallory.publicKey),
+      alice.publicKey,
+      10n,
+      DECIMALS,
+    );
+    expect(await rejection(await land(alice, [memo("order-42"), toMallory]))).toMatchObject({
+      reason: "wrong-destination",
+    });
+    const plain = createTransferInstruction(
+      accountOf(alice.publicKey),
+      accountOf(mallory.publicKey),
+      alice.publicKey,
+      10n,
+    );
+    expect(await rejection(await land(alice, [memo("order-42"), plain]))).toMatchObject({
+      reason: "wrong-destination",
+    });
   });
 
   it("refuses a missing memo or one naming another order", async () => {
@@ -156,7 +239,10 @@ describe("redemption verification on the embedded chain", () => {
   });
 
   it("refuses a transaction without a burn, or with more than one", async () => {
-    expect(await rejection(await land(alice, [memo("order-42")]))).toMatchObject({ reason: "no-burn-or-transfer", message: "no burn or transfer to the treasury" });
+    expect(await rejection(await land(alice, [memo("order-42")]))).toMatchObject({
+      reason: "no-burn-or-transfer",
+      message: "no burn or transfer to the treasury",
+    });
     const twice = await rejection(await land(alice, [memo("order-42"), burn(alice, 5n), burn(alice, 5n)]));
     expect(twice.reason).toBe("multiple-burns-or-transfers");
   });

@@ -87,14 +87,22 @@ describe("SIWS message text", () => {
     expect(failure(() => buildSiwsMessage(fieldsFor(alice.address, { statement: "two\nlines" })))).toBe("malformed");
     expect(failure(() => buildSiwsMessage(fieldsFor(alice.address, { nonce: "short" })))).toBe("malformed");
     expect(failure(() => buildSiwsMessage(fieldsFor("not-an-address")))).toBe("malformed");
-    expect(failure(() => buildSiwsMessage(fieldsFor(alice.address, { domain: "evil.example/path" })))).toBe("malformed");
+    expect(failure(() => buildSiwsMessage(fieldsFor(alice.address, { domain: "evil.example/path" })))).toBe(
+      "malformed",
+    );
   });
 
   it.each([
     ["an empty string", () => ""],
-    ["another header", (t: string) => t.replace("wants you to sign in with your Solana account", "wants your Ethereum account")],
+    [
+      "another header",
+      (t: string) => t.replace("wants you to sign in with your Solana account", "wants your Ethereum account"),
+    ],
     ["a missing field", (t: string) => t.replace("Version: 1\n", "")],
-    ["fields out of order", (t: string) => t.replace("Version: 1\nChain ID: localnet", "Chain ID: localnet\nVersion: 1")],
+    [
+      "fields out of order",
+      (t: string) => t.replace("Version: 1\nChain ID: localnet", "Chain ID: localnet\nVersion: 1"),
+    ],
     ["an extra trailing line", (t: string) => `${t}\nRequest ID: 7`],
     ["version 2", (t: string) => t.replace("Version: 1", "Version: 2")],
     ["an unknown chain", (t: string) => t.replace("Chain ID: localnet", "Chain ID: ethereum")],
@@ -117,7 +125,11 @@ describe("verifySiws", () => {
     const message = buildSiwsMessage(fieldsFor(alice.address));
     const signature = sign(message, alice.secret);
     expect(verifySiws({ message, signature, expected }).address).toBe(alice.address);
-    const viaBase58 = verifySiws({ message, signature: bs58.encode(signature), expected: { ...expected, address: alice.address } });
+    const viaBase58 = verifySiws({
+      message,
+      signature: bs58.encode(signature),
+      expected: { ...expected, address: alice.address },
+    });
     expect(viaBase58.address).toBe(alice.address);
     expect(viaBase58.fields.nonce).toBe(expected.nonce);
   });
@@ -149,7 +161,9 @@ describe("verifySiws", () => {
 
   it("rejects a signature made by another key", () => {
     const message = buildSiwsMessage(fieldsFor(alice.address));
-    expect(failure(() => verifySiws({ message, signature: sign(message, mallory.secret), expected }))).toBe("bad-signature");
+    expect(failure(() => verifySiws({ message, signature: sign(message, mallory.secret), expected }))).toBe(
+      "bad-signature",
+    );
   });
 
   it("rejects signatures that are not 64 bytes or not base58", () => {
@@ -161,7 +175,9 @@ describe("verifySiws", () => {
 
   it("rejects a message for another domain, even when validly signed", () => {
     const message = buildSiwsMessage(fieldsFor(alice.address, { domain: "pairwise.evil" }));
-    expect(failure(() => verifySiws({ message, signature: sign(message, alice.secret), expected }))).toBe("wrong-domain");
+    expect(failure(() => verifySiws({ message, signature: sign(message, alice.secret), expected }))).toBe(
+      "wrong-domain",
+    );
   });
 
   it("rejects a message at or after its expiration time", () => {
@@ -175,7 +191,9 @@ describe("verifySiws", () => {
 
   it("rejects a nonce other than the one the server issued", () => {
     const message = buildSiwsMessage(fieldsFor(alice.address, { nonce: "someOtherNonce42" }));
-    expect(failure(() => verifySiws({ message, signature: sign(message, alice.secret), expected }))).toBe("nonce-mismatch");
+    expect(failure(() => verifySiws({ message, signature: sign(message, alice.secret), expected }))).toBe(
+      "nonce-mismatch",
+    );
   });
 
   it("rejects malformed text before looking at the signature", () => {
@@ -189,7 +207,9 @@ describe("verifySiws", () => {
     const message = buildSiwsMessage(fieldsFor(alice.address));
     const signature = sign(message, mallory.secret);
     // The wallet that connected (mallory) is not the one the message names.
-    expect(failure(() => verifySiws({ message, signature, expected: { ...expected, address: mallory.address } }))).toBe("wrong-address");
+    expect(failure(() => verifySiws({ message, signature, expected: { ...expected, address: mallory.address } }))).toBe(
+      "wrong-address",
+    );
     // Without the connected address to compare, the signature still fails against the named key.
     expect(failure(() => verifySiws({ message, signature, expected }))).toBe("bad-signature");
   });

@@ -1,0 +1,11 @@
+import type { ParseArgsConfig } from "node:util";
+import type { OptionValues } from "./options.ts";
+
+/** One `pairwise` subcommand: its help text, its options and what it runs. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: OptionValues): Promise<void>;
+}

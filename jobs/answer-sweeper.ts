@@ -1,0 +1,14 @@
+import type { Db } from "../db/client.ts";
+import { projectsWithNewLabels } from "../db/queries/consensus.ts";
+import { queueConsensus } from "./queue.ts";
+
+/**
+ * Queues a (debounced) consensus run for every project that received answers since `afterLabelId`, and returns
+ * the newest label id seen. Watching the labels table keeps the answer path free of queue writes, and catches
+ * answers from every process and every route alike.
+ */
+export async function sweepNewAnswers(db: Db, afterLabelId: number): Promise<number> {
+  const { projectIds, lastLabelId } = await projectsWithNewLabels(db, afterLabelId);
+  for (const projectId of projectIds) await queueConsensus(db, projectId);
+  return lastLabelId;
+}

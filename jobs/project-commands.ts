@@ -1,0 +1,31 @@
+// Requester commands that change a project and start the background work that follows from them.
+import type { Db } from "../db/client.ts";
+import { DomainError } from "../db/errors.ts";
+import { createModelVersion, publishModel } from "../db/queries/models.ts";
+import { setQualityThreshold, type Project } from "../db/queries/projects.ts";
+import { queueConsensus, queuePrioritize, queueTraining } from "./queue.ts";
+
+/** Queues a new model version of the project for training; reward models learn from pairwise projects only. */
+export async function startTraining(db: Db, project: Project) {
+  if (project.taskType !== "pairwise")
+    throw new DomainError("not_pairwise", "Reward models are trained on pairwise projects.");
+  const model = await createModelVersion(db, project.id);
+  await queueTraining(db, model.id);
+  return model;
+}
+
+/** Publishes a version: it serves premium calls and orders the project's open items from now on. */
+export async function publishVersion(db: Db, project: Project, modelId: string) {
+  await publishModel(db, { projectId: project.id, modelId });
+  await queuePrioritize(db, project.id);
+}
+
+/** Sets (or clears, with null) the quality under which labelers are paused, and applies it at once. */
+export async function changeQualityThreshold(db: Db, params: { projectId: string; threshold: number | null }) {
+  await setQualityThreshold(db, params);
+  await queueConsensus(db, params.projectId, { now: true });
+}
+
+export function recomputeConsensus(db: Db, projectId: string) {
+  return queueConsensus(db, projectId, { now: true });
+}

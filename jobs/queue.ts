@@ -1,0 +1,32 @@
+import type { Db } from "../db/client.ts";
+import { enqueueJob } from "../db/queries/jobs.ts";
+import { previousEpoch } from "../reward/tokens/payouts/epochs.ts";
+
+/** New answers wait this long before consensus reruns, so a burst of answers costs one run. */
+export const CONSENSUS_DEBOUNCE_MS = 5_000;
+
+/** Pays an epoch (default yesterday, UTC); re-running a paid epoch only settles what is left. */
+export function queuePayout(db: Db, epochId = previousEpoch(new Date()).id) {
+  return enqueueJob(db, { kind: "payout", key: epochId, payload: { epoch: epochId } });
+}
+
+export function queueTraining(db: Db, modelId: string) {
+  return enqueueJob(db, { kind: "train", key: modelId, payload: { modelId } });
+}
+
+export function queuePrioritize(db: Db, projectId: string) {
+  return enqueueJob(db, { kind: "prioritize", key: projectId, payload: { projectId } });
+}
+
+export function queueSettlePayouts(db: Db) {
+  return enqueueJob(db, { kind: "settle-payouts", key: "all" });
+}
+
+export function queueConsensus(db: Db, projectId: string, options: { now?: boolean } = {}) {
+  return enqueueJob(db, {
+    kind: "consensus",
+    key: projectId,
+    payload: { projectId },
+    delayMs: options.now ? 0 : CONSENSUS_DEBOUNCE_MS,
+  });
+}
