@@ -5,6 +5,7 @@ export * from "./consensus.ts";
 export * from "./abuse.ts";
 export * from "./jobs.ts";
 export * from "./wallets.ts";
+export * from "./funds.ts";
 export * from "./payouts.ts";
 export * from "./redemptions.ts";
 export * from "./credits.ts";

@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 
 export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label"]);
@@ -25,6 +39,8 @@ export const projects = pgTable(
     paused: boolean("paused").notNull().default(false),
     /** Labelers whose quality falls below this (after enough answers) are paused on the project; null: never. */
     qualityThreshold: real("quality_threshold").default(0.3),
+    /** Closed by the requester: no more tasks are served, and the unspent funds were refunded. */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("projects_owner_idx").on(t.ownerId)],
@@ -47,7 +63,6 @@ export const uploads = pgTable(
   },
   (t) => [index("uploads_project_idx").on(t.projectId)],
 );
-
 
 /** What a labeler is shown; the shape depends on the project's task type. */
 export type ItemContent =
@@ -75,6 +90,8 @@ export const items = pgTable(
   },
   (t) => [
     uniqueIndex("items_project_external_key").on(t.projectId, t.externalId),
-    index("items_open_idx").on(t.projectId, t.priority.desc(), t.id).where(sql`not ${t.done}`),
+    index("items_open_idx")
+      .on(t.projectId, t.priority.desc(), t.id)
+      .where(sql`not ${t.done}`),
   ],
 );

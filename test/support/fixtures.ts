@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { Db } from "../../db/client.ts";
 import { ingestDataset } from "../../datasets/index.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
+import { recordFunding } from "../../db/queries/funds.ts";
 import { createProject, type NewProject } from "../../db/queries/projects.ts";
 import { createUser } from "../../db/queries/identity.ts";
 import type { Role } from "../../db/schema/index.ts";
@@ -19,8 +20,13 @@ export async function makeUser(db: Db, role: Role, name: string = role) {
   return user!;
 }
 
-export async function makeProject(db: Db, ownerId: string, overrides: Partial<NewProject> = {}) {
-  return createProject(db, {
+/**
+ * A project funded with `funded` base units (default: its whole budget, recorded as an admin's off-chain funding),
+ * so it can pay; `funded: 0n` leaves it unfunded.
+ */
+export async function makeProject(db: Db, ownerId: string, overrides: Partial<NewProject> & { funded?: bigint } = {}) {
+  const { funded, ...fields } = overrides;
+  const project = await createProject(db, {
     ownerId,
     title: "Test project",
     instructions: "Pick the better answer.",
@@ -28,8 +34,15 @@ export async function makeProject(db: Db, ownerId: string, overrides: Partial<Ne
     labelsPerItem: 3,
     rewardPerLabel: 100n,
     budget: 1_000_000n,
-    ...overrides,
+    ...fields,
   });
+  await fundProject(db, project.id, funded ?? project.budget);
+  return project;
+}
+
+/** Records an off-chain funding of the project, as an admin would (nothing when `amount` is 0). */
+export async function fundProject(db: Db, projectId: string, amount: bigint) {
+  if (amount > 0n) await recordFunding(db, { projectId, kind: "admin_credit", amount, reason: "test funding" });
 }
 
 export function pairLines(n: number, prefix = "item") {

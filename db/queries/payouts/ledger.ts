@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
+import { remainingFundsSql } from "../funds.ts";
 import { earnings, payoutEpochs, payouts } from "../../schema/index.ts";
 
 export interface EpochWindow {
@@ -68,7 +69,8 @@ export interface EarningRow {
 }
 
 /**
- * Each project's budget less what earnings have committed; `lock` holds the projects' rows until the transaction
+ * What each project can still commit: what was paid in for it (capped by its budget) less what earnings have
+ * committed, never below zero; `lock` holds the projects' rows until the transaction
  * ends, so two planners cannot commit the same remainder.
  */
 export async function remainingBudgets(
@@ -87,8 +89,7 @@ export async function remainingBudgets(
   if (options.lock) await db.execute(sql`select id from projects where id in (${idList}) order by id for update`);
   const rows = await queryRows<{ id: string; remaining: string }>(
     db,
-    sql`select p.id, (p.budget - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as remaining
-        from projects p where p.id in (${idList})`,
+    sql`select p.id, greatest(${remainingFundsSql}, 0)::text as remaining from projects p where p.id in (${idList})`,
   );
   return new Map(rows.map((r) => [r.id, BigInt(r.remaining)]));
 }
