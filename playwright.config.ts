@@ -9,6 +9,9 @@ export const POSTGRES_PORT = PORT + 1;
 // Fresh data directories per run: the first app starts on an empty embedded database and chain.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "pairwise-e2e-"));
 const postgresDataDir = mkdtempSync(path.join(tmpdir(), "pairwise-e2e-pg-"));
+// Every spec's accounts sign up and then sign in from this one address: the default per-address allowance (10 a
+// minute) is for people, not for a test run. Rate limits themselves are tested in test/app/rate-limits.test.ts.
+const RATE_LIMIT_AUTH_PER_MINUTE = "1000";
 
 export default defineConfig({
   testDir: "e2e",
@@ -29,7 +32,13 @@ export default defineConfig({
       timeout: 180_000,
       reuseExistingServer: false,
       stdout: "pipe",
-      env: { PORT: String(PORT), DATA_DIR: dataDir, NODE_ENV: "production" },
+      env: {
+        PORT: String(PORT),
+        DATA_DIR: dataDir,
+        NODE_ENV: "production",
+        PUBLIC_HOST: `localhost:${PORT}`,
+        RATE_LIMIT_AUTH_PER_MINUTE,
+      },
     },
     {
       command: "node e2e/start-on-postgres.mjs",
@@ -41,7 +50,9 @@ export default defineConfig({
         PORT: String(POSTGRES_PORT),
         DATA_DIR: postgresDataDir,
         NODE_ENV: "production",
+        PUBLIC_HOST: `localhost:${POSTGRES_PORT}`,
         E2E_DATABASE: "pairwise_e2e",
+        RATE_LIMIT_AUTH_PER_MINUTE,
       },
     },
   ],

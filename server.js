@@ -4,7 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
+// Backpressure, aborts and early answers to request bodies: see server/request-handler.js.
+import { createRequestHandler } from "./server/request-handler.js";
 import compression from "compression";
 import express from "express";
 
@@ -44,14 +45,35 @@ async function loadBuild(app) {
   return () => build;
 }
 
+/**
+ * Security headers (app/utils/security-headers.server.ts, from the build) on every response: the API, resource routes,
+ * static files, Vite's own in development. Set when the head is written, only where the response has none of its
+ * own, so a page keeps the Content-Security-Policy with its nonce.
+ */
+function securityHeaders(headers) {
+  return (req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (...args) {
+      for (const [name, value] of Object.entries(headers)) if (!this.hasHeader(name)) this.setHeader(name, value);
+      return writeHead.apply(this, args);
+    };
+    next();
+  };
+}
+
 const app = express();
 app.disable("x-powered-by");
+const headers = {};
+app.use(securityHeaders(headers));
 const build = await loadBuild(app);
-app.all("*", createRequestHandler({ build }));
+Object.assign(headers, (await build()).entry.module.securityHeaders());
+// The TCP peer's address, for rate limits: only the app decides (TRUST_PROXY) whether X-Forwarded-For counts.
+app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientAddress: req.socket.remoteAddress }) }));
 
-const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, async () => {
-  console.log(`Pairwise listening on http://localhost:${port}${DEV ? " (development)" : ""}`);
+// Where to listen comes from the app's one parse of the environment (PORT, HOST).
+const { port, host } = (await build()).entry.module.listenAddress();
+const server = app.listen(port, host, async () => {
+  console.log(`Pairwise listening on http://${host}:${port}${DEV ? " (development)" : ""}`);
   (await build()).entry.module.startBackgroundWork?.();
 });
 

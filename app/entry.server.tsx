@@ -4,6 +4,10 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { env } from "../config/env.ts";
+import { removeOrphanSpools } from "../datasets/index.ts";
+import { NonceContext } from "./utils/nonce.ts";
+import { newNonce, pageHeaders, securityHeaders } from "./utils/security-headers.server.ts";
 import { closePlatform, services } from "./utils/services.server.ts";
 import { closeDb } from "./utils/db.server.ts";
 import { startJobWorker } from "../jobs/worker.ts";
@@ -14,7 +18,14 @@ let stopJobWorker: (() => Promise<void>) | undefined;
 
 /** Called by server.js once it listens: background work (consensus runs, training, payout epochs). */
 export function startBackgroundWork() {
+  // Spool files of uploads a crashed process was validating.
+  void removeOrphanSpools().then((n) => n > 0 && console.log(`removed ${n} orphaned upload spool file(s)`));
   stopJobWorker ??= startJobWorker(services);
+}
+
+/** Where server.js listens (PORT, HOST), from the one parse of the environment. */
+export function listenAddress() {
+  return { port: env.PORT, host: env.HOST };
 }
 
 /** Called by server.js on SIGINT/SIGTERM: lets a running job finish its step, then PGlite flushes its files. */
@@ -24,11 +35,8 @@ export async function shutdown() {
   await closeDb();
 }
 
-const securityHeaders: Record<string, string> = {
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "same-origin",
-};
+/** The headers server.js puts on every response that does not set them itself (API, resource routes, files). */
+export { securityHeaders };
 
 const handleRequest: HandleDocumentRequestFunction = (
   request: Request,
@@ -37,14 +45,22 @@ const handleRequest: HandleDocumentRequestFunction = (
   remixContext: EntryContext,
 ) => {
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  // Each page gets its own nonce: its inline scripts carry it, and its Content-Security-Policy allows only those.
+  const nonce = newNonce();
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+    const page = (
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceContext.Provider>
+    );
+    const { pipe, abort } = renderToPipeableStream(page, {
+      nonce,
       [readyEvent]() {
         shellRendered = true;
         const body = new PassThrough();
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        for (const [k, v] of Object.entries(securityHeaders)) responseHeaders.set(k, v);
+        for (const [k, v] of Object.entries(pageHeaders(nonce))) responseHeaders.set(k, v);
         resolve(
           new Response(createReadableStreamFromReadable(body), {
             headers: responseHeaders,

@@ -11,10 +11,9 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
-import { useEffect } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
-import { ensureDeviceCookie } from "./utils/device-fingerprint.client.ts";
 import styles from "./styles.css?url";
+import { useNonce } from "./utils/nonce.ts";
 import { csrf } from "./utils/csrf.server.ts";
 import { getUser } from "./utils/session.server.ts";
 
@@ -55,6 +54,7 @@ function Nav() {
         {user ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
         {user?.role === "admin" ? <NavLink to="/admin/treasury">Treasury</NavLink> : null}
         {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
+        <NavLink to="/transparency">Transparency</NavLink>
       </nav>
       <div className="who">
         {user ? (
@@ -78,6 +78,7 @@ function Nav() {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -88,8 +89,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -97,7 +98,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");
-  useEffect(() => void ensureDeviceCookie(), []);
   return (
     <AuthenticityTokenProvider token={data?.csrfToken ?? ""}>
       <Nav />

@@ -88,6 +88,7 @@ export async function run(argv: string[]) {
         ...process.env,
         NODE_ENV: "production",
         PORT: String(PORT),
+        PUBLIC_HOST: `localhost:${PORT}`,
         DATABASE_URL: url,
         DB_POOL_SIZE: "16",
         RATE_LIMIT_ANSWERS_PER_MINUTE: "1000000",

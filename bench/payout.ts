@@ -2,7 +2,8 @@
  * `npm run bench -- payout [--recipients N] [--memory]`: token payouts on the embedded chain (LiteSVM with its
  * journal fsynced per transaction, in a temp folder; --memory keeps it in memory). N new wallets (default 5,000) are
  * paid twice: first with their token accounts created in the payout, then again once the accounts and the lookup
- * tables exist (the steady state of later epochs). Chain only: no database.
+ * tables exist (the steady state of later epochs). Each epoch's Merkle root is posted first, as the executor does
+ * (money rule 4): its tree, its memo transaction, and what they cost. Chain only: no database.
  */
 import path from "node:path";
 import { Keypair, LAMPORTS_PER_SOL, type AddressLookupTableAccount } from "@solana/web3.js";
@@ -10,6 +11,9 @@ import { ACCOUNT_SIZE, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { LiteSvmChain } from "../reward/tokens/chain/litesvm.ts";
 import { ensurePlatformMint, type PlatformToken } from "../reward/tokens/chain/setup.ts";
 import type { PayoutTransfer } from "../reward/tokens/payouts/transactions.ts";
+import { sendAndConfirm } from "../reward/tokens/chain/confirm.ts";
+import { buildPayoutTree, payoutRootMemo } from "../reward/tokens/payouts/merkle.ts";
+import { prepareRootTransaction } from "../reward/tokens/payouts/root-transaction.ts";
 import { payAll } from "../test/support/chain.ts";
 import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
@@ -24,15 +28,44 @@ interface Phase {
   payoutFees: bigint;
   accountRent: bigint;
   seconds: number;
+  rootTransactions: number;
+  rootLamports: bigint;
+  memoBytes: number;
+  treeMs: number;
+  rootMs: number;
+}
+
+/** The epoch's Merkle root over its transfers, posted in one memo transaction: what the executor sends first. */
+async function postRoot(chain: LiteSvmChain, token: PlatformToken, epoch: string, transfers: PayoutTransfer[]) {
+  const treasury = token.treasury.publicKey;
+  const started = performance.now();
+  const tree = buildPayoutTree(
+    epoch,
+    transfers.map((t) => ({ wallet: t.owner.toBase58(), amount: t.amount })),
+  );
+  const treeMs = performance.now() - started;
+  const before = await chain.getBalance(treasury);
+  const memo = payoutRootMemo(tree);
+  const prepared = await prepareRootTransaction(chain, { treasury: token.treasury, memo });
+  await sendAndConfirm(chain, prepared.wire, prepared.lastValidBlockHeight);
+  return {
+    rootTransactions: 1,
+    rootLamports: before - (await chain.getBalance(treasury)),
+    memoBytes: Buffer.byteLength(memo),
+    treeMs,
+    rootMs: performance.now() - started,
+  };
 }
 
 async function pay(
   chain: LiteSvmChain,
   token: PlatformToken,
   name: string,
+  epoch: string,
   transfers: PayoutTransfer[],
   tables: AddressLookupTableAccount[],
 ) {
+  const root = await postRoot(chain, token, epoch, transfers);
   const treasury = token.treasury.publicKey;
   const before = await chain.getBalance(treasury);
   const started = performance.now();
@@ -57,6 +90,7 @@ async function pay(
     payoutFees: run.fees,
     accountRent,
     seconds,
+    ...root,
   };
   return { phase, tables: run.tables };
 }
@@ -75,7 +109,12 @@ function report(p: Phase) {
   console.log(
     `  lookup table rent         ${p.lookupTableRent} lamports = ${perRecipient(p.lookupTableRent)} per recipient (recoverable by closing the tables)`,
   );
-  console.log(`  all fees                  ${perRecipient(p.payoutFees + p.lookupTableFees)} lamports per recipient`);
+  console.log(
+    `  merkle root               ${p.rootTransactions} transaction, ${p.rootLamports} lamports = ${perRecipient(p.rootLamports)} per recipient (memo ${p.memoBytes} bytes; tree ${p.treeMs.toFixed(0)} ms, tree + post + confirm ${p.rootMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `  all fees                  ${perRecipient(p.payoutFees + p.lookupTableFees + p.rootLamports)} lamports per recipient (the root included)`,
+  );
   console.log(
     `  wall time                 ${p.seconds.toFixed(2)} s (lookup tables, planning, prepare + send + confirm)`,
   );
@@ -103,6 +142,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       chain,
       token,
       "epoch 1, token accounts created",
+      "2026-11-23",
       owners.map((owner, i) => ({ owner, amount: BigInt(1_000 + i), createAccount: true })),
       [],
     );
@@ -111,6 +151,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       chain,
       token,
       "epoch 2, token accounts exist",
+      "2026-11-24",
       owners.map((owner, i) => ({ owner, amount: BigInt(500 + i), createAccount: false })),
       first.tables,
     );

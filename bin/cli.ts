@@ -5,6 +5,7 @@ import type { Command } from "./command.ts";
 const loaders: Record<string, () => Promise<{ command: Command }>> = {
   aggregate: () => import("./commands/aggregate.ts"),
   payout: () => import("./commands/payout.ts"),
+  "verify-payout": () => import("./commands/verify-payout.ts"),
   seed: () => import("./commands/seed.ts"),
   train: () => import("./commands/train.ts"),
   eval: () => import("./commands/eval.ts"),
@@ -15,7 +16,7 @@ function topHelp(commands: Command[]) {
   return [
     "usage: pairwise <command> [options]",
     "",
-    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`),
     "",
     "Run `pairwise <command> --help` for a command's options.",
   ].join("\n");
@@ -42,8 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(command.usage);
       return 0;
     }
-    await command.run(values);
-    return 0;
+    return (await command.run(values)) ?? 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const known = error instanceof CliError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");

@@ -7,5 +7,6 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: OptionValues): Promise<void>;
+  /** Resolves with the exit status when it is not 0 (a result that says "no", printed as usual). */
+  run(values: OptionValues): Promise<void | number>;
 }

@@ -11,6 +11,8 @@ const optionalUrl = z
 const schema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).default("development"),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** The address the server listens on: loopback by default; 0.0.0.0 (or ::) to serve other machines. */
+  HOST: z.string().min(1).default("localhost"),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
@@ -26,6 +28,20 @@ const schema = z.object({
     .int()
     .positive()
     .default(200 * 1024 * 1024),
+  /** Longest line of a JSONL upload (and CSV record), in characters; refused as soon as it is passed. */
+  MAX_LINE_CHARS: z.coerce.number().int().positive().default(4_000_000),
+  /** Largest request body other than an upload (JSON, forms), in bytes; refused (413) while it is read. */
+  MAX_JSON_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Uploads one user may have in progress at once in this process (429 beyond). */
+  MAX_UPLOADS_PER_USER: z.coerce.number().int().positive().default(2),
+  /** Uploads in progress at once in this process, all users together (429 beyond). */
+  MAX_UPLOADS_TOTAL: z.coerce.number().int().positive().default(8),
+  /** Uploads written to the database at once (each holds one connection); default half of DB_POOL_SIZE. */
+  MAX_UPLOAD_STORES: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   SOLANA_RPC_URL: optionalUrl,
@@ -41,15 +57,41 @@ const schema = z.object({
   LLM_UPSTREAM_URL: optionalUrl,
   LLM_UPSTREAM_API_KEY: z.string().optional(),
   LLM_UPSTREAM_MODEL: z.string().default("gpt-4o-mini"),
-  /** The host the browser shows, for Sign-In-With-Solana messages; defaults to the request's Host. */
-  PUBLIC_HOST: z.string().optional(),
+  /**
+   * The host (and port) users see, e.g. pairwise.example.com: Sign-In-With-Solana messages name it and redirects
+   * are kept on it. Required in production; elsewhere it defaults to the listening address, localhost:PORT. Never
+   * taken from a request's Host header, which a phishing proxy chooses.
+   */
+  PUBLIC_HOST: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/,
+      "must be a host name with an optional port, e.g. pairwise.example.com",
+    )
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (0: use the socket's peer address). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Where `pairwise seed` reads the real datasets (default ../shared/datasets beside the repository). */
   PAIRWISE_DATASETS: z.string().optional(),
   /** Fault injection for the payout crash test: `step[:n]` kills the CLI the n-th time it reaches that step. */
   PAIRWISE_CRASH_AT: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema>;
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** Whether the server only listens on this machine (then only local users can reach it, by localhost). */
+export const listensOnLoopback = (e: { HOST: string }) => LOOPBACK.test(e.HOST);
+
+const refined = schema
+  .refine((e) => e.NODE_ENV !== "production" || e.PUBLIC_HOST !== undefined || listensOnLoopback(e), {
+    path: ["PUBLIC_HOST"],
+    message:
+      "is required in production when the server listens beyond this machine (HOST): the host users reach the site at, e.g. PUBLIC_HOST=pairwise.example.com",
+  })
+  .transform((e) => ({ ...e, PUBLIC_HOST: e.PUBLIC_HOST ?? `localhost:${e.PORT}` }));
+
+export type Env = z.infer<typeof refined>;
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -57,7 +99,7 @@ export class EnvError extends Error {
 
 /** Validates `source` (default: this process's environment); a bad value fails with every variable it names. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = schema.safeParse(source);
+  const parsed = refined.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new EnvError(`Invalid environment: ${problems}`);
@@ -70,6 +112,12 @@ export const env: Env = parseEnv();
 /** Whether cookies are marked Secure: COOKIE_SECURE, or in production. */
 export function cookieSecure(e: Env = env): boolean {
   return e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production";
+}
+
+/** The site's own origin: https on PUBLIC_HOST, or http when it is a loopback address (a local trial). */
+export function publicOrigin(e: Env = env): string {
+  const loopback = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i.test(e.PUBLIC_HOST);
+  return `${loopback ? "http" : "https"}://${e.PUBLIC_HOST}`;
 }
 
 /** The database: PostgreSQL at DATABASE_URL, or PGlite under DATA_DIR/pglite. */

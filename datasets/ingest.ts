@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +34,41 @@ export interface IngestParams {
   format: DatasetFormat;
   maxBytes?: number;
   onProgress?: (progress: IngestProgress) => void;
+  /** Where the upload is spooled while it is validated (default: the system's temp folder). */
+  spoolDir?: string;
+  /** Longest line (JSONL) or record (CSV) in characters, enforced while streaming (default MAX_LINE_CHARS). */
+  maxLineChars?: number;
+  /**
+   * Waits for a turn to store (the store holds one database connection throughout its transaction) and returns its
+   * release; the app caps concurrent stores with it so that part of the pool stays free for labeling.
+   */
+  acquireStore?: () => Promise<() => void>;
+}
+
+const SPOOL_PREFIX = "pairwise-upload-";
+
+/**
+ * Removes the spool files that processes which are no longer running left behind (a crash mid-upload), keeping
+ * those of live processes (several app processes may share the folder); returns how many were removed.
+ */
+export async function removeOrphanSpools(dir: string = tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = Number(/^pairwise-upload-(\d+)-[0-9a-f-]{36}\.jsonl$/.exec(name)?.[1]);
+    if (!pid || processIsAlive(pid)) continue;
+    await rm(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
@@ -42,10 +77,15 @@ export interface IngestParams {
  * project (same id, or same content when there is no id) are skipped, so re-uploading a file adds nothing.
  */
 export async function ingestDataset(db: Db, params: IngestParams): Promise<IngestResult> {
-  const spoolPath = path.join(tmpdir(), `pairwise-upload-${randomUUID()}.jsonl`);
+  const spoolPath = path.join(params.spoolDir ?? tmpdir(), `${SPOOL_PREFIX}${process.pid}-${randomUUID()}.jsonl`);
   try {
     const spooled = await validateToSpool(params, spoolPath);
-    return await storeSpool(db, params, spoolPath, spooled);
+    const release = await params.acquireStore?.();
+    try {
+      return await storeSpool(db, params, spoolPath, spooled);
+    } finally {
+      release?.();
+    }
   } finally {
     await rm(spoolPath, { force: true });
   }
@@ -67,10 +107,12 @@ async function validateToSpool(params: IngestParams, spoolPath: string) {
   params.input.on("error", (e) => counted.destroy(e));
 
   const spool = createWriteStream(spoolPath);
+  // A body that fails (too large, the client gone) must not leave the spool's file descriptor open.
+  params.input.once("error", () => spool.destroy());
   const seen = new Map<string, number>();
   let rows = 0;
   let lastReport = 0;
-  for await (const record of readRecords(source, params.format)) {
+  for await (const record of readRecords(source, params.format, { maxLineChars: params.maxLineChars })) {
     if (!record.ok) {
       problems.push(record.problem);
     } else {

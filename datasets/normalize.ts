@@ -4,6 +4,8 @@ import type { DatasetProblem } from "./errors.ts";
 
 export const MAX_FIELD_CHARS = 200_000;
 export const MAX_ID_CHARS = 200;
+/** How deep objects and lists may nest in a row (metadata is the only field that can nest at all). */
+export const MAX_DEPTH = 32;
 
 export interface ProjectShape {
   taskType: TaskType;
@@ -161,6 +163,35 @@ function gold(project: ProjectShape, value: unknown, fromCsv: boolean): string |
   return g;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorableText(s: string): string | null {
+  if (s.includes("\u0000")) return "a NUL character, which cannot be stored";
+  if (LONE_SURROGATE.test(s)) return "a lone UTF-16 surrogate, which is not a character";
+  return null;
+}
+
+/**
+ * Why `value` (a field of a row) cannot be stored, or null: nesting deeper than MAX_DEPTH, or a string or key that
+ * PostgreSQL text/jsonb refuses (NUL) or that is not text (an unpaired surrogate). Recursion stops at the limit.
+ */
+function unstorable(value: unknown, depth = 1): string | null {
+  if (typeof value === "string") return unstorableText(value);
+  if (typeof value !== "object" || value === null) return null;
+  if (depth > MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels`;
+  for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const problem = (typeof key === "string" ? unstorableText(key) : null) ?? unstorable(child, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkStorable(field: string, value: unknown) {
+  const problem = unstorable(value);
+  if (problem)
+    throw new FieldProblem(field, `"${field}" holds ${problem.startsWith("nested") ? "objects " : ""}${problem}`);
+}
+
 function metadata(value: unknown, fromCsv: boolean): Record<string, unknown> | null {
   if (value === undefined || value === null || (fromCsv && value === "")) return null;
   let parsed = value;
@@ -173,6 +204,7 @@ function metadata(value: unknown, fromCsv: boolean): Record<string, unknown> | n
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
     throw new FieldProblem("metadata", `"metadata" must be a JSON object, got ${describe(parsed)}`);
+  if (fromCsv) checkStorable("metadata", parsed);
   return parsed as Record<string, unknown>;
 }
 
@@ -208,6 +240,7 @@ export function normalizeRecord(
 ): { ok: true; item: NormalizedItem } | { ok: false; problem: DatasetProblem } {
   const fromCsv = Boolean(record.columns);
   try {
+    for (const [field, value] of Object.entries(record.value)) checkStorable(field, value);
     const shape = shapeOf(project, Object.keys(record.value));
     const itemContent = content(shape, record.value);
     let externalId: string;

@@ -1,7 +1,7 @@
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
 import type { DatasetProblem } from "./errors.ts";
+import { boundedLines } from "./lines.ts";
 
 export type DatasetFormat = "jsonl" | "csv";
 
@@ -10,6 +10,7 @@ export type RawRecord =
   | { ok: true; line: number; value: Record<string, unknown>; columns?: Record<string, number> }
   | { ok: false; problem: DatasetProblem };
 
+/** The default longest line (JSONL) or record (CSV), in characters; a longer one is refused while it streams. */
 export const MAX_LINE_CHARS = 4_000_000;
 
 export function formatFromName(filename: string): DatasetFormat | null {
@@ -25,21 +26,55 @@ function jsonErrorColumn(message: string): number | undefined {
   return match ? Number(match[1]) + 1 : undefined;
 }
 
-async function* jsonlRecords(input: Readable): AsyncGenerator<RawRecord> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
+/**
+ * Where a JSON text (already parsed, so valid) spells a character that PostgreSQL text and jsonb cannot hold: a
+ * `\u0000` escape (NUL) or a `\uD800`–`\uDFFF` escape that is not half of a surrogate pair. Raw NULs and
+ * unpaired surrogates cannot reach here: JSON refuses raw control characters and UTF-8 decoding yields U+FFFD.
+ */
+function unstorableEscape(json: string): { index: number; message: string } | null {
+  if (!json.includes("\\u")) return null;
+  const code = (at: number) =>
+    json[at] === "\\" && json[at + 1] === "u" ? parseInt(json.slice(at + 2, at + 6), 16) : -1;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') inString = !inString;
+    else if (inString && c === "\\") {
+      const unit = code(i);
+      if (unit === 0) return { index: i, message: '"\\u0000" (a NUL character) cannot be stored; remove it' };
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        const next = code(i + 6);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          i += 11;
+          continue;
+        }
+      }
+      if (unit >= 0xd800 && unit <= 0xdfff)
+        return {
+          index: i,
+          message: `"\\u${json.slice(i + 2, i + 6)}" is a lone UTF-16 surrogate, not a character; fix the text's encoding`,
+        };
+      i += unit >= 0 ? 5 : 1;
+    }
+  }
+  return null;
+}
+
+async function* jsonlRecords(input: Readable, maxLineChars: number): AsyncGenerator<RawRecord> {
+  for await (const next of boundedLines(input, maxLineChars)) {
+    const { line } = next;
+    if (next.tooLong) {
+      yield { ok: false, problem: { line, message: `line is longer than ${maxLineChars} characters` } };
+      continue;
+    }
+    const { text } = next;
     if (line === 1 && text.includes("\u0000")) {
       yield { ok: false, problem: { line, message: "this is not a text file (it contains NUL bytes)" } };
       return;
     }
     const trimmed = text.trim();
     if (!trimmed) continue;
-    if (trimmed.length > MAX_LINE_CHARS) {
-      yield { ok: false, problem: { line, message: `line is longer than ${MAX_LINE_CHARS} characters` } };
-      continue;
-    }
+    const lead = text.length - text.trimStart().length;
     if (line === 1 && trimmed.startsWith("[")) {
       yield {
         ok: false,
@@ -64,14 +99,21 @@ async function* jsonlRecords(input: Readable): AsyncGenerator<RawRecord> {
     }
     try {
       const value = JSON.parse(trimmed) as unknown;
+      const unstorable = unstorableEscape(trimmed);
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         yield { ok: false, problem: { line, message: "expected a JSON object" } };
+      } else if (unstorable) {
+        yield { ok: false, problem: { line, column: lead + unstorable.index + 1, message: unstorable.message } };
       } else {
         yield { ok: true, line, value: value as Record<string, unknown> };
       }
     } catch (error) {
       const message = (error as Error).message;
-      yield { ok: false, problem: { line, column: jsonErrorColumn(message), message: `invalid JSON: ${message}` } };
+      const column = jsonErrorColumn(message);
+      yield {
+        ok: false,
+        problem: { line, column: column && lead + column, message: `invalid JSON: ${message}` },
+      };
     }
   }
 }
@@ -88,7 +130,7 @@ async function peek(input: Readable): Promise<{ head: string; stream: Readable }
   return { head, stream: Readable.from(replay(), { objectMode: false }) };
 }
 
-async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
+async function* csvRecords(input: Readable, maxLineChars: number): AsyncGenerator<RawRecord> {
   const { head, stream } = await peek(input);
   const start = head.replace(/^\uFEFF/, "").trimStart();
   if (start.startsWith("{") || start.startsWith("[")) {
@@ -105,7 +147,7 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      max_record_size: MAX_LINE_CHARS,
+      max_record_size: maxLineChars,
     }),
   );
   let header: string[] | null = null;
@@ -125,6 +167,14 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
             yield { ok: false, problem: { line, column: i + 1, message: `column "${name}" appears twice` } };
           seen.add(name);
         }
+        continue;
+      }
+      const nul = record.findIndex((cell) => cell.includes("\u0000"));
+      if (nul >= 0) {
+        yield {
+          ok: false,
+          problem: { line, column: nul + 1, message: "the cell holds a NUL byte, which cannot be stored; remove it" },
+        };
         continue;
       }
       if (record.length !== header.length) {
@@ -149,10 +199,16 @@ async function* csvRecords(input: Readable): AsyncGenerator<RawRecord> {
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
     yield { ok: false, problem: { line: e.lines ?? 0, message: `invalid CSV: ${e.message}` } };
+    // Records parsed before the error may never have reached this loop: the file is not "empty" for that.
+    return;
   }
   if (!header) yield { ok: false, problem: { line: 1, message: "the file is empty" } };
 }
 
-export function readRecords(input: Readable, format: DatasetFormat): AsyncGenerator<RawRecord> {
-  return format === "csv" ? csvRecords(input) : jsonlRecords(input);
+export function readRecords(
+  input: Readable,
+  format: DatasetFormat,
+  { maxLineChars = MAX_LINE_CHARS }: { maxLineChars?: number } = {},
+): AsyncGenerator<RawRecord> {
+  return format === "csv" ? csvRecords(input, maxLineChars) : jsonlRecords(input, maxLineChars);
 }

@@ -7,6 +7,7 @@ import {
   expect,
   request as playwrightRequest,
   type APIRequestContext,
+  type APIResponse,
   type BrowserContext,
   type Page,
 } from "@playwright/test";
@@ -96,20 +97,25 @@ export async function postForm(request: APIRequestContext, path: string, fields:
   return request.post(path, { form: { ...fields, csrf }, maxRedirects: 0 });
 }
 
-/** Signs up through POST /signup (no form UI). The returned user's request context is signed in. */
+/**
+ * Signs up through POST /signup, then signs in through POST /login, as a person would (no form UI): sign-up
+ * answers every address alike and signs nobody in. The returned user's request context is signed in.
+ */
 export async function signUpOverHttp(
   baseURL: string,
   { role, name }: { role: SignUpRole; name: string },
 ): Promise<TestUser> {
   const request = await playwrightRequest.newContext({ baseURL });
   const email = uniqueEmail(name);
-  const response = await postForm(request, "/signup", { name, email, password: PASSWORD, role });
+  const describe = async (what: string, response: APIResponse) =>
+    `${what} of ${email}: ${response.status() === 200 || response.status() >= 400 ? await response.text() : ""}`;
+  const signedUp = await postForm(request, "/signup", { name, email, password: PASSWORD, role });
+  expect(signedUp.status(), await describe("sign-up", signedUp)).toBe(302);
+  expect(signedUp.headers()["location"]).toBe("/login?signedUp=1");
+  const signedIn = await postForm(request, "/login", { email, password: PASSWORD });
   const home = role === "requester" ? "/projects" : "/work";
-  expect(
-    response.status(),
-    `sign-up of ${email}: ${response.status() === 200 || response.status() >= 400 ? await response.text() : ""}`,
-  ).toBe(302);
-  expect(response.headers()["location"]).toBe(home);
+  expect(signedIn.status(), await describe("sign-in", signedIn)).toBe(302);
+  expect(signedIn.headers()["location"]).toBe(home);
   expect((await request.storageState()).cookies.map((c) => c.name)).toContain("pw_session");
   return { name, email, password: PASSWORD, role, home, request };
 }
@@ -176,6 +182,22 @@ export async function createProjectWithItems(owner: TestUser, setup: ProjectSetu
   expect(uploaded.status(), `upload items: ${await uploaded.text()}`).toBe(201);
   const { upload } = (await uploaded.json()) as { upload: UploadResult };
   return { id: project.id, title: project.title, owner, upload };
+}
+
+/**
+ * An admin (on the PostgreSQL server, where admins can be made) records on Treasury that `tokens` were paid in for
+ * the project titled `title`: projects pay, and serve tasks, only from what was paid in.
+ */
+export async function fundOnTreasury(admin: Page, title: string, tokens: string): Promise<void> {
+  await admin.goto("/admin/treasury");
+  await admin.getByLabel("Project").selectOption({ label: title });
+  await admin.getByLabel("Tokens").fill(tokens);
+  await admin.getByLabel("Reason").fill("paid by invoice (e2e)");
+  await admin.getByRole("button", { name: "Record funding" }).click();
+  await expect(admin.getByRole("status")).toContainText(`Recorded ${tokens} tokens of funding for ${title}`);
+  await expect(admin.getByTestId("funding-ledger").getByRole("row", { name: new RegExp(title) })).toContainText(
+    "paid by invoice (e2e)",
+  );
 }
 
 const defaultItems = Array.from({ length: 3 }, (_, i) =>

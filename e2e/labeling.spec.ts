@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures.ts";
+import { POSTGRES_PORT } from "../playwright.config.ts";
+import { expect, fundOnTreasury, test } from "./fixtures.ts";
 
 const items = Array.from({ length: 3 }, (_, i) =>
   JSON.stringify({
@@ -42,6 +43,9 @@ async function labelAll(page: Page, key: "1" | "2", projectTitle: string) {
   await page.context().close();
 }
 
+// On the PostgreSQL server, where an admin can be made to record the project's funding.
+test.use({ baseURL: `http://localhost:${POSTGRES_PORT}` });
+
 test("requester uploads, two labelers answer with the keyboard, the export holds their answers", async ({
   requesterPage: page,
   signedInPage,
@@ -55,6 +59,9 @@ test("requester uploads, two labelers answer with the keyboard, the export holds
   await page.getByLabel("Token budget (base units)").fill("1000000");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await fundOnTreasury(await signedInPage({ role: "admin", name: "Ada Admin" }), title, "1");
+  await page.reload();
+  await expect(page.getByTestId("funds-funded")).toHaveText("1");
 
   await upload(page, "items.jsonl", items);
   await expect(page.getByRole("status")).toContainText("Upload complete: 3 rows, 3 new items");

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { POSTGRES_PORT } from "../playwright.config.ts";
-import { expect, test } from "./fixtures.ts";
+import { expect, fundOnTreasury, test } from "./fixtures.ts";
 import { testWalletAddress } from "./test-wallet/index.ts";
 
 const SEED = "5a".repeat(32);
@@ -47,7 +47,7 @@ async function answerAll(page: Page, title: string) {
   await expect(page.getByText("No more items for you in this project")).toBeVisible();
 }
 
-test("a labeler links a wallet by signing, is paid for a past day's answers, and redeems tokens for credits", async ({
+test("a labeler links a wallet by signing, is paid for a past day, redeems tokens for credits and deposits some", async ({
   project,
   labelerPage: walt,
   signedInPage,
@@ -55,6 +55,10 @@ test("a labeler links a wallet by signing, is paid for a past day's answers, and
 }) => {
   expect(project.upload.inserted).toBe(4);
   const title = project.title;
+
+  // A project pays only from what was paid in: an admin records the requester's payment before anyone labels.
+  const admin = await signedInPage({ role: "admin", name: "Ada Admin" });
+  await fundOnTreasury(admin, title, "1000");
 
   await walt.goto("/wallet");
   await expect(walt.getByText("none linked yet")).toBeVisible();
@@ -67,7 +71,6 @@ test("a labeler links a wallet by signing, is paid for a past day's answers, and
 
   // The answers move two days back (yesterday was already paid, empty, when the app started); an admin pays that day.
   await sql`update labels set created_at = created_at - interval '2 days'`;
-  const admin = await signedInPage({ role: "admin", name: "Ada Admin" });
   await admin.goto("/admin/treasury");
   const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
   await admin.getByLabel("Pay the day").fill(day);
@@ -77,7 +80,10 @@ test("a labeler links a wallet by signing, is paid for a past day's answers, and
   await walt.goto("/wallet");
   const paid = walt.getByTestId("payouts").getByRole("row", { name: new RegExp(day) });
   await expect(paid).toContainText("paid");
-  await expect(paid.locator("code")).toHaveText(/^[1-9A-HJ-NP-Za-km-z]{16}…$/);
+  // The batch's signature, then the Merkle root's (checked in the browser against the memo on chain).
+  await expect(paid.locator("code").first()).toHaveText(/^[1-9A-HJ-NP-Za-km-z]{16}…$/);
+  await expect(paid.locator("[data-verified]")).toHaveAttribute("data-verified", "true");
+  await expect(paid).toContainText("✓ verified");
   const balance = Number(await walt.getByTestId("token-balance").textContent());
   expect(balance).toBeGreaterThan(0.5);
 
@@ -87,4 +93,17 @@ test("a labeler links a wallet by signing, is paid for a past day's answers, and
   await expect(walt.getByRole("status")).toContainText("Redeemed: +50 credits");
   await expect(walt.getByTestId("credits")).toHaveText("50");
   await expect(walt.getByTestId("token-balance")).toHaveText(String(Math.round((balance - 0.5) * 1e6) / 1e6));
+
+  // The same wallet funds a project by a deposit from the dashboard. Only its requester or an admin may fund it, and
+  // only a wallet holding tokens can: Walt is made an admin in the database, as the fixtures make admins.
+  await sql`update users set role = 'admin' where id =
+    (select user_id from wallet_links where address = ${testWalletAddress(SEED)} and replaced_at is null)`;
+  await walt.goto(`/projects/${project.id}`);
+  await expect(walt.getByTestId("funds-funded")).toHaveText("1000");
+  await walt.getByRole("button", { name: "Connect Pairwise Test Wallet" }).click();
+  await expect(walt.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
+  await walt.getByLabel("Tokens to deposit").fill("1.25");
+  await walt.getByRole("button", { name: "Fund", exact: true }).click();
+  await expect(walt.getByRole("status").filter({ hasText: "Funded: +1.25 tokens" })).toContainText("funded 1001.25");
+  await expect(walt.getByTestId("funds-funded")).toHaveText("1001.25");
 });

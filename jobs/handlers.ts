@@ -2,8 +2,9 @@ import type { Db } from "../db/client.ts";
 import { getPublishedModel } from "../db/queries/models.ts";
 import { ensureFreshConsensus, runProjectConsensus } from "../reward/consensus/project-run.ts";
 import { parseEpochId } from "../reward/tokens/payouts/epochs.ts";
-import { runPayout, settlePayouts } from "../reward/tokens/payouts/executor.ts";
+import { planRefunds, runPayout, settlePayouts } from "../reward/tokens/payouts/executor.ts";
 import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../trainer/project-models.ts";
+import { runGoldCommitJob } from "./gold-commitments.ts";
 import { payoutContext, type Services } from "./services.ts";
 
 export interface JobContext {
@@ -52,8 +53,11 @@ export function jobHandlers(services: Services): Record<string, Handler> {
       const ctx = { ...(await payoutContext(services)), db };
       return { ...(await runPayout(ctx, { epoch: parseEpochId(String(payload.epoch)) })) };
     },
+    "gold-commit": async (payload, { db }) => runGoldCommitJob(services, db, payload),
     "settle-payouts": async (_payload, { db }) => {
-      const batches = await settlePayouts({ ...(await payoutContext(services)), db });
+      const ctx = { ...(await payoutContext(services)), db };
+      await planRefunds(ctx);
+      const batches = await settlePayouts(ctx);
       return { batches: batches.length, confirmed: batches.filter((b) => b.status === "confirmed").length };
     },
   };

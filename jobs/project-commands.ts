@@ -1,9 +1,10 @@
 // Requester commands that change a project and start the background work that follows from them.
 import type { Db } from "../db/client.ts";
 import { DomainError } from "../db/errors.ts";
+import { revealGold } from "../db/queries/gold.ts";
 import { createModelVersion, publishModel } from "../db/queries/models.ts";
-import { setQualityThreshold, type Project } from "../db/queries/projects.ts";
-import { queueConsensus, queuePrioritize, queueTraining } from "./queue.ts";
+import { closeProject, setQualityThreshold, type Project } from "../db/queries/projects.ts";
+import { queueConsensus, queuePrioritize, queueSettlePayouts, queueTraining } from "./queue.ts";
 
 /** Queues a new model version of the project for training; reward models learn from pairwise projects only. */
 export async function startTraining(db: Db, project: Project) {
@@ -28,4 +29,16 @@ export async function changeQualityThreshold(db: Db, params: { projectId: string
 
 export function recomputeConsensus(db: Db, projectId: string) {
   return queueConsensus(db, projectId, { now: true });
+}
+
+/**
+ * Closes the project: no more tasks (answers on live leases are still taken), and its unspent funds go back to the
+ * requester's wallet once every answer is in a planned epoch (the settle job plans and pays the refund, once).
+ */
+export async function closeAndRefund(db: Db, project: Project): Promise<boolean> {
+  const closed = await closeProject(db, project.id);
+  if (closed) await queueSettlePayouts(db);
+  // The gold that scored its labelers is theirs to check now.
+  if (closed) await revealGold(db, project.id);
+  return closed;
 }

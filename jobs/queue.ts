@@ -30,3 +30,13 @@ export function queueConsensus(db: Db, projectId: string, options: { now?: boole
     delayMs: options.now ? 0 : CONSENSUS_DEBOUNCE_MS,
   });
 }
+
+/** Commits a project's new gold items on chain (their items are served once it is finalized). */
+export function queueGoldCommitment(db: Db, projectId: string, options: { attempt?: number; delayMs?: number } = {}) {
+  return enqueueJob(db, {
+    kind: "gold-commit",
+    key: projectId,
+    payload: { projectId, attempt: options.attempt ?? 0 },
+    delayMs: options.delayMs ?? 0,
+  });
+}

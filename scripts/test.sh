@@ -19,7 +19,7 @@ echo "== vitest on PGlite"
 TEST_DB=pglite npx vitest run
 
 echo "== vitest on PostgreSQL (${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test})"
-TEST_DB=postgres npx vitest run test/db test/app test/datasets test/jobs test/labeling test/bin/seed.test.ts test/reward/tokens/payouts/executor.test.ts test/reward/tokens/redemptions/service.test.ts
+TEST_DB=postgres npx vitest run test/db test/app test/datasets test/jobs test/labeling test/bin/seed.test.ts test/reward/tokens/payouts/executor.test.ts test/reward/tokens/redemptions/service.test.ts test/reward/tokens/deposits/service.test.ts test/reward/tokens/payouts/funded-budgets.test.ts test/reward/tokens/payouts/roots.test.ts
 
 echo "== build"
 npx remix vite:build >/dev/null

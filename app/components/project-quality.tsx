@@ -139,10 +139,8 @@ export function ProjectQuality({
           </thead>
           <tbody>
             {data.labelers.map((l) => (
-              <tr key={l.labelerId}>
-                <td>
-                  {l.name} <span className="muted small">{l.email}</span>
-                </td>
+              <tr key={l.labeler}>
+                <td>Labeler {l.labeler}</td>
                 <td>{l.quality.toFixed(2)}</td>
                 <td>
                   {pct(l.agreement)} <span className="muted small">(chance {pct(l.chance)})</span>

@@ -10,7 +10,8 @@ import {
 } from "~/utils/wallet.client.ts";
 import { WalletPicker } from "./wallet-picker.tsx";
 
-async function postJson<T>(url: string, body: object): Promise<T> {
+/** POSTs JSON with the session cookie; a failure throws the API's error message. */
+export async function postJson<T>(url: string, body: object): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json" },

@@ -2,11 +2,12 @@ import type { Role } from "../../db/schema/index.ts";
 import { DomainError } from "../../db/errors.ts";
 import { DatasetError } from "../../datasets/index.ts";
 import { findUserByApiKey, type ApiKeyScope, type PublicUser } from "../../db/queries/identity.ts";
+import { BodyTooLargeError, readBodyBytes } from "./body.server.ts";
 import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
 import { UploadRequestError } from "./upload.server.ts";
-import { RedemptionRejectedError } from "../../reward/tokens/redemptions/verify.ts";
+import { OrderRejectedError } from "../../reward/tokens/orders/verify.ts";
 import { SiwsError } from "../../reward/tokens/wallets/siws.ts";
 
 export class ApiError extends Error {
@@ -20,6 +21,33 @@ export class ApiError extends Error {
   }
 }
 
+/** The request's method is not one the route serves: a 405 with an `Allow` header naming those it does. */
+export class MethodNotAllowedError extends ApiError {
+  constructor(
+    method: string,
+    readonly allowed: string[],
+  ) {
+    super(405, "method_not_allowed", `${method} is not allowed here; use ${allowed.join(" or ")}`);
+  }
+}
+
+/** Refuses the request unless its method is one of `allowed` (in an action: POST, PUT, PATCH and DELETE all arrive). */
+export function requireMethod(request: Request, ...allowed: string[]) {
+  if (!allowed.includes(request.method)) throw new MethodNotAllowedError(request.method, allowed);
+}
+
+/**
+ * The loader or action of an API route for the methods it does not serve (`export const loader =
+ * methodNotAllowed("POST")`): 405 JSON, where Remix itself would answer a missing loader or action with its own
+ * `{"message"}` shape.
+ */
+export function methodNotAllowed(...allowed: string[]) {
+  return ({ request }: { request: Request }) =>
+    api(async () => {
+      throw new MethodNotAllowedError(request.method, allowed);
+    });
+}
+
 /** HTTP statuses of the domain's refusals; any other DomainError code is a 400. */
 const DOMAIN_STATUS: Record<string, number> = {
   not_found: 404,
@@ -27,6 +55,8 @@ const DOMAIN_STATUS: Record<string, number> = {
   labeler_paused: 403,
   paused_on_project: 403,
   project_paused: 409,
+  project_closed: 409,
+  out_of_funds: 409,
   already_finished: 409,
   lease_expired: 409,
   signature_reused: 409,
@@ -75,14 +105,29 @@ export async function requireApiUser(request: Request, roles: Role[]): Promise<P
   return user;
 }
 
-/** The caller of a premium (metered) endpoint: any role, with a premium key or the session (the Playground). */
-export function requirePremiumUser(request: Request): Promise<PublicUser> {
-  return apiCaller(request, "premium");
+/**
+ * The caller of a premium (metered) endpoint: any role, with a premium key or the session (the Playground). A
+ * paused account is refused (403 account_paused, with the reason); it keeps its wallet, earnings and sign-in.
+ */
+export async function requirePremiumUser(request: Request): Promise<PublicUser> {
+  const user = await apiCaller(request, "premium");
+  if (user.pausedReason) {
+    throw new ApiError(403, "account_paused", `Your account is paused: ${user.pausedReason}`);
+  }
+  return user;
 }
 
+/** The JSON body, read within MAX_JSON_BODY_BYTES (413 `body_too_large` once it passes it; see body.server.ts). */
 export async function readJson(request: Request): Promise<unknown> {
+  let text: string;
   try {
-    return await request.json();
+    text = new TextDecoder().decode(await readBodyBytes(request));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new ApiError(413, "body_too_large", error.message);
+    throw new ApiError(400, "invalid_json", "The request body must be valid JSON");
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new ApiError(400, "invalid_json", "The request body must be valid JSON");
   }
@@ -94,15 +139,28 @@ export async function api(handler: () => Promise<object>): Promise<Response> {
     const result = await handler();
     return result instanceof Response ? result : Response.json(result);
   } catch (error) {
+    if (error instanceof MethodNotAllowedError) {
+      const response = apiErrorResponse(error.status, error.code, error.message);
+      response.headers.set("Allow", error.allowed.join(", "));
+      return response;
+    }
     if (error instanceof ApiError) return apiErrorResponse(error.status, error.code, error.message, error.details);
     if (error instanceof DomainError) return apiErrorResponse(domainErrorStatus(error), error.code, error.message);
     if (error instanceof DatasetError)
       return apiErrorResponse(422, "invalid_dataset", "The dataset was rejected; nothing was stored", error.problems);
-    if (error instanceof UploadRequestError) return apiErrorResponse(error.status, error.code, error.message);
-    if (error instanceof RateLimitedError) return apiErrorResponse(429, "rate_limited", error.message);
+    if (error instanceof UploadRequestError) {
+      const response = apiErrorResponse(error.status, error.code, error.message);
+      for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value);
+      return response;
+    }
+    if (error instanceof RateLimitedError) {
+      const limited = apiErrorResponse(429, "rate_limited", error.message);
+      limited.headers.set("Retry-After", String(error.retryAfterSeconds));
+      return limited;
+    }
     if (error instanceof SiwsError)
       return apiErrorResponse(400, `siws_${error.reason.replace(/-/g, "_")}`, error.message);
-    if (error instanceof RedemptionRejectedError)
+    if (error instanceof OrderRejectedError)
       return apiErrorResponse(422, error.reason.replace(/-/g, "_"), error.message);
     if (error instanceof Response) {
       return apiErrorResponse(error.status, error.status === 404 ? "not_found" : "error", await error.text());

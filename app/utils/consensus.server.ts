@@ -8,6 +8,7 @@ import {
 import { latestJob } from "../../db/queries/jobs.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
+import { labelerPseudonym } from "./pseudonyms.server.ts";
 import { changeQualityThreshold, recomputeConsensus } from "../../jobs/project-commands.ts";
 import type { ConsensusActionSchema } from "./schemas.ts";
 
@@ -35,7 +36,9 @@ export async function loadProjectQuality(projectId: string) {
       confidenceBins: r.confidenceBins,
       durationMs: r.durationMs,
     })),
-    labelers: labelers.map((l) => ({
+    // By pseudonym only: what the requester needs to judge the work, nothing that identifies the person.
+    labelers: labelers.map(({ labelerId, projectId: _project, name: _name, email: _email, ...l }) => ({
+      labeler: labelerPseudonym(projectId, labelerId),
       ...l,
       pausedAt: l.pausedAt?.toISOString() ?? null,
       computedAt: l.computedAt.toISOString(),

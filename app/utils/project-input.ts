@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { parseCategories, type ProjectSchema } from "./schemas.ts";
+import { parseCategories, type createProjectSchema } from "./schemas.ts";
 
 /** Maps the validated form/API input onto createProject's parameters. */
-export function toNewProject(ownerId: string, value: z.infer<typeof ProjectSchema>) {
+export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof createProjectSchema>>) {
   return {
     ownerId,
     title: value.title,

@@ -26,6 +26,7 @@ export function projectJson(project: Project) {
     ratingMax: project.ratingMax,
     leaseSeconds: project.leaseSeconds,
     paused: project.paused,
+    closedAt: project.closedAt?.toISOString() ?? null,
     qualityThreshold: project.qualityThreshold,
     createdAt: project.createdAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatTokens, parseTokens } from "./tokens.ts";
 
 // Shared by forms (Conform, in the browser) and actions (on the server).
 
@@ -12,55 +13,76 @@ export const SignupSchema = z.object({
   role: z.enum(["requester", "labeler"], { message: "Choose a role" }),
 });
 
+/**
+ * SignupSchema plus a strength check of the password against the account's own name and email. The server passes
+ * its estimator (zxcvbn, whose dictionaries are too big for the browser bundle); the form checks the rest.
+ */
+export const signupSchema = (weakness: (password: string, userInputs: string[]) => string | null) =>
+  SignupSchema.superRefine((value, ctx) => {
+    const local = value.email.split("@")[0];
+    const words = [value.name, ...value.name.split(/\s+/), value.email, local, ...local.split(/[._+-]+/)];
+    const problem = weakness(value.password, words.filter(Boolean));
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
 export const LoginSchema = z.object({
   email: EmailSchema,
   password: z.string().min(1, "Enter your password").max(200),
   redirectTo: z.string().optional(),
 });
 
-const bigintString = (what: string) =>
+/** A whole number of token base units from `min` to `max` (the bound the server gives for this amount). */
+export const baseUnits = (what: string, max: bigint, min = 0n) =>
   z
     .string()
     .trim()
     .regex(/^\d{1,19}$/, `${what} must be a whole number of token base units`)
     .transform((s) => BigInt(s))
-    .refine((n) => n <= 9_223_372_036_854_775_807n, `${what} is too large`);
+    .refine((n) => n >= min, min === 1n ? `${what} must be more than 0` : `${what} must be at least ${min} base units`)
+    .refine((n) => n <= max, `${what} must be at most ${max} base units`);
 
-export const ProjectSchema = z
-  .object({
-    title: z.string().trim().min(3, "Give the project a title").max(200),
-    instructions: z.string().max(50_000).default(""),
-    taskType: z.enum(["pairwise", "rating", "label"]),
-    labelsPerItem: z.coerce.number().int().min(1).max(50).default(3),
-    rewardPerLabel: bigintString("Reward per label"),
-    budget: bigintString("Budget"),
-    categories: z.string().max(5_000).optional(),
-    ratingMin: z.coerce.number().int().min(-100).max(100).optional(),
-    ratingMax: z.coerce.number().int().min(-100).max(100).optional(),
-    leaseMinutes: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60)
-      .default(10),
-  })
-  .superRefine((p, ctx) => {
-    if (p.taskType === "label") {
-      const cats = parseCategories(p.categories);
-      if (cats.length < 2)
-        ctx.addIssue({ code: "custom", path: ["categories"], message: "List at least two categories, one per line" });
-      if (new Set(cats).size !== cats.length)
-        ctx.addIssue({ code: "custom", path: ["categories"], message: "Categories must be distinct" });
-    }
-    if (p.taskType === "rating") {
-      if (p.ratingMin === undefined || p.ratingMax === undefined || p.ratingMin >= p.ratingMax)
-        ctx.addIssue({
-          code: "custom",
-          path: ["ratingMax"],
-          message: "Set a scale whose maximum is above its minimum",
-        });
-    }
-  });
+/** Upper bounds of the amounts a project form takes, in base units (from the server's amount limits). */
+export interface ProjectAmountLimits {
+  rewardPerLabel: bigint;
+  budget: bigint;
+}
+
+export const createProjectSchema = (limits: ProjectAmountLimits) =>
+  z
+    .object({
+      title: z.string().trim().min(3, "Give the project a title").max(200),
+      instructions: z.string().max(50_000).default(""),
+      taskType: z.enum(["pairwise", "rating", "label"]),
+      labelsPerItem: z.coerce.number().int().min(1).max(50).default(3),
+      rewardPerLabel: baseUnits("Reward per label", limits.rewardPerLabel),
+      budget: baseUnits("Budget", limits.budget),
+      categories: z.string().max(5_000).optional(),
+      ratingMin: z.coerce.number().int().min(-100).max(100).optional(),
+      ratingMax: z.coerce.number().int().min(-100).max(100).optional(),
+      leaseMinutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(10),
+    })
+    .superRefine((p, ctx) => {
+      if (p.taskType === "label") {
+        const cats = parseCategories(p.categories);
+        if (cats.length < 2)
+          ctx.addIssue({ code: "custom", path: ["categories"], message: "List at least two categories, one per line" });
+        if (new Set(cats).size !== cats.length)
+          ctx.addIssue({ code: "custom", path: ["categories"], message: "Categories must be distinct" });
+      }
+      if (p.taskType === "rating") {
+        if (p.ratingMin === undefined || p.ratingMax === undefined || p.ratingMin >= p.ratingMax)
+          ctx.addIssue({
+            code: "custom",
+            path: ["ratingMax"],
+            message: "Set a scale whose maximum is above its minimum",
+          });
+      }
+    });
 
 export function parseCategories(text: string | undefined): string[] {
   return (text ?? "")
@@ -131,11 +153,11 @@ const base58 = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,88}$/, "must be base58
 
 export const WalletChallengeSchema = z.object({ address: base58 });
 export const WalletLinkSchema = z.object({ nonce: z.string().min(8).max(100), signature: base58 });
+/** The largest amount a bigint column (PostgreSQL int8) holds: anything above cannot be an order. */
+const INT8_MAX = 2n ** 63n - 1n;
+
 export const RedemptionStartSchema = z.object({
-  amount: z
-    .string()
-    .regex(/^\d{1,19}$/, "amount is a whole number of token base units")
-    .transform((s) => BigInt(s)),
+  amount: baseUnits("amount", INT8_MAX),
   mode: z.enum(["burn", "transfer"]).default("burn"),
 });
 export const RedemptionCompleteSchema = z
@@ -173,3 +195,33 @@ export const ChatSchema = z.object({
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().min(1).max(8192).optional(),
 });
+
+/** A deposit order for a project: `amount` in base units, positive and at most the server's deposit limit. */
+export const depositStartSchema = (max: bigint) => z.object({ amount: baseUnits("amount", max, 1n) });
+/** Completes a deposit order exactly as a redemption is completed. */
+export const DepositCompleteSchema = RedemptionCompleteSchema;
+
+/** An admin's record of a project funded off chain: tokens as typed (at most `max` base units) and a reason. */
+export const projectFundingSchema = (decimals: number, max: bigint) =>
+  z.object({
+    intent: z.literal("fund"),
+    projectId: z.string({ required_error: "Pick a project" }).uuid("Pick a project"),
+    amount: z
+      .string({ required_error: "Enter an amount of tokens" })
+      .trim()
+      .transform((text, ctx) => {
+        const amount = parseTokens(text, decimals);
+        if (amount === null) {
+          ctx.addIssue({ code: "custom", message: `Enter an amount of tokens with at most ${decimals} decimals` });
+          return z.NEVER;
+        }
+        return amount;
+      })
+      .refine((n) => n > 0n, "Fund more than 0 tokens")
+      .refine((n) => n <= max, `Fund at most ${formatTokens(max, decimals)} tokens at a time`),
+    reason: z
+      .string({ required_error: "Give the reason, e.g. the invoice or payment reference" })
+      .trim()
+      .min(3, "Give the reason, e.g. the invoice or payment reference")
+      .max(500),
+  });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import type { Role } from "../../db/schema/index.ts";
 import { createSession, deleteSession, getSessionUser, type PublicUser } from "../../db/queries/identity.ts";
+import { env, publicOrigin } from "../../config/env.ts";
 import { db } from "./db.server.ts";
 import { secureCookies, sessionSecret } from "./cookie-settings.server.ts";
 
@@ -60,11 +61,24 @@ export async function endSession(request: Request) {
   return redirect("/", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
 }
 
-/** Only same-site paths, so a crafted link cannot bounce a user to another origin after sign-in. */
+/**
+ * Only same-site paths, so a crafted link cannot bounce a user to another origin after sign-in: the target is
+ * resolved the way a browser would resolve it (tabs and newlines dropped, backslashes as slashes, dot segments
+ * collapsed) against the site's own origin, and kept only when it stays there. Never throws.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\"))
+  if (!to || typeof to !== "string") return fallback;
+  const origin = publicOrigin(env);
+  let url: URL;
+  try {
+    url = new URL(to, origin);
+  } catch {
     return fallback;
-  return to;
+  }
+  if (url.origin !== origin) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // "/..//evil" resolves to the path "//evil", which a browser would read as another host.
+  return /^\/(?![/\\])/.test(path) ? path : fallback;
 }
 
 export function homeFor(user: Pick<PublicUser, "role">): string {

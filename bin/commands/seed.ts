@@ -2,9 +2,12 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { VersionedTransaction } from "@solana/web3.js";
+import { createAssociatedTokenAccountIdempotentInstruction, createMintToCheckedInstruction } from "@solana/spl-token";
 import { ingestDataset } from "../../datasets/index.ts";
 import { readLlmbarPairs, readOasstPairs, type PublicPreference } from "../../datasets/public.ts";
 import { env } from "../../config/env.ts";
+import { getFundsSummary, recordFunding } from "../../db/queries/funds.ts";
 import { createUser, findUserByEmail } from "../../db/queries/identity.ts";
 import { leaseNextTask, spreadAnswerTimes, submitAnswer } from "../../db/queries/labeling.ts";
 import {
@@ -12,11 +15,18 @@ import {
   findOwnedProjectByTitle,
   getItemExternalId,
   getProjectProgress,
+  type Project,
 } from "../../db/queries/projects.ts";
+import { getLinkedWallet, linkWallet } from "../../db/queries/wallets.ts";
 import type { Role } from "../../db/schema/index.ts";
+import { commitGoldNow } from "../../jobs/gold-commitments.ts";
 import { runConsensusPipeline } from "../../jobs/handlers.ts";
 import type { Services } from "../../jobs/services.ts";
 import { hashPassword } from "../../accounts/passwords.ts";
+import { sendInstructions } from "../../reward/tokens/chain/confirm.ts";
+import { loadOrCreateKeypairFile } from "../../reward/tokens/chain/keypair-file.ts";
+import { associatedTokenAccount } from "../../reward/tokens/chain/token-account-address.ts";
+import { completeDeposit, createDepositOrder } from "../../reward/tokens/deposits/service.ts";
 import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
 import { openConfiguredServices } from "../open-db.ts";
@@ -84,6 +94,8 @@ export async function seedDemo(services: Services, datasets = datasetsDir()) {
       rewardPerLabel: 1_000_000n,
       budget: 10_000_000_000n,
     }));
+  // Funded first: a project serves tasks only while its funds can pay for the answers.
+  const funding = await fundDemoProject(services, project, ownerId, users["admin@pairwise.test"]);
   const pairs = [
     ...readOasstPairs(path.join(datasets, "oasst/en_100_tree.jsonl")),
     ...readLlmbarPairs(path.join(datasets, "llmbar/mt_bench_human.json"), "mt_bench"),
@@ -96,12 +108,62 @@ export async function seedDemo(services: Services, datasets = datasetsDir()) {
     filename: "demo-seed.jsonl",
     format: "jsonl",
   });
+  // The demo's gold goes on chain first: gold items are served only once committed.
+  await commitGoldNow(services, project.id);
   const answered = await answerAsDemoLabelers(services, project.id, [
     users["labeler1@pairwise.test"],
     users["labeler2@pairwise.test"],
     users["labeler3@pairwise.test"],
   ]);
-  return { projectId: project.id, ...result, demoAnswers: answered };
+  return { projectId: project.id, ...result, demoAnswers: answered, funding };
+}
+
+/**
+ * Funds the demo project up to its budget the way a requester does, by a deposit. On the embedded chain the demo
+ * requester gets a wallet (a keypair file under DATA_DIR/chain, 0600, like the treasury's) linked to the account,
+ * the treasury (the mint authority there) mints it the tokens, and the wallet signs the deposit order's transaction.
+ * On an RPC cluster the seed cannot mint, so the demo admin records the funding with a reason instead. A re-seed
+ * of a funded project adds nothing.
+ */
+async function fundDemoProject(services: Services, project: Project, requesterId: string, adminId: string) {
+  const { db } = services;
+  const missing = project.budget - (await getFundsSummary(db, project.id)).funded;
+  if (missing <= 0n) return null;
+  const { chain, token, kind } = await services.platform();
+  if (kind !== "embedded") {
+    const reason = "demo seed on an RPC cluster, where it cannot mint the demo requester's tokens";
+    await recordFunding(db, { projectId: project.id, kind: "admin_credit", amount: missing, reason, actorId: adminId });
+    return { kind: "admin_credit", amount: missing.toString(), signature: null };
+  }
+  const { keypair } = await loadOrCreateKeypairFile(path.join(services.env.DATA_DIR, "chain", "demo-requester.json"));
+  const address = keypair.publicKey.toBase58();
+  if ((await getLinkedWallet(db, requesterId)) !== address) await linkWallet(db, { userId: requesterId, address });
+  const account = associatedTokenAccount(token.mint, keypair.publicKey, token.tokenProgramId);
+  const payer = token.treasury.publicKey;
+  await sendInstructions(chain, token.treasury, [
+    createAssociatedTokenAccountIdempotentInstruction(
+      payer,
+      account,
+      keypair.publicKey,
+      token.mint,
+      token.tokenProgramId,
+    ),
+    createMintToCheckedInstruction(token.mint, account, payer, missing, token.decimals, [], token.tokenProgramId),
+  ]);
+  const ctx = { db, chain, token };
+  const { order, transaction } = await createDepositOrder(ctx, {
+    projectId: project.id,
+    userId: requesterId,
+    amount: missing,
+  });
+  const signed = VersionedTransaction.deserialize(Buffer.from(transaction, "base64"));
+  signed.sign([keypair]);
+  const done = await completeDeposit(ctx, {
+    userId: requesterId,
+    orderId: order.id,
+    signedTransaction: signed.serialize(),
+  });
+  return { kind: "deposit", amount: missing.toString(), signature: done.signature };
 }
 
 /** How often each demo labeler picks the response the humans preferred: careful, good, careless. */
@@ -143,7 +205,8 @@ export const command: Command = {
   summary: "create a demo requester, labelers and a pairwise project from ../shared/datasets",
   usage: `usage: pairwise seed [--datasets DIR]
 
-Creates (or tops up) a demo pairwise project from the Open-Assistant and LLMBar preference data.
+Creates (or tops up) a demo pairwise project from the Open-Assistant and LLMBar preference data, funded
+by a deposit from the demo requester's wallet (DATA_DIR/chain/demo-requester.json on the embedded chain).
 Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")} with password "${DEMO_PASSWORD}".
 Uses DATABASE_URL, or the embedded database under DATA_DIR (default ./data) when the app is stopped.`,
   options: { datasets: { type: "string" } },

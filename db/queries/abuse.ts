@@ -1,6 +1,15 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { abuseSignals, projects, userDevices, users, type AbuseKind } from "../schema/index.ts";
+import { queryRows } from "../rows.ts";
+import {
+  abuseSignals,
+  projects,
+  rateLimitCounters,
+  userDevices,
+  users,
+  type AbuseKind,
+  type DeviceSource,
+} from "../schema/index.ts";
 
 export interface AbuseSignalInput {
   userId: string;
@@ -59,19 +68,30 @@ export async function listAbuseSignals(db: Db, limit = 200) {
 }
 
 /**
- * Remembers a device fingerprint for an account; when other accounts share it, each of them gets a
- * shared_device signal (one device, several accounts). Returns the other accounts.
+ * Remembers a device identifier for an account. Only server-issued identifiers (`source: "server"`) are compared
+ * across accounts: when other accounts have the same one, each of them gets a shared_device signal (one device,
+ * several accounts), and the other accounts are returned. A `hint` (what the client says about itself) stays on
+ * the account that sent it, so nobody can attach a signal to another account by quoting its fingerprint.
  */
-export async function recordDevice(db: Db, params: { userId: string; fingerprint: string }): Promise<string[]> {
-  const { userId, fingerprint } = params;
+export async function recordDevice(
+  db: Db,
+  params: { userId: string; fingerprint: string; source: DeviceSource },
+): Promise<string[]> {
+  const { userId, fingerprint, source } = params;
   await db
     .insert(userDevices)
-    .values({ userId, fingerprint })
-    .onConflictDoUpdate({ target: [userDevices.userId, userDevices.fingerprint], set: { lastSeen: sql`now()` } });
+    .values({ userId, fingerprint, source })
+    .onConflictDoUpdate({
+      target: [userDevices.userId, userDevices.source, userDevices.fingerprint],
+      set: { lastSeen: sql`now()` },
+    });
+  if (source !== "server") return [];
   const others = await db
     .select({ userId: userDevices.userId })
     .from(userDevices)
-    .where(and(eq(userDevices.fingerprint, fingerprint), ne(userDevices.userId, userId)));
+    .where(
+      and(eq(userDevices.source, "server"), eq(userDevices.fingerprint, fingerprint), ne(userDevices.userId, userId)),
+    );
   if (others.length === 0) return [];
   const accounts = [userId, ...others.map((o) => o.userId)];
   await upsertAbuseSignals(
@@ -80,8 +100,50 @@ export async function recordDevice(db: Db, params: { userId: string; fingerprint
       userId: id,
       kind: "shared_device" as const,
       scope: fingerprint,
-      detail: { accounts: accounts.length, otherAccounts: accounts.filter((a) => a !== id) },
+      detail: {
+        accounts: accounts.length,
+        otherAccounts: accounts.filter((a) => a !== id),
+        evidence: "server-issued device cookie",
+      },
     })),
   );
   return others.map((o) => o.userId);
+}
+
+/**
+ * Spends one point of `key` in the current fixed window of `windowSeconds` (aligned to the database's clock, so
+ * every process counts in the same one) with one atomic upsert, and returns the points spent in this window and
+ * in the one before, and how far into this window the database's clock is.
+ */
+export async function hitRateLimit(
+  db: Db,
+  params: { key: string; windowSeconds: number },
+): Promise<{ points: number; previous: number; elapsedSeconds: number }> {
+  const { key } = params;
+  const w = Math.trunc(params.windowSeconds);
+  const [row] = await queryRows<{ points: number; previous: number; elapsed: number }>(
+    db,
+    sql`with hit as (
+          insert into rate_limit_counters as c (key, window_start, points)
+          values (${key}, to_timestamp(floor(extract(epoch from now()) / ${w}::int) * ${w}::int), 1)
+          on conflict (key, window_start) do update set points = c.points + 1
+          returning c.points, c.window_start
+        )
+        select hit.points::int as points,
+          coalesce((select p.points from rate_limit_counters p
+                    where p.key = ${key} and p.window_start = hit.window_start - ${w}::int * interval '1 second'), 0)::int
+            as previous,
+          extract(epoch from now() - hit.window_start)::float8 as elapsed
+        from hit`,
+  );
+  return { points: Number(row.points), previous: Number(row.previous), elapsedSeconds: Number(row.elapsed) };
+}
+
+/** Deletes counters of windows that started more than `olderThanSeconds` ago. */
+export async function pruneRateLimits(db: Db, params: { olderThanSeconds: number }): Promise<void> {
+  await db
+    .delete(rateLimitCounters)
+    .where(
+      lt(rateLimitCounters.windowStart, sql`now() - ${Math.trunc(params.olderThanSeconds)}::int * interval '1 second'`),
+    );
 }

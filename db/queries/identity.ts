@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { apiKeys, sessions, users, type Role } from "../schema/index.ts";
+import { isUuid } from "../ids.ts";
 
 export type User = typeof users.$inferSelect;
 export type PublicUser = Omit<User, "passwordHash">;
@@ -95,6 +96,7 @@ export async function listApiKeys(db: Db, userId: string) {
 }
 
 export async function revokeApiKey(db: Db, params: { userId: string; keyId: string }): Promise<boolean> {
+  if (!isUuid(params.keyId)) return false;
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })

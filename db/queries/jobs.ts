@@ -75,6 +75,14 @@ export async function reportJobProgress(
     .where(eq(jobs.id, params.id));
 }
 
+/** Extends a running job's lock: the heartbeat that tells a live worker from a dead one. */
+export async function extendJobLock(db: Db, params: { id: number; lockMs: number }) {
+  await db
+    .update(jobs)
+    .set({ lockedUntil: sql`now() + make_interval(secs => ${params.lockMs / 1000})` })
+    .where(and(eq(jobs.id, params.id), eq(jobs.status, "running")));
+}
+
 export async function finishJob(db: Db, params: { id: number; result?: Record<string, unknown>; error?: string }) {
   await db
     .update(jobs)

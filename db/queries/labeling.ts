@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
+import { remainingFundsSql } from "./funds.ts";
 import { assignments, type FlagReason, type ItemContent } from "../schema/index.ts";
 
 export interface Task {
@@ -33,11 +34,65 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-interface LeaseContext extends Partial<TaskRow> {
+interface LeaseContext extends Partial<TaskRow>, FundsAtRate {
   paused: boolean;
+  closed: boolean;
   lease_seconds: number;
   labeler_paused: string | null;
   project_paused_reason: string | null;
+}
+
+// What a project owes at the full rate beyond its commitments, over `p` (a projects row): answers after the last
+// planned epoch, and leases that may still be answered.
+const unplannedLabelsSql = sql`(select count(*) from labels l where l.project_id = p.id and l.created_at >= coalesce(
+  (select max(e.ends_at) from payout_epochs e where e.kind = 'daily'), '-infinity'::timestamptz))::int`;
+const liveLeasesSql = sql`(select count(*) from assignments a
+  where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())::int`;
+
+interface FundsAtRate {
+  reward_per_label: string;
+  funds_left: string;
+  unplanned_labels: number;
+  live_leases: number;
+}
+
+/** Whether one more answer is still payable at the full rate from what was paid in (so nobody works unpaid). */
+function canPayOneMore(f: FundsAtRate): boolean {
+  return BigInt(f.unplanned_labels + f.live_leases + 1) * BigInt(f.reward_per_label) <= BigInt(f.funds_left);
+}
+
+/** Whether the project has stopped serving tasks because its funds could not pay another answer. */
+export async function isOutOfFunds(db: Db, projectId: string): Promise<boolean> {
+  const [row] = await queryRows<FundsAtRate>(
+    db,
+    sql`select p.reward_per_label::text, ${remainingFundsSql}::text as funds_left,
+          ${unplannedLabelsSql} as unplanned_labels, ${liveLeasesSql} as live_leases
+        from projects p where p.id = ${projectId}`,
+  );
+  return row ? !canPayOneMore(row) : false;
+}
+
+function refuseIfPaused(s: { paused: boolean; labelerPaused: string | null; pausedOnProject: string | null }) {
+  if (s.paused) throw new DomainError("project_paused", "This project is paused by its requester.");
+  if (s.labelerPaused) throw new DomainError("labeler_paused", `Your account is paused: ${s.labelerPaused}`);
+  if (s.pausedOnProject)
+    throw new DomainError("paused_on_project", `You are paused on this project. ${s.pausedOnProject}`);
+}
+
+export const OUT_OF_FUNDS =
+  "This project has no funds left for more answers: the answers already given use up what its requester paid in.";
+
+/** The labeler's live lease on the project, if they hold one (reading it leases nothing). */
+export async function getHeldTask(db: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
+  const [row] = await queryRows<TaskRow>(
+    db,
+    sql`select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
+        from assignments a join items i on i.id = a.item_id
+        where a.labeler_id = ${params.labelerId} and a.project_id = ${params.projectId} and a.status = 'leased'
+          and a.expires_at > now()
+        order by a.leased_at limit 1`,
+  );
+  return row ? toTask(row) : null;
 }
 
 /**
@@ -54,7 +109,10 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
     await tx.execute(sql`set local synchronous_commit = off`);
     const [context] = await queryRows<LeaseContext>(
       tx,
-      sql`select p.paused, p.lease_seconds, u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason, h.*
+      sql`select p.paused, p.closed_at is not null as closed, p.lease_seconds, p.reward_per_label::text,
+            ${remainingFundsSql}::text as funds_left, ${unplannedLabelsSql} as unplanned_labels,
+            ${liveLeasesSql} as live_leases,
+            u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason, h.*
           from projects p
           join users u on u.id = ${labelerId}
           left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
@@ -66,12 +124,15 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
           where p.id = ${projectId}`,
     );
     if (!context) throw new NotFoundError("project");
-    if (context.paused) throw new DomainError("project_paused", "This project is paused by its requester.");
-    if (context.labeler_paused)
-      throw new DomainError("labeler_paused", `Your account is paused: ${context.labeler_paused}`);
-    if (context.project_paused_reason)
-      throw new DomainError("paused_on_project", `You are paused on this project. ${context.project_paused_reason}`);
+    if (context.closed) throw new DomainError("project_closed", "This project is closed.");
+    refuseIfPaused({
+      paused: context.paused,
+      labelerPaused: context.labeler_paused,
+      pausedOnProject: context.project_paused_reason,
+    });
     if (context.assignment_id) return toTask(context as TaskRow);
+    // Labelers never work unpaid: one more answer must still be payable at the full rate from what was paid in.
+    if (!canPayOneMore(context)) throw new DomainError("out_of_funds", OUT_OF_FUNDS);
 
     const tried: number[] = [];
     for (let attempt = 0; attempt < 60; attempt++) {
@@ -81,7 +142,10 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
             sql`, `,
           )})`
         : sql``;
+      // A gold item is served only once its upload's gold commitment is finalized on chain.
       const eligible = sql`i.project_id = ${projectId} and not i.done ${exclude}
+          and (i.gold is null or exists (select 1 from gold_commitments g
+            where g.upload_id = i.upload_id and g.signature is not null))
           and not exists (select 1 from assignments a
             where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
           and i.answers + (select count(*) from assignments a
@@ -149,6 +213,10 @@ interface HeldAssignment {
   answers: number;
   labels_wanted: number;
   other_leases: number;
+  closed: boolean;
+  project_paused: boolean;
+  labeler_paused: string | null;
+  paused_on_project: string | null;
 }
 
 /** Locks the item and returns the labeler's assignment on it, refusing anything that is not their live lease. */
@@ -162,6 +230,11 @@ async function holdAssignment(
     sql`select a.id::int, a.status, a.swapped, a.expires_at <= now() as expired,
           (extract(epoch from (now() - a.leased_at)) * 1000)::int as elapsed_ms,
           i.id::int as item_id, i.project_id, i.answers, i.labels_wanted,
+          (select p.closed_at is not null from projects p where p.id = i.project_id) as closed,
+          (select p.paused from projects p where p.id = i.project_id) as project_paused,
+          (select u.paused_reason from users u where u.id = a.labeler_id) as labeler_paused,
+          (select q.paused_reason from labeler_quality q
+             where q.project_id = i.project_id and q.labeler_id = a.labeler_id and q.paused_at is not null) as paused_on_project,
           (select count(*)::int from assignments o where o.item_id = i.id and o.id <> a.id
              and o.status = 'leased' and o.expires_at > now()) as other_leases
         from assignments a join items i on i.id = a.item_id
@@ -169,7 +242,15 @@ async function holdAssignment(
         for update of i, a`,
   );
   if (!row) throw new NotFoundError("assignment");
+  // Refused before anything is written: a paused project or labeler neither stores the answer nor leases the next.
+  refuseIfPaused({
+    paused: row.project_paused,
+    labelerPaused: row.labeler_paused,
+    pausedOnProject: row.paused_on_project,
+  });
   if (row.status !== "leased") throw new DomainError("already_finished", "This task was already answered or skipped.");
+  // A closed project takes the answers of leases still running, and no late ones: its refund waits for neither.
+  if (row.expired && row.closed) throw new DomainError("project_closed", "This project is closed.");
   if (row.expired && row.answers + row.other_leases >= row.labels_wanted) {
     throw new DomainError("lease_expired", "Your lease on this task expired and it went to another labeler.");
   }

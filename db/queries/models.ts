@@ -3,6 +3,7 @@ import type { Db } from "../client.ts";
 import { NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { modelAgreement, projects, rewardModels } from "../schema/index.ts";
+import { isUuid } from "../ids.ts";
 
 export type RewardModel = typeof rewardModels.$inferSelect;
 
@@ -20,7 +21,7 @@ export async function createModelVersion(db: Db, projectId: string): Promise<Rew
 }
 
 export async function getModel(db: Db, id: string): Promise<RewardModel | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [model] = await db.select().from(rewardModels).where(eq(rewardModels.id, id));
   return model ?? null;
 }
@@ -43,6 +44,7 @@ export async function updateModel(
 
 /** Makes `modelId` the project's one published version. */
 export async function publishModel(db: Db, params: { projectId: string; modelId: string }) {
+  if (!isUuid(params.modelId)) throw new NotFoundError("trained model version");
   await db.transaction(async (tx) => {
     const [model] = await tx
       .select()

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import { assignments, items, labels, projects, uploads, type TaskType } from "../schema/index.ts";
+import { isUuid } from "../ids.ts";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -29,7 +30,7 @@ export async function createProject(db: Db, params: NewProject): Promise<Project
 }
 
 export async function getProject(db: Db, id: string): Promise<Project | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [project] = await db.select().from(projects).where(eq(projects.id, id));
   return project ?? null;
 }
@@ -59,7 +60,7 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
     })
     .from(projects)
-    .where(eq(projects.paused, false))
+    .where(and(eq(projects.paused, false), sql`${projects.closedAt} is null`))
     .orderBy(desc(projects.createdAt));
 }
 
@@ -94,11 +95,10 @@ export async function getProjectProgress(db: Db, projectId: string): Promise<Pro
   return { ...row, open: row.items - row.done - row.inProgress, ...status };
 }
 
+/** Each labeler's activity on the project, by account id only (requesters see a pseudonym, never name or email). */
 export async function listProjectLabelers(db: Db, projectId: string) {
   return queryRows<{
     labeler_id: string;
-    name: string;
-    email: string;
     answers: number;
     skipped: number;
     flagged: number;
@@ -107,17 +107,17 @@ export async function listProjectLabelers(db: Db, projectId: string) {
   }>(
     db,
     sql`
-    select u.id as labeler_id, u.name, u.email,
+    select a.labeler_id,
       count(*) filter (where a.status = 'answered')::int as answers,
       count(*) filter (where a.status = 'skipped')::int as skipped,
       count(*) filter (where a.status = 'flagged')::int as flagged,
       (select percentile_cont(0.5) within group (order by l.time_spent_ms) from labels l
-        where l.project_id = ${projectId} and l.labeler_id = u.id)::int as median_ms,
+        where l.project_id = ${projectId} and l.labeler_id = a.labeler_id)::int as median_ms,
       max(a.finished_at)::text as last_at
-    from assignments a join users u on u.id = a.labeler_id
+    from assignments a
     where a.project_id = ${projectId} and a.status <> 'leased'
-    group by u.id, u.name, u.email
-    order by answers desc, u.name`,
+    group by a.labeler_id
+    order by answers desc, a.labeler_id`,
   );
 }
 
@@ -156,6 +156,16 @@ export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
 
 export async function listUploads(db: Db, projectId: string) {
   return db.select().from(uploads).where(eq(uploads.projectId, projectId)).orderBy(desc(uploads.createdAt)).limit(50);
+}
+
+/** Closes the project (no more tasks, no late answers); false when it was closed already. */
+export async function closeProject(db: Db, projectId: string): Promise<boolean> {
+  const rows = await db
+    .update(projects)
+    .set({ closedAt: sql`now()` })
+    .where(and(eq(projects.id, projectId), sql`${projects.closedAt} is null`))
+    .returning({ id: projects.id });
+  return rows.length > 0;
 }
 
 /** The owner's project of this title, if any. */

@@ -3,6 +3,7 @@ import type { Db } from "../client.ts";
 import { DomainError, hasSqlState, NotFoundError } from "../errors.ts";
 import { redemptionOrders, users } from "../schema/index.ts";
 import { creditRedemption } from "./credits.ts";
+import { isUuid } from "../ids.ts";
 
 export type RedemptionOrder = typeof redemptionOrders.$inferSelect;
 
@@ -35,7 +36,7 @@ export async function getRedemptionOrder(
   db: Db,
   params: { userId: string; orderId: string },
 ): Promise<RedemptionOrder> {
-  if (!/^[0-9a-f-]{36}$/i.test(params.orderId)) throw new NotFoundError("redemption order");
+  if (!isUuid(params.orderId)) throw new NotFoundError("redemption order");
   const [order] = await db
     .select()
     .from(redemptionOrders)

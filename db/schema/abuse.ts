@@ -1,6 +1,7 @@
 import {
   bigserial,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -37,16 +38,42 @@ export const abuseSignals = pgTable(
   ],
 );
 
-/** Device fingerprints seen per account (from the X-Device-Fingerprint header or the browser's cookie). */
+/**
+ * Where a device identifier came from: `server`, the random id in the signed pw_device cookie the server issued
+ * (the only kind that raises shared-device signals); `hint`, whatever the client said about itself (the
+ * X-Device-Fingerprint header, or a value from before the server issued cookies): unverified, kept on the
+ * account that sent it and never compared across accounts.
+ */
+export type DeviceSource = "server" | "hint";
+
+/** Device identifiers seen per account. */
 export const userDevices = pgTable(
   "user_devices",
   {
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    source: text("source").$type<DeviceSource>().notNull().default("hint"),
     fingerprint: text("fingerprint").notNull(),
     firstSeen: timestamp("first_seen", { withTimezone: true }).notNull().defaultNow(),
     lastSeen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.fingerprint] }), index("user_devices_fingerprint_idx").on(t.fingerprint)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.source, t.fingerprint] }),
+    index("user_devices_fingerprint_idx").on(t.fingerprint),
+  ],
+);
+
+/**
+ * Rate-limit counters, shared by every app process: one row per (key, window), its points bumped atomically by an
+ * upsert; windows that have ended are pruned.
+ */
+export const rateLimitCounters = pgTable(
+  "rate_limit_counters",
+  {
+    key: text("key").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    points: integer("points").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_limit_counters_window_idx").on(t.windowStart)],
 );

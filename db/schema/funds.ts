@@ -79,28 +79,3 @@ export const depositOrders = pgTable(
     check("deposit_orders_amount_positive", sql`${t.amount} > 0`),
   ],
 );
-
-/**
- * Gold answers committed on chain before any of them is served: SHA-256(salt || canonical gold list) in a memo.
- * The salt and the list are revealed when the project closes or the requester asks.
- */
-export const goldCommitments = pgTable(
-  "gold_commitments",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    projectId: uuid("project_id")
-      .notNull()
-      .references(() => projects.id),
-    /** The upload whose gold items this commits (null: the whole project's gold at that time). */
-    uploadId: uuid("upload_id"),
-    commitment: text("commitment").notNull(),
-    salt: text("salt").notNull(),
-    /** The canonical gold list (JSON text) exactly as hashed. */
-    canonical: text("canonical").notNull(),
-    items: bigint("items", { mode: "number" }).notNull(),
-    signature: text("signature"),
-    revealedAt: timestamp("revealed_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index("gold_commitments_project_idx").on(t.projectId)],
-);

@@ -6,6 +6,7 @@ export * from "./abuse.ts";
 export * from "./jobs.ts";
 export * from "./wallets.ts";
 export * from "./funds.ts";
+export * from "./gold.ts";
 export * from "./payouts.ts";
 export * from "./redemptions.ts";
 export * from "./credits.ts";

@@ -93,5 +93,9 @@ export const items = pgTable(
     index("items_open_idx")
       .on(t.projectId, t.priority.desc(), t.id)
       .where(sql`not ${t.done}`),
+    // Gold items by upload: what a gold commitment covers (db/queries/gold.ts).
+    index("items_gold_upload_idx")
+      .on(t.uploadId)
+      .where(sql`${t.gold} is not null`),
   ],
 );

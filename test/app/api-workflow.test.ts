@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { apiRequest, bearer, bootApp, call, request } from "../support/app.ts";
 import { createApiKey } from "../../db/queries/identity.ts";
-import { makeUser, pairLines } from "../support/fixtures.ts";
+import { fundProject, makeUser, pairLines } from "../support/fixtures.ts";
 
 let h: DbHandle;
 let requesterKey = "";
@@ -32,6 +32,25 @@ describe("requester JSON API end to end", () => {
       expect.arrayContaining(["title", "rewardPerLabel"]),
     );
 
+    // Amounts beyond the platform's limits (a thousand tokens a label, a billion tokens of budget) are refused.
+    const huge = await call(
+      action as never,
+      apiRequest("/api/v1/projects", requesterKey, {
+        title: "Too rich",
+        taskType: "pairwise",
+        rewardPerLabel: "1000000001",
+        budget: "90000000000000000",
+      }),
+    );
+    expect(huge.status).toBe(400);
+    const hugeBody = await huge.json();
+    expect(hugeBody.error.details).toEqual(
+      expect.arrayContaining([
+        { field: "rewardPerLabel", message: "Reward per label must be at most 1000000000 base units" },
+        { field: "budget", message: "Budget must be at most 1000000000000000 base units" },
+      ]),
+    );
+
     const ok = await call(
       action as never,
       apiRequest("/api/v1/projects", requesterKey, {
@@ -39,7 +58,7 @@ describe("requester JSON API end to end", () => {
         taskType: "pairwise",
         labelsPerItem: 2,
         rewardPerLabel: 250,
-        budget: "90000000000000000",
+        budget: "900000000000000",
       }),
     );
     expect(ok.status).toBe(201);
@@ -48,9 +67,10 @@ describe("requester JSON API end to end", () => {
       taskType: "pairwise",
       labelsPerItem: 2,
       rewardPerLabel: "250",
-      budget: "90000000000000000",
+      budget: "900000000000000",
     });
     projectId = project.id;
+    await fundProject(h.db, projectId, 1_000_000n);
   });
 
   it("uploads all-or-nothing: a bad file returns 422 with line numbers, a good one 201", async () => {

@@ -7,8 +7,12 @@ import type { DbHandle } from "../../db/client.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
 import { createApiKey } from "../../db/queries/identity.ts";
 import { walletNonces } from "../../db/schema/index.ts";
+import { issueWalletChallenge } from "../../reward/tokens/wallets/link.ts";
 import { apiRequest, bootApp, call } from "../support/app.ts";
 import { makeUser } from "../support/fixtures.ts";
+
+// The site's configured public host (read when the app's modules load): messages name it, whatever Host says.
+process.env.PUBLIC_HOST = "pairwise.test";
 
 let h: DbHandle;
 const keys: Record<string, string> = {};
@@ -33,13 +37,13 @@ async function post(route: string, who: string, body: object, host = "pairwise.t
   return { status: response.status, body: await response.json() };
 }
 
-async function link(who: string, wallet: Keypair, options: { verifyHost?: string; tamper?: boolean } = {}) {
-  const challenge = await post("challenge", who, { address: wallet.publicKey.toBase58() });
+async function link(who: string, wallet: Keypair, options: { host?: string; tamper?: boolean } = {}) {
+  const challenge = await post("challenge", who, { address: wallet.publicKey.toBase58() }, options.host);
   expect(challenge.status).toBe(200);
   expect(challenge.body.message).toContain("pairwise.test wants you to sign in with your Solana account:");
   const signed = options.tamper ? challenge.body.message.replace("Link", "Drain") : challenge.body.message;
   const signature = bs58.encode(ed25519.sign(new TextEncoder().encode(signed), wallet.secretKey.slice(0, 32)));
-  return { challenge, result: await post("link", who, { nonce: challenge.body.nonce, signature }, options.verifyHost) };
+  return { challenge, result: await post("link", who, { nonce: challenge.body.nonce, signature }, options.host) };
 }
 
 describe("linking a wallet by Sign-In-With-Solana", () => {
@@ -63,7 +67,17 @@ describe("linking a wallet by Sign-In-With-Solana", () => {
       status: 400,
       body: { error: { code: "siws_bad_signature" } },
     });
-    expect((await link("ana", Keypair.generate(), { verifyHost: "evil.test" })).result).toMatchObject({
+    // A message naming another domain (say one issued while a proxy passed a phishing Host) is refused.
+    const elsewhere = Keypair.generate();
+    const foreign = await issueWalletChallenge(h.db, {
+      site: { domain: "evil.test", uri: "https://evil.test", chainId: "localnet" },
+      userId: ids.ana,
+      address: elsewhere.publicKey.toBase58(),
+    });
+    const foreignSignature = bs58.encode(
+      ed25519.sign(new TextEncoder().encode(foreign.message), elsewhere.secretKey.slice(0, 32)),
+    );
+    expect(await post("link", "ana", { nonce: foreign.nonce, signature: foreignSignature })).toMatchObject({
       status: 400,
       body: { error: { code: "siws_wrong_domain" } },
     });
@@ -80,6 +94,15 @@ describe("linking a wallet by Sign-In-With-Solana", () => {
       status: 400,
       body: { error: { code: "nonce_expired" } },
     });
+  });
+
+  it("names the configured host, never the request's Host, so a phishing host cannot get a message naming itself", async () => {
+    const wallet = Keypair.generate();
+    // The whole flow through a host that is not ours: the message (checked in link()) still names pairwise.test.
+    const { challenge, result } = await link("ana", wallet, { host: "evil.example" });
+    expect(challenge.body.message).not.toContain("evil.example");
+    expect(challenge.body.message).toContain("URI: https://pairwise.test");
+    expect(result).toEqual({ status: 200, body: { address: wallet.publicKey.toBase58() } });
   });
 
   it("changes the wallet with a new signature, and refuses an address another account linked", async () => {

@@ -249,3 +249,20 @@ describe("dataset upload: accepted shapes", () => {
     expect(result.inserted).toBe(2);
   });
 });
+
+describe("upload spool files", () => {
+  it("removes at start-up the spools of processes that died mid-upload, never those of live ones", async () => {
+    const { removeOrphanSpools } = await import("../../datasets/index.ts");
+    const { writeFileSync, existsSync } = await import("node:fs");
+    const { spawnSync } = await import("node:child_process");
+    const { makeTempDir } = await import("../support/temp-dir.ts");
+    const dir = makeTempDir("spool");
+    const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+    const orphan = `${dir}/pairwise-upload-${dead}-00000000-0000-4000-8000-000000000000.jsonl`;
+    const live = `${dir}/pairwise-upload-${process.pid}-00000000-0000-4000-8000-000000000001.jsonl`;
+    const other = `${dir}/notes.txt`;
+    for (const f of [orphan, live, other]) writeFileSync(f, "x");
+    expect(await removeOrphanSpools(dir)).toBe(1);
+    expect([existsSync(orphan), existsSync(live), existsSync(other)]).toEqual([false, true, true]);
+  });
+});

@@ -15,6 +15,7 @@ import { items, labels } from "../../db/schema/index.ts";
 import { runProjectConsensus, screenSide } from "../../reward/consensus/project-run.ts";
 import { createTestDb } from "../support/db.ts";
 import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
+import { commitGold } from "../support/gold.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 let h: DbHandle;
@@ -33,6 +34,8 @@ async function upload(project: Project, lines: object[]) {
     filename: "items.jsonl",
     format: "jsonl",
   });
+  // Gold items are served only once their commitment is on chain.
+  await commitGold(h.db, project.id);
 }
 
 const labelAll = (project: Project, labelerId: string, answer: (i: number, swapped: boolean) => string) =>

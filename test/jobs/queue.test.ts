@@ -47,3 +47,33 @@ describe("job queue", () => {
     expect(await getJob(h.db, id)).toMatchObject({ status: "failed", error: "boom" });
   });
 });
+
+describe("the worker's heartbeat", () => {
+  it("keeps a long job's short lock alive while it runs, and lets a dead worker's job be claimed again", async () => {
+    const { runDueJobs } = await import("../../jobs/worker.ts");
+    const { createServices } = await import("../../jobs/services.ts");
+    const { env } = await import("../../config/env.ts");
+    const services = createServices(h.db, env);
+    const id = await enqueueJob(h.db, { kind: "slow", key: "x" });
+    const stolen: unknown[] = [];
+    // The job runs for three lock lengths; a second worker polling meanwhile must never get it.
+    const slow = async () => {
+      for (let i = 0; i < 6; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        stolen.push(await claimJob(h.db, { kinds: ["slow"], lockMs: 300 }));
+      }
+      return { ok: true };
+    };
+    const ran = await runDueJobs(services, { handlers: { slow }, lockMs: 300, heartbeatMs: 100 });
+    expect(ran).toBe(1);
+    expect(stolen.filter(Boolean)).toEqual([]);
+    expect(await getJob(h.db, id)).toMatchObject({ status: "done", attempts: 1 });
+
+    // A worker that claimed a job and died (no heartbeat) loses it once the short lock runs out.
+    const orphan = await enqueueJob(h.db, { kind: "orphan", key: "x" });
+    await claimJob(h.db, { kinds: ["orphan"], lockMs: 300 });
+    expect(await claimJob(h.db, { kinds: ["orphan"], lockMs: 300 })).toBeNull();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await claimJob(h.db, { kinds: ["orphan"], lockMs: 300 })).toMatchObject({ id: orphan, attempts: 2 });
+  });
+});

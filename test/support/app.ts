@@ -30,15 +30,19 @@ async function inMemoryPlatform(): Promise<Platform> {
 type Args = { request: Request; params: Record<string, string>; context: object };
 type RouteFn = (args: Args) => Promise<unknown> | unknown;
 
-/** Calls a loader or action and returns its Response (thrown or returned), or wraps plain data as 200. */
+/**
+ * Calls a loader or action and returns its Response (thrown or returned), or wraps plain data as 200. `context` is
+ * what server.js's getLoadContext would pass (e.g. `{ clientAddress }`, the socket's peer address).
+ */
 export async function call(
   fn: RouteFn | undefined,
   request: Request,
   params: Record<string, string> = {},
+  context: object = {},
 ): Promise<Response> {
   if (!fn) throw new Error("route has no such export");
   try {
-    const result = await fn({ request, params, context: {} });
+    const result = await fn({ request, params, context });
     if (result instanceof Response) return result;
     const maybeData = result as { type?: string; data?: unknown; init?: ResponseInit | null };
     if (maybeData && maybeData.type === "DataWithResponseInit")

@@ -13,6 +13,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const [models, credits] = await Promise.all([listPublishedModels(db), getCreditBalance(db, user.id)]);
   return {
+    // A paused account keeps its wallet and earnings but makes no premium calls (the API answers account_paused).
+    paused: user.pausedReason,
     credits: credits.toString(),
     models: models.map((m) => ({
       id: m.id,
@@ -23,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Playground() {
-  const { models, credits } = useLoaderData<typeof loader>();
+  const { models, credits, paused } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const [result, setResult] = useState<{ probability: number; spent: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,7 +61,11 @@ export default function Playground() {
         Your credits: <strong data-testid="playground-credits">{credits}</strong>. A judgement costs 2 credits. Earn
         credits by redeeming tokens on the Wallet page.
       </p>
-      {models.length === 0 ? (
+      {paused ? (
+        <p className="card error" role="alert" data-testid="playground-paused">
+          Your account is paused, so premium calls are off: {paused}
+        </p>
+      ) : models.length === 0 ? (
         <p className="card muted">No reward model is published yet.</p>
       ) : (
         <form

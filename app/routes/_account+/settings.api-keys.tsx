@@ -4,8 +4,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { FieldError } from "~/components/forms.tsx";
+import { FieldError, FormErrors } from "~/components/forms.tsx";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../../db/queries/identity.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { ApiKeySchema } from "~/utils/schemas.ts";
@@ -28,17 +29,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester", "labeler"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
   if (formData.get("intent") === "revoke") {
     const ok = await revokeApiKey(db, { userId: user.id, keyId: String(formData.get("keyId")) });
-    if (!ok) throw new Response("No such key", { status: 404 });
-    return { result: null, key: null };
+    if (!ok) {
+      const error = { code: "not_found", message: "No such key among yours (or it is revoked already)." };
+      return data({ result: null, key: null, error }, { status: 404 });
+    }
+    return { result: null, key: null, error: null };
   }
   const submission = parseWithZod(formData, { schema: ApiKeySchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), key: null }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply(), key: null, error: null }, { status: 400 });
   const key = await createApiKey(db, { userId: user.id, name: submission.value.name, scope: submission.value.scope });
-  return { result: submission.reply({ resetForm: true }), key };
+  return { result: submission.reply({ resetForm: true }), key, error: null };
 }
 
 export default function ApiKeys() {
@@ -58,6 +63,7 @@ export default function ApiKeys() {
         under <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models
         (score, rank, judge, chat) and spend your credits.
       </p>
+      <FormErrors errors={actionData?.error ? [actionData.error.message] : undefined} />
       {actionData?.key ? (
         <div className="notice" role="status">
           <p>Your new key — copy it now, it is shown only once:</p>

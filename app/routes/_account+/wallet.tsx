@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PublicKey } from "@solana/web3.js";
+import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { SignatureLink } from "~/components/signature-link.tsx";
@@ -9,13 +10,28 @@ import { getCreditBalance, listCreditLedger } from "../../../db/queries/credits.
 import { listLabelerEarnings, listLabelerPayouts } from "../../../db/queries/payouts/statements.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import { ownerTokenBalance } from "../../../reward/tokens/chain/token-accounts.ts";
+import { rootedPayoutProof } from "../../../reward/tokens/payouts/proofs.ts";
+import { readRootMemo, type RootMemoReading } from "../../../reward/tokens/payouts/root-transaction.ts";
 import { getPlatform } from "~/utils/services.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { env } from "../../../config/env.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { formatTokens } from "~/utils/tokens.ts";
+import { verifyAgainstMemo, type BrowserPayoutProof } from "~/utils/payout-verify.ts";
 
 export const meta: MetaFunction = () => [{ title: "Wallet and earnings · Pairwise" }];
+
+/** Payouts whose proof the page hands to the browser to check, newest first (each costs a tree and a chain read). */
+const CHECKED_PAYOUTS = 30;
+
+/** What the browser needs to check one payout: the proof, and the root memo as the server read it from the chain. */
+interface PayoutCheckData {
+  proof: BrowserPayoutProof;
+  memoText: string | null;
+  problem: string | null;
+  rootSignature: string;
+  rootExplorer: string | null;
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler", "requester"]);
@@ -29,6 +45,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listLabelerPayouts(db, user.id),
   ]);
   const tokenBalance = linked ? await ownerTokenBalance(platform.chain, platform.token, new PublicKey(linked)) : 0n;
+  // Money rule 4: each payout's proof against its epoch's root memo, read from the chain here, checked in the browser.
+  const memos = new Map<string, Promise<RootMemoReading>>();
+  const readMemo = (signature: string) => {
+    if (!memos.has(signature))
+      memos.set(
+        signature,
+        readRootMemo(platform.chain, signature, platform.token.treasury.publicKey).catch(() => ({
+          ok: false as const,
+          reason: "the chain could not be read",
+        })),
+      );
+    return memos.get(signature)!;
+  };
+  const rooted = payouts.filter((p) => p.rootStatus === "confirmed" && p.rootSignature).slice(0, CHECKED_PAYOUTS);
+  const checks = new Map<number, PayoutCheckData>();
+  await Promise.all(
+    rooted.map(async (p) => {
+      const [found, memo] = await Promise.all([
+        rootedPayoutProof(db, { epochId: p.epochId, labelerId: user.id }),
+        readMemo(p.rootSignature!),
+      ]);
+      if (!found) return;
+      const { epoch, wallet, amount, index, proof } = found.proof;
+      checks.set(p.id, {
+        proof: { epoch, wallet, amount: amount.toString(), index, proof },
+        memoText: memo.ok ? memo.text : null,
+        problem: memo.ok ? null : memo.reason,
+        rootSignature: p.rootSignature!,
+        rootExplorer: platform.explorerUrl(p.rootSignature!),
+      });
+    }),
+  );
   const fmt = (n: bigint) => formatTokens(n, decimals);
   return {
     linked,
@@ -61,6 +109,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       status: p.status,
       signature: p.status === "paid" ? p.signature : null,
       explorer: p.status === "paid" && p.signature ? platform.explorerUrl(p.signature) : null,
+      committing: p.rootId !== null && p.rootStatus !== "confirmed",
+      check: checks.get(p.id) ?? null,
     })),
   };
 }
@@ -70,6 +120,45 @@ const STATUS_WORDS: Record<string, string> = {
   batched: "being sent",
   paid: "paid",
 };
+
+/** Checks the payout's proof in this browser (Web Crypto) against the root memo read from the chain. */
+function PayoutCheck({ check, committing }: { check: PayoutCheckData | null; committing: boolean }) {
+  const [state, setState] = useState<"checking" | "verified" | "failed" | "unavailable">("checking");
+  useEffect(() => {
+    if (!check?.memoText) return;
+    let live = true;
+    verifyAgainstMemo(check.proof, check.memoText).then(
+      (ok) => live && setState(ok ? "verified" : "failed"),
+      // Web Crypto's digest exists only in secure contexts (https, localhost).
+      () => live && setState(globalThis.crypto?.subtle ? "failed" : "unavailable"),
+    );
+    return () => {
+      live = false;
+    };
+  }, [check]);
+  if (!check) return <span className="muted">{committing ? "being committed" : "—"}</span>;
+  const root = <SignatureLink signature={check.rootSignature} explorer={check.rootExplorer} />;
+  if (!check.memoText)
+    return (
+      <span data-verified="false">
+        not verified: {check.problem} ({root})
+      </span>
+    );
+  const words = {
+    checking: "checking…",
+    verified: "✓ verified",
+    failed: "✗ does not match the root on chain",
+    unavailable: "cannot check here (Web Crypto needs HTTPS)",
+  }[state];
+  return (
+    <span
+      data-verified={state === "verified" ? "true" : state === "failed" ? "false" : undefined}
+      title={`Leaf ${check.proof.index} of the root posted on chain, checked in this browser`}
+    >
+      {words} ({root})
+    </span>
+  );
+}
 
 export default function Wallet() {
   const data = useLoaderData<typeof loader>();
@@ -122,6 +211,7 @@ export default function Wallet() {
                   <th>Tokens</th>
                   <th>Status</th>
                   <th>Transaction</th>
+                  <th>Merkle proof</th>
                 </tr>
               </thead>
               <tbody>
@@ -133,6 +223,9 @@ export default function Wallet() {
                     <td>
                       <SignatureLink signature={p.signature} explorer={p.explorer} />
                     </td>
+                    <td>
+                      <PayoutCheck check={p.check} committing={p.committing} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -141,6 +234,11 @@ export default function Wallet() {
         ) : (
           <p className="muted">No payouts yet. Each day's answers are paid after the day ends (UTC).</p>
         )}
+        <p className="small muted">
+          Before any transfer, each day's payouts are committed on chain as a Merkle root (see{" "}
+          <a href="/transparency">Transparency</a>); your browser checks your amount against it. From a terminal:{" "}
+          <code>pairwise verify-payout --epoch DAY --wallet ADDR</code>.
+        </p>
       </section>
 
       <section className="card">

@@ -5,6 +5,7 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { listAbuseSignals } from "../../../db/queries/abuse.ts";
 import { setUserPaused } from "../../../db/queries/identity.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { PauseUserSchema } from "~/utils/schemas.ts";
@@ -34,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireUser(request, ["admin"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
   const submission = parseWithZod(formData, { schema: PauseUserSchema });
   if (submission.status !== "success") return { error: "Choose an account and give a reason to pause it." };

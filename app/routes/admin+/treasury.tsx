@@ -5,16 +5,20 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { SignatureLink } from "~/components/signature-link.tsx";
 import { grantCredits } from "../../../db/queries/credits.ts";
+import { listRecentFunds, recordFunding } from "../../../db/queries/funds.ts";
 import { latestJob } from "../../../db/queries/jobs.ts";
 import { listBudgets, listRecentBatches } from "../../../db/queries/payouts/statements.ts";
 import { listRecentRedemptions } from "../../../db/queries/redemptions.ts";
 import { findUserByEmail } from "../../../db/queries/identity.ts";
+import { getProject } from "../../../db/queries/projects.ts";
 import { previousEpoch } from "../../../reward/tokens/payouts/epochs.ts";
 import { getPlatform, treasuryBalances } from "~/utils/services.server.ts";
+import { limits } from "~/utils/amount-limits.server.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { queuePayout } from "../../../jobs/queue.ts";
-import { TreasuryActionSchema } from "~/utils/schemas.ts";
+import { projectFundingSchema, TreasuryActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { formatTokens } from "~/utils/tokens.ts";
 import { usePollWhile } from "~/utils/use-poll.ts";
@@ -26,12 +30,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const platform = await getPlatform();
   const { token } = platform;
   const yesterday = previousEpoch(new Date()).id;
-  const [{ tokens, lamports }, budgets, batches, job, redemptions] = await Promise.all([
+  const [{ tokens, lamports }, budgets, batches, job, redemptions, funds] = await Promise.all([
     treasuryBalances(),
     listBudgets(db),
     listRecentBatches(db),
     latestJob(db, { kind: "payout" }),
     listRecentRedemptions(db),
+    listRecentFunds(db),
   ]);
   const fmt = (n: bigint) => formatTokens(n, token.decimals);
   return {
@@ -71,13 +76,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
       explorer: r.signature ? platform.explorerUrl(r.signature) : null,
       at: r.creditedAt?.toISOString() ?? null,
     })),
+    funds: funds.map((f) => ({
+      id: f.id,
+      title: f.title,
+      kind: f.kind,
+      amount: fmt(f.amount),
+      signature: f.signature,
+      explorer: f.signature ? platform.explorerUrl(f.signature) : null,
+      reason: f.reason,
+      actor: f.actor,
+      at: f.createdAt.toISOString(),
+    })),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireUser(request, ["admin"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
+  if (formData.get("intent") === "fund") return recordAdminFunding(formData, admin.id);
   const submission = parseWithZod(formData, { schema: TreasuryActionSchema });
   if (submission.status !== "success")
     return {
@@ -95,6 +112,25 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!user) return { message: null, error: `No account with the email ${input.email}.` };
   const balance = await grantCredits(db, { userId: user.id, credits: BigInt(input.credits), ref: `admin:${admin.id}` });
   return { message: `Granted ${input.credits} credits to ${input.email}; balance ${balance}.`, error: null };
+}
+
+/** An admin's off-chain funding of a project: appended to its funding ledger with the admin and the reason. */
+async function recordAdminFunding(formData: FormData, adminId: string) {
+  const { decimals } = (await getPlatform()).token;
+  const submission = parseWithZod(formData, { schema: projectFundingSchema(decimals, limits.deposit) });
+  if (submission.status !== "success")
+    return {
+      message: null,
+      error: Object.values(submission.error ?? {})
+        .flat()
+        .join("; "),
+    };
+  const { projectId, amount, reason } = submission.value;
+  const project = await getProject(db, projectId);
+  if (!project) return { message: null, error: "No such project." };
+  if (project.closedAt) return { message: null, error: `${project.title} is closed; it takes no more funds.` };
+  await recordFunding(db, { projectId, kind: "admin_credit", amount, reason, actorId: adminId });
+  return { message: `Recorded ${formatTokens(amount, decimals)} tokens of funding for ${project.title}.`, error: null };
 }
 
 export default function Treasury() {
@@ -239,6 +275,64 @@ export default function Treasury() {
           </table>
         ) : (
           <p className="muted">No redemptions yet.</p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Project funds</h2>
+        <p className="small muted">
+          Projects pay only from what was paid in: deposits verified on chain, or a funding recorded here for money
+          received another way (an invoice, a wire), kept in the ledger with your account and the reason.
+        </p>
+        <Form method="post" className="row inline-form">
+          <AuthenticityTokenInput />
+          <label>
+            Project{" "}
+            <select name="projectId" required>
+              {data.budgets.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Tokens <input name="amount" inputMode="decimal" required style={{ width: "8rem" }} />
+          </label>
+          <label>
+            Reason <input name="reason" required minLength={3} maxLength={500} />
+          </label>
+          <button name="intent" value="fund" className="secondary">
+            Record funding
+          </button>
+        </Form>
+        {data.funds.length ? (
+          <table data-testid="funding-ledger">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Project</th>
+                <th>Kind</th>
+                <th>Tokens</th>
+                <th>Signature or reason</th>
+                <th>By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.funds.map((f) => (
+                <tr key={f.id}>
+                  <td>{new Date(f.at).toLocaleString()}</td>
+                  <td>{f.title}</td>
+                  <td>{f.kind.replace("_", " ")}</td>
+                  <td>{f.amount}</td>
+                  <td>{f.signature ? <SignatureLink signature={f.signature} explorer={f.explorer} /> : f.reason}</td>
+                  <td>{f.actor ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No project funded yet.</p>
         )}
       </section>
 

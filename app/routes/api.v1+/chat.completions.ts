@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import { renderMessages } from "../../../datasets/normalize.ts";
-import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { api, methodNotAllowed, requireMethod, requirePremiumUser } from "~/utils/api.server.ts";
 import { sampleUpstream } from "~/utils/best-of-n.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { services } from "~/utils/services.server.ts";
@@ -10,12 +10,15 @@ import { requireModel } from "~/utils/premium.server.ts";
 import { ChatSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
+export const loader = methodNotAllowed("POST");
+
 /**
  * OpenAI-style chat completion, preference-tuned by best-of-n: n candidates from the upstream LLM, the one the
  * reward model `model` ranks highest returned. Costs CREDITS_PER_SAMPLE per candidate.
  */
 export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
+    requireMethod(request, "POST");
     const user = await requirePremiumUser(request);
     const input = await parseJsonBody(request, ChatSchema);
     const model = await requireModel(input.model);

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getCreditBalance, listCreditLedger } from "../../../db/queries/credits.ts";
-import { api, requireApiUser } from "~/utils/api.server.ts";
+import { api, methodNotAllowed, requireApiUser } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 /** The caller's credit balance and latest ledger entries. */
@@ -18,3 +18,5 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
       })),
     };
   });
+
+export const action = methodNotAllowed("GET", "HEAD");

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { api, methodNotAllowed, requireMethod, requirePremiumUser } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { services } from "~/utils/services.server.ts";
 import { CREDITS_PER_RESPONSE, metered } from "../../../reward/tokens/credits/metered.ts";
@@ -7,9 +7,12 @@ import { requireModel } from "~/utils/premium.server.ts";
 import { JudgeSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
+export const loader = methodNotAllowed("POST");
+
 /** `{prompt, a, b}` → the probability that a is the better response; two credits. */
 export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
+    requireMethod(request, "POST");
     const user = await requirePremiumUser(request);
     const { prompt, a, b } = await parseJsonBody(request, JudgeSchema);
     const model = await requireModel(params.modelId);

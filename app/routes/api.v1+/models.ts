@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listPublishedModels } from "../../../db/queries/models.ts";
-import { api, requirePremiumUser } from "~/utils/api.server.ts";
+import { api, methodNotAllowed, requirePremiumUser } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 
 /** The published reward models premium calls can use. */
@@ -17,3 +17,5 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
       })),
     };
   });
+
+export const action = methodNotAllowed("GET", "HEAD");

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getProjectProgress } from "../../../db/queries/projects.ts";
-import { api, requireApiUser } from "~/utils/api.server.ts";
+import { api, methodNotAllowed, requireApiUser } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { requireOwnedProject } from "~/utils/projects.server.ts";
 
@@ -10,3 +10,5 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     const project = await requireOwnedProject(user, params.projectId);
     return { progress: await getProjectProgress(db, project.id) };
   });
+
+export const action = methodNotAllowed("GET", "HEAD");

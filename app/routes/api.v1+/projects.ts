@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createProject, listOwnedProjects } from "../../../db/queries/projects.ts";
-import { api, ApiError, readJson, requireApiUser } from "~/utils/api.server.ts";
+import { api, ApiError, readJson, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { toNewProject } from "~/utils/project-input.ts";
 import { projectJson } from "~/utils/projects.server.ts";
-import { ProjectSchema } from "~/utils/schemas.ts";
+import { limits } from "~/utils/amount-limits.server.ts";
+import { createProjectSchema } from "~/utils/schemas.ts";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   api(async () => {
@@ -28,9 +29,9 @@ function fromJson(body: unknown) {
 
 export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
-    if (request.method !== "POST") throw new ApiError(405, "method_not_allowed", "Use POST to create a project");
+    requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["requester"]);
-    const parsed = ProjectSchema.safeParse(fromJson(await readJson(request)));
+    const parsed = createProjectSchema(limits).safeParse(fromJson(await readJson(request)));
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
       throw new ApiError(400, "invalid_project", details.map((d) => `${d.field}: ${d.message}`).join("; "), details);

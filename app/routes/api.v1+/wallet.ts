@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
-import { api, requireApiUser } from "~/utils/api.server.ts";
+import { api, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { rateLimit } from "~/utils/rate-limit.server.ts";
 import { WalletLinkSchema } from "~/utils/schemas.ts";
@@ -16,8 +16,9 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
 /** Links (or changes) the payout wallet: `{nonce, signature}` for a challenge from /api/v1/wallet/challenge. */
 export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
+    requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["labeler", "requester"]);
     await rateLimit("auth", `wallet:${user.id}`);
     const { nonce, signature } = await parseJsonBody(request, WalletLinkSchema);
-    return linkSignedWallet(request, user.id, nonce, signature);
+    return linkSignedWallet(user.id, nonce, signature);
   });

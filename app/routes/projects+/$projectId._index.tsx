@@ -4,11 +4,14 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { DatasetUpload } from "~/components/dataset-upload.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { GoldCommitments } from "~/components/gold-commitments.tsx";
 import { Markdown } from "~/components/markdown.tsx";
+import { ProjectFunds } from "~/components/project-funds.tsx";
 import { ProjectModels } from "~/components/project-models.tsx";
 import { ProjectQuality } from "~/components/project-quality.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
 import { DomainError } from "../../../db/errors.ts";
+import { isOutOfFunds } from "../../../db/queries/labeling.ts";
 import {
   getProjectProgress,
   listFlaggedItems,
@@ -17,11 +20,15 @@ import {
   setProjectPaused,
 } from "../../../db/queries/projects.ts";
 import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { loadProjectFunds } from "~/utils/deposits.server.ts";
+import { loadGoldCommitments, revealGoldNow } from "~/utils/gold.server.ts";
 import { loadProjectModels } from "~/utils/project-models.server.ts";
-import { publishVersion, startTraining } from "../../../jobs/project-commands.ts";
+import { closeAndRefund, publishVersion, startTraining } from "../../../jobs/project-commands.ts";
 import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+import { labelerPseudonym } from "~/utils/pseudonyms.server.ts";
 import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { usePollWhile } from "~/utils/use-poll.ts";
@@ -41,23 +48,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     loadProjectQuality(project.id),
     loadProjectModels(project.id),
   ]);
+  const outOfFunds = project.closedAt ? false : await isOutOfFunds(db, project.id);
   return {
     project: projectJson(project),
+    outOfFunds,
     progress,
-    labelers,
+    // Requesters see labelers by pseudonym only (no email, name or account id).
+    labelers: labelers.map(({ labeler_id, ...activity }) => ({
+      labeler: labelerPseudonym(project.id, labeler_id),
+      ...activity,
+    })),
     flagged: flagged.map((f) => ({ ...f, at: f.at?.toISOString() ?? null })),
     uploads: uploads.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     quality,
     models,
+    gold: await loadGoldCommitments(project.id),
+    funds: await loadProjectFunds(user, project.id),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const project = await requireOwnedProject(user, params.projectId);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
   const intent = formData.get("intent");
+  if (intent === "reveal-gold") return revealGoldNow(project.id);
+  if (intent === "close") {
+    const closed = await closeAndRefund(db, project);
+    return {
+      message: closed
+        ? "Project closed. Its unspent funds go back to your wallet once every answer given is planned for payment."
+        : "This project was closed already.",
+      errors: null,
+    };
+  }
   if (intent === "pause" || intent === "resume") {
     await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
     return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
@@ -88,7 +113,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProjectDashboard() {
-  const { project, progress, labelers, flagged, uploads, quality, models } = useLoaderData<typeof loader>();
+  const { project, outOfFunds, progress, labelers, flagged, uploads, quality, models, gold, funds } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const training = models.models.some((m) => m.status === "queued" || m.status === "training");
   usePollWhile(training || quality.job?.status === "queued" || quality.job?.status === "running");
@@ -97,14 +123,37 @@ export default function ProjectDashboard() {
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h1>
           {project.title} {project.paused ? <span className="badge paused">paused</span> : null}
+          {project.closedAt ? <span className="badge paused">closed</span> : null}
         </h1>
-        <Form method="post">
-          <AuthenticityTokenInput />
-          <button name="intent" value={project.paused ? "resume" : "pause"} className="secondary">
-            {project.paused ? "Resume project" : "Pause project"}
-          </button>
-        </Form>
+        {project.closedAt ? null : (
+          <div className="row">
+            <Form method="post">
+              <AuthenticityTokenInput />
+              <button name="intent" value={project.paused ? "resume" : "pause"} className="secondary">
+                {project.paused ? "Resume project" : "Pause project"}
+              </button>
+            </Form>
+            <Form
+              method="post"
+              onSubmit={(e) => {
+                if (!confirm("Close this project? No more tasks are served, and its unspent funds are refunded."))
+                  e.preventDefault();
+              }}
+            >
+              <AuthenticityTokenInput />
+              <button name="intent" value="close" className="secondary">
+                Close project
+              </button>
+            </Form>
+          </div>
+        )}
       </div>
+      {outOfFunds ? (
+        <p className="card error">
+          Labelers are not served tasks: the answers already given use up the funds paid in for this project. Fund it to
+          continue.
+        </p>
+      ) : null}
       <p className="muted">
         {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label ·
         budget {project.budget}
@@ -151,6 +200,8 @@ export default function ProjectDashboard() {
         </div>
       </section>
 
+      <ProjectFunds projectId={project.id} data={funds} closed={Boolean(project.closedAt)} />
+
       <ProjectQuality data={quality} threshold={project.qualityThreshold} pairwise={project.taskType === "pairwise"} />
 
       <ProjectModels data={models} pairwise={project.taskType === "pairwise"} />
@@ -191,6 +242,8 @@ export default function ProjectDashboard() {
         ) : null}
       </section>
 
+      <GoldCommitments data={gold} />
+
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Export</h2>
         <div className="row">
@@ -224,10 +277,8 @@ export default function ProjectDashboard() {
             </thead>
             <tbody>
               {labelers.map((l) => (
-                <tr key={l.labeler_id}>
-                  <td>
-                    {l.name} <span className="muted small">{l.email}</span>
-                  </td>
+                <tr key={l.labeler}>
+                  <td>Labeler {l.labeler}</td>
                   <td>{l.answers}</td>
                   <td>{l.skipped}</td>
                   <td>{l.flagged}</td>

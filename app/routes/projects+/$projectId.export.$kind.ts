@@ -7,5 +7,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const project = await requireOwnedProject(user, params.projectId);
   if (!isExportKind(params.kind)) throw new Response("Unknown export kind", { status: 404 });
-  return exportResponse(project, params.kind);
+  return exportResponse(project, params.kind, request.signal);
 }

@@ -9,9 +9,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const project = await requireOwnedProject(user, params.projectId);
   await validateCsrf(new FormData(), request.headers);
   try {
-    return streamingIngestResponse(project, request);
+    return streamingIngestResponse(project, request, user.id);
   } catch (error) {
-    if (error instanceof UploadRequestError) return new Response(error.message, { status: error.status });
+    if (error instanceof UploadRequestError)
+      return new Response(error.message, { status: error.status, headers: error.headers });
     throw error;
   }
 }

@@ -1,29 +1,32 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, redirect, useActionData, useNavigation } from "@remix-run/react";
+import { data, Form, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { FieldError, FormErrors } from "~/components/forms.tsx";
 import { createProject } from "../../../db/queries/projects.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { toNewProject } from "~/utils/project-input.ts";
-import { ProjectSchema } from "~/utils/schemas.ts";
+import { limits, limitsJson } from "~/utils/amount-limits.server.ts";
+import { createProjectSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "New project · Pairwise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["requester"]);
-  return null;
+  return { limits: limitsJson() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  const submission = parseWithZod(formData, { schema: ProjectSchema });
+  const submission = parseWithZod(formData, { schema: createProjectSchema(limits) });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const project = await createProject(db, toNewProject(user.id, submission.value));
   return redirect(`/projects/${project.id}`);
@@ -32,12 +35,17 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewProject() {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { limits: bounds } = useLoaderData<typeof loader>();
+  const schema = useMemo(
+    () => createProjectSchema({ rewardPerLabel: BigInt(bounds.rewardPerLabel), budget: BigInt(bounds.budget) }),
+    [bounds],
+  );
   const [form, fields] = useForm({
     id: "new-project",
     lastResult,
-    constraint: getZodConstraint(ProjectSchema),
+    constraint: getZodConstraint(schema),
     shouldRevalidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProjectSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     defaultValue: { taskType: "pairwise", labelsPerItem: "3", leaseMinutes: "10", ratingMin: "1", ratingMax: "7" },
   });
   const taskType = fields.taskType.value ?? "pairwise";

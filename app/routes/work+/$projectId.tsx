@@ -5,9 +5,10 @@ import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/r
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { Markdown } from "~/components/markdown.tsx";
 import { DomainError } from "../../../db/errors.ts";
-import { getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
+import { getHeldTask, getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
 import { getProject } from "../../../db/queries/projects.ts";
 import { domainErrorStatus } from "~/utils/api.server.ts";
+import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
@@ -29,15 +30,10 @@ async function requireOpenProject(projectId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
   const project = await requireOpenProject(params.projectId);
-  let task: TaskView | null = null;
-  let blocked: string | null = null;
-  try {
-    const leased = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
-    task = leased && toTaskView(leased);
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    blocked = error.message;
-  }
+  // Reading the page leases nothing (an image or a prefetch of this URL must not take items): the task shown is
+  // the lease the labeler holds; the page asks for one with a POST when it holds none.
+  const held = await getHeldTask(db, { projectId: project.id, labelerId: user.id });
+  const task: TaskView | null = held && toTaskView(held);
   const [inProject, overall] = await Promise.all([
     getLabelerCounts(db, { labelerId: user.id, projectId: project.id }),
     getLabelerCounts(db, { labelerId: user.id }),
@@ -53,7 +49,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ratingMax: project.ratingMax ?? 5,
     },
     task,
-    blocked,
     counts: { projectTotal: inProject.total, today: overall.today, total: overall.total },
   };
 }
@@ -61,18 +56,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
   const project = await requireOpenProject(params.projectId);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  const parsed = TaskActionSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
+  if (formData.get("intent") !== "next") {
+    const parsed = TaskActionSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return data({ error: parsed.error.issues[0].message, blocked: null, exhausted: false }, 400);
+    try {
+      await rateLimit("answer", user.id);
+      await performTaskAction(db, project, user.id, parsed.data);
+    } catch (error) {
+      if (error instanceof RateLimitedError)
+        return data(
+          { error: error.message, blocked: null, exhausted: false },
+          { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+        );
+      if (error instanceof DomainError)
+        return data({ error: error.message, blocked: null, exhausted: false }, { status: domainErrorStatus(error) });
+      throw error;
+    }
+  }
+  // The next lease, taken by this POST; the page then shows it as the held task.
   try {
-    await rateLimit("answer", user.id);
-    await performTaskAction(db, project, user.id, parsed.data);
-    return { error: null };
+    const next = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
+    return { error: null, blocked: null, exhausted: next === null };
   } catch (error) {
-    if (error instanceof RateLimitedError) return data({ error: error.message }, { status: 429 });
-    if (error instanceof DomainError) return data({ error: error.message }, { status: domainErrorStatus(error) });
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    return { error: null, blocked: error.message, exhausted: false };
   }
 }
 
@@ -99,8 +108,17 @@ function optionsFor(project: {
 }
 
 export default function Labeling() {
-  const { project, task, blocked, counts } = useLoaderData<typeof loader>();
+  const { project, task, counts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const blocked = actionData?.blocked ?? null;
+  const exhausted = actionData?.exhausted ?? false;
+  const submit = useSubmit();
+  const csrf = useAuthenticityToken();
+  const navigation = useNavigation();
+  const needsLease = !task && !blocked && !exhausted && navigation.state === "idle";
+  useEffect(() => {
+    if (needsLease) submit({ intent: "next", csrf }, { method: "post" });
+  }, [needsLease, submit, csrf]);
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -122,6 +140,14 @@ export default function Labeling() {
         <p className="card error">{blocked}</p>
       ) : task ? (
         <TaskForm key={task.assignmentId} task={task} options={optionsFor(project)} />
+      ) : !exhausted ? (
+        <Form method="post" className="card" aria-busy={navigation.state !== "idle"}>
+          <AuthenticityTokenInput />
+          <p>Getting your next item…</p>
+          <button name="intent" value="next">
+            Get a task
+          </button>
+        </Form>
       ) : (
         <div className="card">
           <p>No more items for you in this project. Thank you!</p>

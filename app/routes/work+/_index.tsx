@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { getLabelerCounts } from "../../../db/queries/labeling.ts";
+import { getLabelerCounts, isOutOfFunds, OUT_OF_FUNDS } from "../../../db/queries/labeling.ts";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { listOpenProjectsForLabeler } from "../../../db/queries/projects.ts";
 import { db } from "~/utils/db.server.ts";
@@ -13,23 +13,26 @@ export const meta: MetaFunction = () => [{ title: "Label · Pairwise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
-  const [projects, counts, standing] = await Promise.all([
+  const [projects, counts, standing, deviceCookie] = await Promise.all([
     listOpenProjectsForLabeler(db, user.id),
     getLabelerCounts(db, { labelerId: user.id }),
     listLabelerStanding(db, user.id),
     noteDevice(request, user.id),
   ]);
   const pausedOn = new Map(standing.filter((s) => s.pausedReason).map((s) => [s.projectId, s.pausedReason]));
-  return {
-    projects: projects.map((p) => ({
+  const outOfFunds = await Promise.all(projects.map((p) => (p.open > 0 ? isOutOfFunds(db, p.id) : false)));
+  const page = {
+    projects: projects.map((p, i) => ({
       ...p,
       rewardPerLabel: p.rewardPerLabel.toString(),
       pausedReason: pausedOn.get(p.id) ?? null,
+      outOfFunds: outOfFunds[i] ? OUT_OF_FUNDS : null,
     })),
     counts,
     warnings: standing.map((s) => qualityWarning(s)).filter((w): w is string => w !== null),
     paused: user.pausedReason,
   };
+  return data(page, { headers: deviceCookie ? { "Set-Cookie": deviceCookie } : {} });
 }
 
 export default function Work() {
@@ -72,6 +75,10 @@ export default function Work() {
                   {p.pausedReason ? (
                     <span className="badge paused" title={p.pausedReason}>
                       paused: <Link to="/work/quality">why</Link>
+                    </span>
+                  ) : p.open > 0 && p.outOfFunds ? (
+                    <span className="badge paused" title={p.outOfFunds}>
+                      out of funds
                     </span>
                   ) : p.open > 0 ? (
                     <Link className="button" to={`/work/${p.id}`}>

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { GoldVerification } from "~/components/gold-commitments.tsx";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { db } from "~/utils/db.server.ts";
+import { loadGoldChecks } from "~/utils/gold.server.ts";
 import { explainStanding, qualityWarning } from "../../../reward/consensus/quality-explanation.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
@@ -19,11 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       explanation: explainStanding(s),
       warning: qualityWarning(s),
     })),
+    gold: await loadGoldChecks(standing.map((s) => s.projectId)),
   };
 }
 
 export default function Quality() {
-  const { standing } = useLoaderData<typeof loader>();
+  const { standing, gold } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Your quality</h1>
@@ -71,6 +74,7 @@ export default function Quality() {
             {s.explanation.map((line) => (
               <p key={line}>{line}</p>
             ))}
+            <GoldVerification report={gold[s.projectId]} />
             <p className="small muted">Updated {new Date(s.computedAt).toLocaleString()}.</p>
           </section>
         );

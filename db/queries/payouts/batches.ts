@@ -9,22 +9,26 @@ export interface BatchRecipient {
   amount: bigint;
 }
 
-/** What is owed to labelers who have a wallet, summed over all their queued payouts (one transfer each). */
+/**
+ * What is owed to labelers on queued payouts committed in a confirmed root (money rule 4: no transfer before its
+ * root is on chain), summed per labeler and committed address, the wallet fixed in the root (one transfer each).
+ */
 export async function queuedRecipients(db: Db): Promise<BatchRecipient[]> {
   const rows = await queryRows<{ labeler_id: string; address: string; amount: string }>(
     db,
-    sql`select p.labeler_id, w.address, sum(p.amount)::text as amount
-        from payouts p join wallet_links w on w.user_id = p.labeler_id and w.replaced_at is null
+    sql`select p.labeler_id, p.address, sum(p.amount)::text as amount
+        from payouts p join payout_roots r on r.id = p.root_id and r.status = 'confirmed'
         where p.status = 'queued' and p.batch_id is null
-        group by p.labeler_id, w.address
-        order by p.labeler_id`,
+        group by p.labeler_id, p.address
+        order by p.labeler_id, p.address`,
   );
   return rows.map((r) => ({ labelerId: r.labeler_id, address: r.address, amount: BigInt(r.amount) }));
 }
 
 /**
  * Puts queued payouts into batches, one batch per group of recipients, in one transaction; each payout row joins
- * at most one batch (only rows still queued move). Labelers without a wallet stay queued: they accrue.
+ * at most one batch (only rows still queued, committed to the recipient's address in a confirmed root, move).
+ * Labelers without a wallet stay queued: they accrue.
  */
 export async function createBatches(db: Db, groups: BatchRecipient[][]): Promise<string[]> {
   return db.transaction(async (tx) => {
@@ -39,8 +43,16 @@ export async function createBatches(db: Db, groups: BatchRecipient[][]): Promise
       for (const r of group) {
         const moved = await tx
           .update(payouts)
-          .set({ status: "batched", batchId: batch.id, address: r.address })
-          .where(and(eq(payouts.labelerId, r.labelerId), eq(payouts.status, "queued"), isNull(payouts.batchId)))
+          .set({ status: "batched", batchId: batch.id })
+          .where(
+            and(
+              eq(payouts.labelerId, r.labelerId),
+              eq(payouts.address, r.address),
+              eq(payouts.status, "queued"),
+              isNull(payouts.batchId),
+              sql`exists (select 1 from payout_roots r where r.id = ${payouts.rootId} and r.status = 'confirmed')`,
+            ),
+          )
           .returning({ amount: payouts.amount });
         if (moved.length) recipients++;
         for (const m of moved) total += m.amount;
@@ -158,16 +170,16 @@ async function closePaidEpochs(db: Db) {
   );
 }
 
-/** The transaction landed with an error, so nothing moved: its payouts go back to the queue for a new batch. */
+/**
+ * The transaction landed with an error, so nothing moved: its payouts go back to the queue for a new batch, still
+ * committed (root and address) as they were.
+ */
 export async function failBatch(db: Db, params: { batchId: string; error: string }) {
   await db.transaction(async (tx) => {
     await tx
       .update(payoutBatches)
       .set({ status: "failed", error: params.error })
       .where(eq(payoutBatches.id, params.batchId));
-    await tx
-      .update(payouts)
-      .set({ status: "queued", batchId: null, address: null })
-      .where(eq(payouts.batchId, params.batchId));
+    await tx.update(payouts).set({ status: "queued", batchId: null }).where(eq(payouts.batchId, params.batchId));
   });
 }

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
 import { remainingFundsSql } from "../funds.ts";
-import { earnings, payoutEpochs, payouts } from "../../schema/index.ts";
+import { earnings, payoutEpochs, payouts, projectFunds } from "../../schema/index.ts";
 
 export interface EpochWindow {
   id: string;
@@ -153,4 +153,66 @@ export async function planEpoch(
     }
     return true;
   });
+}
+
+/** The epoch id under which a closed project's unspent funds are refunded to its requester. */
+export const refundEpochId = (projectId: string) => `refund-${projectId}`;
+
+export type RefundOutcome =
+  { status: "planned"; amount: bigint } | { status: "not_closed" | "already_refunded" | "answers_pending" };
+
+/**
+ * Plans the refund of a closed project, once: when no lease is live and every answer is in a planned epoch, the
+ * rest of its funds (funded − committed) becomes a ledger row paying the requester (epoch `refund-<id>`) and a
+ * negative funding row, in one transaction with the project locked. Running it again plans nothing.
+ */
+export async function planRefund(db: Db, projectId: string): Promise<RefundOutcome> {
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{
+      owner_id: string;
+      closed_at: Date | string | null;
+      refunded: boolean;
+      pending: number;
+      refundable: string;
+    }>(
+      tx,
+      sql`select p.owner_id, p.closed_at,
+            exists (select 1 from payout_epochs e where e.id = ${refundEpochId(projectId)}) as refunded,
+            ((select count(*) from assignments a
+               where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())
+             + (select count(*) from labels l where l.project_id = p.id and not exists (
+                 select 1 from payout_epochs e where e.kind = 'daily' and e.starts_at <= l.created_at and l.created_at < e.ends_at)))::int as pending,
+            (coalesce((select sum(f.amount) from project_funds f where f.project_id = p.id), 0)
+             - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as refundable
+          from projects p where p.id = ${projectId} for update`,
+    );
+    if (!row?.closed_at) return { status: "not_closed" };
+    if (row.refunded) return { status: "already_refunded" };
+    if (row.pending > 0) return { status: "answers_pending" };
+    const amount = BigInt(row.refundable);
+    const now = new Date();
+    await tx.insert(payoutEpochs).values({ id: refundEpochId(projectId), kind: "refund", startsAt: now, endsAt: now });
+    if (amount > 0n) {
+      await tx
+        .insert(payouts)
+        .values({ epochId: refundEpochId(projectId), labelerId: row.owner_id, amount, status: "queued" });
+      await tx.insert(projectFunds).values({
+        projectId,
+        kind: "refund",
+        amount: -amount,
+        reason: "unspent funds returned when the project closed",
+      });
+    }
+    return { status: "planned", amount };
+  });
+}
+
+/** Closed projects whose refund is not planned yet. */
+export async function listProjectsAwaitingRefund(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select p.id from projects p where p.closed_at is not null
+          and not exists (select 1 from payout_epochs e where e.id = 'refund-' || p.id::text)`,
+  );
+  return rows.map((r) => r.id);
 }

@@ -1,9 +1,9 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
-import { earnings, payoutBatches, payouts, projects } from "../../schema/index.ts";
+import { earnings, payoutBatches, payoutRoots, payouts, projects } from "../../schema/index.ts";
 
-/** A labeler's payouts with the transaction that paid each, newest first. */
+/** A labeler's payouts with the transaction that paid each and the root that committed it, newest first. */
 export async function listLabelerPayouts(db: Db, labelerId: string) {
   return db
     .select({
@@ -15,9 +15,13 @@ export async function listLabelerPayouts(db: Db, labelerId: string) {
       paidAt: payouts.paidAt,
       signature: payoutBatches.signature,
       batchStatus: payoutBatches.status,
+      rootId: payouts.rootId,
+      rootSignature: payoutRoots.signature,
+      rootStatus: payoutRoots.status,
     })
     .from(payouts)
     .leftJoin(payoutBatches, eq(payoutBatches.id, payouts.batchId))
+    .leftJoin(payoutRoots, eq(payoutRoots.id, payouts.rootId))
     .where(eq(payouts.labelerId, labelerId))
     .orderBy(desc(payouts.epochId));
 }

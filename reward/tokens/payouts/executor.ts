@@ -1,5 +1,4 @@
 import { EpochNotOverError } from "./epochs.ts";
-import { setTimeout as sleep } from "node:timers/promises";
 import { PublicKey, type AddressLookupTableAccount } from "@solana/web3.js";
 import type { Db } from "../../../db/client.ts";
 import {
@@ -20,7 +19,9 @@ import {
 import {
   isEpochPlanned,
   listEpochLedger,
+  listProjectsAwaitingRefund,
   planEpoch,
+  planRefund,
   projectsLabeledIn,
   remainingBudgets,
   tallyEpochLabels,
@@ -29,13 +30,15 @@ import {
 import { ensureLookupTables as ensureTables, fetchLookupTable } from "./lookup-table-actions.ts";
 import { ownersWithoutTokenAccount, preparePayoutTransaction } from "./prepare.ts";
 import type { PlatformToken } from "../chain/setup.ts";
-import { ChainUnavailableError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
+import type { ChainAdapter } from "../chain/types.ts";
+import { settleDurably } from "./durable-transaction.ts";
+import { commitRoots, type RootStep } from "./roots.ts";
 import { commonPayoutAddresses, recipientLookupAddresses } from "./lookup-tables.ts";
-import { planEarnings, totalsByLabeler } from "./plan.ts";
+import { isolateUnpayable, planEarnings, totalsByLabeler, type IsolatedProject } from "./plan.ts";
 import { planBatches, type PayoutTransfer } from "./transactions.ts";
 
 /** Points where the executor has just made durable progress; a crash test kills the process at each of them. */
-export type PayoutStep = "planned" | "batched" | "signed" | "sent" | "confirmed";
+export type PayoutStep = "planned" | "refund-planned" | RootStep | "batched" | "signed" | "sent" | "confirmed";
 
 export interface PayoutContext {
   db: Db;
@@ -55,6 +58,8 @@ export interface PayoutSummary {
   transactions: Array<{ batch: string; signature: string | null; recipients: number; total: string; status: string }>;
   /** Owed to labelers without a linked wallet; paid once they link one. */
   awaitingWallet: number;
+  /** Projects left out of this planning because their numbers cannot be paid (the others are paid). */
+  isolated?: IsolatedProject[];
 }
 
 const BATCH_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
@@ -99,11 +104,14 @@ export async function runPayout(
     );
   }
   // A planned epoch is only settled: refreshing consensus and tallying the day again would be thrown away.
-  if (!params.dryRun && (await isEpochPlanned(db, epoch.id)))
+  if (!params.dryRun && (await isEpochPlanned(db, epoch.id))) {
+    await planRefunds(ctx);
     return summarize(ctx, epoch, false, await settlePayouts(ctx));
+  }
   if (ctx.refreshConsensus)
     for (const projectId of await projectsLabeledIn(db, epoch)) await ctx.refreshConsensus(projectId);
-  const tallies = await tallyEpochLabels(db, epoch);
+  const { payable: tallies, isolated } = isolateUnpayable(await tallyEpochLabels(db, epoch));
+  for (const p of isolated) console.warn(`payout ${epoch.id}: project ${p.projectId} left out, ${p.reason}`);
   if (params.dryRun) {
     const remaining = await remainingBudgets(
       db,
@@ -120,11 +128,29 @@ export async function runPayout(
         .map(([labelerId, amount]) => ({ labelerId, amount: amount.toString() })),
       transactions: [],
       awaitingWallet: 0,
+      isolated,
     };
   }
   const planned = await planEpoch(db, { window: epoch, tallies, plan: (remaining) => earningsFor(tallies, remaining) });
   ctx.onStep?.("planned");
-  return summarize(ctx, epoch, planned, await settlePayouts(ctx));
+  await planRefunds(ctx);
+  return { ...(await summarize(ctx, epoch, planned, await settlePayouts(ctx))), isolated };
+}
+
+/**
+ * Plans the refund of every closed project whose answers are all planned (each exactly once); the refund rows are
+ * then paid to the requesters by the same batches as the labelers' payouts.
+ */
+export async function planRefunds(ctx: PayoutContext): Promise<number> {
+  let planned = 0;
+  for (const projectId of await listProjectsAwaitingRefund(ctx.db)) {
+    const outcome = await planRefund(ctx.db, projectId);
+    if (outcome.status === "planned") {
+      planned++;
+      ctx.onStep?.("refund-planned");
+    }
+  }
+  return planned;
 }
 
 async function summarize(
@@ -150,8 +176,12 @@ async function summarize(
   };
 }
 
-/** Batches everything queued for labelers with wallets and settles every unsettled batch. */
+/**
+ * Commits everything queued for labelers with wallets to a Merkle root per epoch and posts each root on chain
+ * (roots.ts), then batches the rows whose root is confirmed and settles every unsettled batch.
+ */
 export async function settlePayouts(ctx: PayoutContext): Promise<PayoutBatchRow[]> {
+  await commitRoots(ctx);
   const queued = await queuedRecipients(ctx.db);
   if (queued.length) {
     const groups = await groupIntoTransactions(ctx, queued);
@@ -223,7 +253,10 @@ async function groupIntoTransactions(ctx: PayoutContext, recipients: BatchRecipi
  * Builds, simulates for its compute units, signs and records the batch's transaction before anything is sent; if
  * another executor recorded one first, returns the batch as that executor left it.
  */
-async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<PayoutBatchRow> {
+async function signBatch(
+  ctx: PayoutContext,
+  batch: PayoutBatchRow,
+): Promise<{ record: PayoutBatchRow; stored: boolean }> {
   const recipients = await transfersFor(ctx, await getBatchRecipients(ctx.db, batch.id));
   const lookupTables = await ensureLookupTables(ctx, recipients);
   const prepared = await preparePayoutTransaction(ctx.chain, {
@@ -240,66 +273,34 @@ async function signBatch(ctx: PayoutContext, batch: PayoutBatchRow): Promise<Pay
     lastValidBlockHeight: prepared.lastValidBlockHeight,
   });
   // Another executor signed this batch first: carry on with its bytes (or its outcome), never with ours.
-  if (!stored) return getBatch(ctx.db, batch.id);
-  ctx.onStep?.("signed");
+  if (!stored) return { record: await getBatch(ctx.db, batch.id), stored };
   return {
-    ...batch,
-    status: "signed",
-    signature: prepared.signature,
-    rawTx: prepared.wire,
-    lastValidBlockHeight: prepared.lastValidBlockHeight,
+    record: {
+      ...batch,
+      status: "signed",
+      signature: prepared.signature,
+      rawTx: prepared.wire,
+      lastValidBlockHeight: prepared.lastValidBlockHeight,
+    },
+    stored,
   };
 }
 
 /**
- * Drives one batch to a final state. A signed batch is first looked up by signature; if the chain has not seen
- * it and its blockhash is still valid, the very same bytes are sent again; only once the block height has passed
- * its last valid height (so those bytes can never land) is a new transaction built and signed.
+ * Drives one batch to a final state (durable-transaction.ts): looked up by signature first, the same bytes sent
+ * again while their blockhash is valid, a new transaction built only once the block height has passed it unseen.
  */
 export async function settleBatch(ctx: PayoutContext, initial: PayoutBatchRow): Promise<PayoutBatchRow> {
-  let batch = initial;
-  let sent = false;
-  for (;;) {
-    if (batch.status === "new") {
-      batch = await signBatch(ctx, batch);
-      sent = false;
-      if (batch.status === "confirmed" || batch.status === "failed") return batch;
-    }
-    const [status] = await ctx.chain.getSignatureStatuses([batch.signature!]);
-    // A failure counts only once finalized too: the same bytes may still land on another fork.
-    if (status?.err && status.confirmationStatus === "finalized") {
-      await failBatch(ctx.db, { batchId: batch.id, error: JSON.stringify(status.err) });
-      return { ...batch, status: "failed", error: JSON.stringify(status.err) };
-    }
-    // Paid means finalized: a confirmed block can still be rolled back (the embedded chain finalizes at once).
-    if (status?.confirmationStatus === "finalized") {
-      const landed = await ctx.chain.getTransaction(batch.signature!);
-      await confirmBatch(ctx.db, { batchId: batch.id, feeLamports: landed?.fee ?? 0n });
-      ctx.onStep?.("confirmed");
-      return { ...batch, status: "confirmed", feeLamports: landed?.fee ?? 0n };
-    }
-    if (!status) {
-      if ((await ctx.chain.getBlockHeight()) > batch.lastValidBlockHeight!) {
-        // Expired unseen: those bytes can never land, so building a new transaction cannot pay twice.
-        const [late] = await ctx.chain.getSignatureStatuses([batch.signature!]);
-        if (!late) batch = { ...batch, status: "new" };
-        continue;
-      }
-      if (!sent) {
-        try {
-          await ctx.chain.sendRawTransaction(batch.rawTx!);
-          await markBatchSent(ctx.db, batch.id);
-          ctx.onStep?.("sent");
-          sent = true;
-          continue;
-        } catch (error) {
-          // Unknown outcome, or a blockhash this node does not know (it may lag the cluster, which can still land
-          // bytes sent earlier): look the signature up again; only the block height decides that they expired.
-          const blockhashRefused = error instanceof TransactionRejectedError && error.reason === "blockhash-expired";
-          if (!(error instanceof ChainUnavailableError) && !blockhashRefused) throw error;
-        }
-      }
-    }
-    await sleep(ctx.pollIntervalMs ?? 400);
-  }
+  return settleDurably(
+    ctx.chain,
+    initial,
+    {
+      sign: (batch) => signBatch(ctx, batch),
+      markSent: (batch) => markBatchSent(ctx.db, batch.id),
+      confirm: (batch, feeLamports) => confirmBatch(ctx.db, { batchId: batch.id, feeLamports }),
+      fail: (batch, error) => failBatch(ctx.db, { batchId: batch.id, error }),
+      onStep: (step) => ctx.onStep?.(step),
+    },
+    ctx.pollIntervalMs,
+  );
 }

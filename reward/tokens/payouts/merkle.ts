@@ -38,7 +38,9 @@ export const EMPTY_TREE_ROOT = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 const LEAF = Uint8Array.of(0x00);
 const NODE = Uint8Array.of(0x01);
 const HEX_HASH = /^[0-9a-f]{64}$/;
-const EPOCH = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A refund epoch: `refund-` and the closed project's id, a UUID in lowercase (the one spelling PostgreSQL prints). */
+const REFUND_EPOCH = /^refund-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const utf8 = new TextEncoder();
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -200,10 +202,17 @@ export interface PayoutEntry {
   amount: bigint;
 }
 
-/** Throws MerkleInputError unless `epoch` is a UTC day id like 2026-11-23 (a real calendar date). */
+/** Whether `epoch` is an epoch id: a UTC day like 2026-11-23 (a real calendar date) or `refund-<project uuid>`. */
+export function isEpochId(epoch: unknown): epoch is string {
+  return typeof epoch === "string" && ((DAY.test(epoch) && isCalendarDate(epoch)) || REFUND_EPOCH.test(epoch));
+}
+
+/** Throws MerkleInputError unless `epoch` is an epoch id (see isEpochId). */
 export function assertEpochId(epoch: unknown): asserts epoch is string {
-  if (typeof epoch !== "string" || !EPOCH.test(epoch) || !isCalendarDate(epoch)) {
-    throw new MerkleInputError(`epoch must be a UTC day like 2026-11-23, got ${JSON.stringify(epoch)}`);
+  if (!isEpochId(epoch)) {
+    throw new MerkleInputError(
+      `epoch must be a UTC day like 2026-11-23 or refund-<project uuid>, got ${JSON.stringify(epoch)}`,
+    );
   }
 }
 
@@ -350,7 +359,11 @@ export interface PayoutRootMemo {
   total: bigint;
 }
 
-const MEMO_V1 = /^pairwise:payout-root:v1:(\d{4}-\d{2}-\d{2}):([0-9a-f]{64}):([1-9][0-9]{0,15}):(0|[1-9][0-9]{0,19})$/;
+/** The epoch field is a day or a refund epoch id (the sources of DAY and REFUND_EPOCH without their anchors). */
+const MEMO_V1 = new RegExp(
+  `^pairwise:payout-root:v1:(${DAY.source.slice(1, -1)}|${REFUND_EPOCH.source.slice(1, -1)}):` +
+    "([0-9a-f]{64}):([1-9][0-9]{0,15}):(0|[1-9][0-9]{0,19})$",
+);
 
 /** The memo text for an epoch's root (a PayoutTree will do). Throws PayoutMemoError for anything malformed. */
 export function payoutRootMemo({ epoch, root, count, total }: PayoutRootMemo): string {
@@ -362,8 +375,8 @@ export function payoutRootMemo({ epoch, root, count, total }: PayoutRootMemo): s
 /**
  * The fields of a payout-root memo. Returns null for a text that is not one (does not start with
  * "pairwise:payout-root:"), so other memos can be skipped; throws PayoutMemoError for one that starts so but is
- * malformed in any way: another version, a field missing or extra, a bad date, uppercase or short hex, a count below
- * 1 or over 2^53 - 1, a total over 2^64 - 1, leading zeros, signs, whitespace.
+ * malformed in any way: another version, a field missing or extra, a bad date or refund id, uppercase or short hex, a
+ * count below 1 or over 2^53 - 1, a total over 2^64 - 1, leading zeros, signs, whitespace.
  */
 export function parsePayoutRootMemo(text: string): PayoutRootMemo | null {
   if (typeof text !== "string" || !text.startsWith(PAYOUT_ROOT_MEMO_PREFIX)) return null;
@@ -372,7 +385,7 @@ export function parsePayoutRootMemo(text: string): PayoutRootMemo | null {
   const [, epoch, root, countText, totalText] = match;
   const count = Number(countText);
   const total = BigInt(totalText);
-  if (!isCalendarDate(epoch)) throw new PayoutMemoError(`payout-root memo has no such day: ${epoch}`);
+  if (!isEpochId(epoch)) throw new PayoutMemoError(`payout-root memo has no such day: ${epoch}`);
   if (!Number.isSafeInteger(count)) throw new PayoutMemoError(`payout-root memo leaf count too large: ${countText}`);
   if (total > U64_MAX) throw new PayoutMemoError(`payout-root memo total over 2^64 - 1: ${totalText}`);
   return { epoch, root, count, total };

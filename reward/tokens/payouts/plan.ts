@@ -3,6 +3,8 @@
  * each project's remaining budget.
  */
 
+import { I64_MAX } from "../amount-limits.ts";
+
 export const PPM = 1_000_000n;
 
 export interface LabelTally {
@@ -56,6 +58,37 @@ export function planEarnings(
     if (total > remaining) r.amount = (r.earned * remaining) / total;
   }
   return rows;
+}
+
+export interface IsolatedProject {
+  projectId: string;
+  reason: string;
+}
+
+/**
+ * Splits off the projects whose numbers cannot be paid (labels × reward beyond what an amount column holds, or a
+ * negative reward), so that one project's numbers never stop the other projects' payouts. The entry points refuse
+ * such numbers; this is the backstop for rows written before the limits or behind them.
+ */
+export function isolateUnpayable<T extends Pick<LabelTally, "projectId" | "labels" | "rewardPerLabel">>(
+  tallies: readonly T[],
+): { payable: T[]; isolated: IsolatedProject[] } {
+  const reasons = new Map<string, string>();
+  for (const t of tallies) {
+    if (reasons.has(t.projectId)) continue;
+    if (t.rewardPerLabel < 0n) reasons.set(t.projectId, "its reward per label is negative");
+    else if (!Number.isSafeInteger(t.labels) || t.labels < 0)
+      reasons.set(t.projectId, `${t.labels} is not a label count`);
+    else if (BigInt(t.labels) * t.rewardPerLabel > I64_MAX)
+      reasons.set(
+        t.projectId,
+        `${t.labels} labels × ${t.rewardPerLabel} base units per label exceeds what can be paid`,
+      );
+  }
+  return {
+    payable: tallies.filter((t) => !reasons.has(t.projectId)),
+    isolated: [...reasons].map(([projectId, reason]) => ({ projectId, reason })),
+  };
 }
 
 /** Sums planned earnings per labeler (what one ledger row pays). */

@@ -1,11 +1,11 @@
-import { PublicKey, VersionedTransaction } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import type { Db } from "../../../db/client.ts";
 import { DomainError } from "../../../db/errors.ts";
 import { creditRedemptionOrder, createRedemptionOrder, getRedemptionOrder } from "../../../db/queries/redemptions.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import type { PlatformToken } from "../chain/setup.ts";
-import { confirmTransaction } from "../chain/confirm.ts";
-import { ConfirmationError, TransactionRejectedError, type ChainAdapter } from "../chain/types.ts";
+import type { ChainAdapter } from "../chain/types.ts";
+import { ORDER_TTL_MS, submitSignedOrderTransaction } from "../orders/submit.ts";
 import { buildRedemptionTransaction } from "./transactions.ts";
 import { RedemptionRejectedError, verifyRedemptionTransaction } from "./verify.ts";
 
@@ -16,8 +16,6 @@ export interface RedeemContext {
   /** Credits one whole token buys. */
   creditsPerToken: bigint;
 }
-
-const ORDER_TTL_MS = 10 * 60_000;
 
 /** Credits for `amount` base units; only amounts that buy a whole number of credits are accepted. */
 export function creditsFor(amount: bigint, decimals: number, creditsPerToken: bigint): bigint {
@@ -121,41 +119,16 @@ export async function completeRedemption(
   return { signature: verified.signature, credits: order.credits, balance };
 }
 
-async function sendOrderTransaction(
+function sendOrderTransaction(
   ctx: RedeemContext,
   order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" },
   wire: Uint8Array,
 ): Promise<string> {
-  let tx: VersionedTransaction;
-  try {
-    tx = VersionedTransaction.deserialize(wire);
-  } catch {
-    throw new RedemptionRejectedError("malformed", "That is not a Solana transaction.");
-  }
-  const expected = orderTransaction(ctx, order, tx.message.recentBlockhash).message.serialize();
-  if (!Buffer.from(tx.message.serialize()).equals(Buffer.from(expected))) {
-    throw new RedemptionRejectedError("malformed", "The signed transaction is not the one issued for this order.");
-  }
-  tx.sign([ctx.token.treasury]);
-  // An upper bound of the transaction's own last valid height: its blockhash is no newer than this one.
-  const { lastValidBlockHeight } = await ctx.chain.getLatestBlockhash();
-  let signature: string;
-  try {
-    ({ signature } = await ctx.chain.sendRawTransaction(tx.serialize()));
-  } catch (error) {
-    if (error instanceof TransactionRejectedError) {
-      const reason = error.reason === "signature-invalid" ? "signature-invalid" : "failed-on-chain";
-      throw new RedemptionRejectedError(reason, `The chain refused the transaction: ${error.message}`);
-    }
-    throw error;
-  }
-  // Verified (and credited) only once final, so a slow cluster is waited for instead of reported as a failure.
-  try {
-    await confirmTransaction(ctx.chain, signature, lastValidBlockHeight, { commitment: "finalized" });
-  } catch (error) {
-    if (error instanceof ConfirmationError)
-      throw new RedemptionRejectedError("failed-on-chain", `${error.message}; nothing was credited`);
-    throw error;
-  }
-  return signature;
+  return submitSignedOrderTransaction(ctx.chain, {
+    wire,
+    treasury: ctx.token.treasury,
+    issued: (blockhash) => orderTransaction(ctx, order, blockhash),
+    Rejected: RedemptionRejectedError,
+    nothingDone: "nothing was credited",
+  });
 }

@@ -1,162 +1,25 @@
-import { ed25519 } from "@noble/curves/ed25519";
-import { PublicKey, TransactionInstruction } from "@solana/web3.js";
-import {
-  TOKEN_PROGRAM_ID,
-  TokenInstruction,
-  decodeBurnCheckedInstruction,
-  decodeBurnInstruction,
-  decodeTransferCheckedInstruction,
-  decodeTransferInstruction,
-} from "@solana/spl-token";
-import bs58 from "bs58";
 import type { ChainTransaction } from "../chain/types.ts";
-import { MEMO_PROGRAM_ID, MEMO_V1_PROGRAM_ID } from "../chain/memo.ts";
+import {
+  OrderRejectedError,
+  verifyOrderTransaction,
+  type OrderExpectation,
+  type OrderRejection,
+  type VerifiedOrderTransaction,
+} from "../orders/verify.ts";
 
-export type RedemptionRejection =
-  | "not-found"
-  | "signature-invalid"
-  | "failed-on-chain"
-  | "not-finalized"
-  | "malformed"
-  | "no-burn-or-transfer"
-  | "multiple-burns-or-transfers"
-  | "wrong-mint"
-  | "wrong-destination"
-  | "wrong-authority"
-  | "wrong-amount"
-  | "memo-missing"
-  | "memo-mismatch";
+export type RedemptionRejection = OrderRejection;
+export type RedemptionExpectation = OrderExpectation;
+export type VerifiedRedemption = VerifiedOrderTransaction;
 
-export class RedemptionRejectedError extends Error {
+export class RedemptionRejectedError extends OrderRejectedError {
   override name = "RedemptionRejectedError";
-  constructor(
-    readonly reason: RedemptionRejection,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface RedemptionExpectation {
-  /** The platform mint. */
-  mint: PublicKey;
-  /** Base units the order asks for. */
-  amount: bigint;
-  /** The wallet linked to the signed-in labeler: the one whose tokens must go. */
-  authority: PublicKey;
-  treasuryTokenAccount: PublicKey;
-  /** The server-issued order id that the memo must carry. */
-  orderId: string;
-  tokenProgramId?: PublicKey;
-}
-
-export interface VerifiedRedemption {
-  signature: string;
-  slot: bigint;
-  kind: "burn" | "transfer";
-  amount: bigint;
-  authority: PublicKey;
-  /** The token account the tokens left. */
-  source: PublicKey;
-  orderId: string;
-}
-
-interface ValueMove {
-  kind: "burn" | "transfer";
-  amount: bigint;
-  source: PublicKey;
-  authority: PublicKey;
-  authorityIsSigner: boolean;
-  /** Unknown for a plain Transfer, which names no mint: the destination's mint is then the one moved. */
-  mint: PublicKey | null;
-  destination: PublicKey | null;
-}
-
-function reject(reason: RedemptionRejection, message: string): never {
-  throw new RedemptionRejectedError(reason, message);
-}
-
-function decodeValueMove(ix: TransactionInstruction, programId: PublicKey): ValueMove | null {
-  if (!ix.programId.equals(programId)) return null;
-  switch (ix.data[0]) {
-    case TokenInstruction.Burn: {
-      const { keys, data } = decodeBurnInstruction(ix, programId);
-      return {
-        kind: "burn",
-        amount: data.amount,
-        source: keys.account.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: keys.mint.pubkey,
-        destination: null,
-      };
-    }
-    case TokenInstruction.BurnChecked: {
-      const { keys, data } = decodeBurnCheckedInstruction(ix, programId);
-      return {
-        kind: "burn",
-        amount: data.amount,
-        source: keys.account.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: keys.mint.pubkey,
-        destination: null,
-      };
-    }
-    case TokenInstruction.Transfer: {
-      const { keys, data } = decodeTransferInstruction(ix, programId);
-      return {
-        kind: "transfer",
-        amount: data.amount,
-        source: keys.source.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: null,
-        destination: keys.destination.pubkey,
-      };
-    }
-    case TokenInstruction.TransferChecked: {
-      const { keys, data } = decodeTransferCheckedInstruction(ix, programId);
-      return {
-        kind: "transfer",
-        amount: data.amount,
-        source: keys.source.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: keys.mint.pubkey,
-        destination: keys.destination.pubkey,
-      };
-    }
-    default:
-      return null;
-  }
-}
-
-/** The top-level instructions with their accounts resolved (lookup tables included). */
-function instructionsOf(tx: ChainTransaction): TransactionInstruction[] {
-  const { message } = tx.transaction;
-  const keys = message.getAccountKeys({ accountKeysFromLookups: tx.loadedAddresses });
-  const key = (index: number) => keys.get(index) ?? reject("malformed", `account index ${index} does not resolve`);
-  return message.compiledInstructions.map(
-    (ix) =>
-      new TransactionInstruction({
-        programId: key(ix.programIdIndex),
-        keys: ix.accountKeyIndexes.map((i) => ({
-          pubkey: key(i),
-          isSigner: message.isAccountSigner(i),
-          isWritable: message.isAccountWritable(i),
-        })),
-        data: Buffer.from(ix.data),
-      }),
-  );
 }
 
 /**
  * Checks that a transaction fetched from the chain is a finalized, successful redemption of exactly the expected
  * order: one Burn/BurnChecked of the platform mint, or one Transfer/TransferChecked into the treasury token account,
- * of exactly `amount`, by the linked wallet, with a memo equal to the order id. Everything is read from the decoded
- * instructions and checked signatures, never from logs. Throws RedemptionRejectedError with the first reason found.
- * (The same signature redeemed twice is the database's to refuse.)
+ * of exactly `amount`, by the linked wallet, with a memo equal to the order id (verifyOrderTransaction). Throws
+ * RedemptionRejectedError with the first reason found. (The same signature redeemed twice is the database's to refuse.)
  */
 export function verifyRedemptionTransaction(params: {
   /** The signature the labeler submitted. */
@@ -165,55 +28,5 @@ export function verifyRedemptionTransaction(params: {
   tx: ChainTransaction | null;
   expected: RedemptionExpectation;
 }): VerifiedRedemption {
-  const { signature, tx, expected } = params;
-  if (!tx) reject("not-found", `transaction ${signature} is not on the chain (never sent, forged, or not landed yet)`);
-  const { message, signatures } = tx.transaction;
-  if (signatures.length === 0 || bs58.encode(signatures[0]) !== signature)
-    reject("signature-invalid", `the transaction found is not ${signature}`);
-  const signed = message.serialize();
-  for (let i = 0; i < message.header.numRequiredSignatures; i++) {
-    if (!signatures[i] || !ed25519.verify(signatures[i], signed, message.staticAccountKeys[i].toBytes())) {
-      reject("signature-invalid", `signature ${i} of ${signature} does not match its message`);
-    }
-  }
-  if (tx.err !== null) reject("failed-on-chain", `transaction ${signature} failed on chain: ${JSON.stringify(tx.err)}`);
-  if (tx.confirmationStatus !== "finalized")
-    reject("not-finalized", `transaction ${signature} is ${tx.confirmationStatus}, not finalized yet`);
-
-  const instructions = instructionsOf(tx);
-  const tokenProgramId = expected.tokenProgramId ?? TOKEN_PROGRAM_ID;
-  const moves = instructions.map((ix) => decodeValueMove(ix, tokenProgramId)).filter((m): m is ValueMove => m !== null);
-  if (moves.length === 0) reject("no-burn-or-transfer", "no burn or transfer to the treasury");
-  if (moves.length > 1)
-    reject("multiple-burns-or-transfers", `${moves.length} burns or transfers where one was expected`);
-  const [move] = moves;
-  if (move.mint && !move.mint.equals(expected.mint))
-    reject("wrong-mint", `wrong mint: ${move.mint.toBase58()} is not ${expected.mint.toBase58()}`);
-  if (move.destination && !move.destination.equals(expected.treasuryTokenAccount)) {
-    reject("wrong-destination", `the transfer goes to ${move.destination.toBase58()}, not the treasury`);
-  }
-  if (!move.authority.equals(expected.authority) || !move.authorityIsSigner) {
-    reject(
-      "wrong-authority",
-      `signed by another wallet: ${move.authority.toBase58()} is not the linked wallet ${expected.authority.toBase58()}`,
-    );
-  }
-  if (move.amount !== expected.amount)
-    reject("wrong-amount", `amount ${move.amount} does not match order ${expected.amount}`);
-
-  const memos = instructions
-    .filter((ix) => ix.programId.equals(MEMO_PROGRAM_ID) || ix.programId.equals(MEMO_V1_PROGRAM_ID))
-    .map((ix) => ix.data.toString("utf8"));
-  if (memos.length === 0) reject("memo-missing", `no memo; expected order ${expected.orderId}`);
-  if (!memos.includes(expected.orderId)) reject("memo-mismatch", `memo does not carry order ${expected.orderId}`);
-
-  return {
-    signature,
-    slot: tx.slot,
-    kind: move.kind,
-    amount: move.amount,
-    authority: move.authority,
-    source: move.source,
-    orderId: expected.orderId,
-  };
+  return verifyOrderTransaction(params, RedemptionRejectedError);
 }

@@ -6,10 +6,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../../../db/client.ts";
 import { linkWallet } from "../../../../db/queries/wallets.ts";
-import { payoutBatches, payouts } from "../../../../db/schema/index.ts";
+import { payoutBatches, payoutRoots, payouts } from "../../../../db/schema/index.ts";
 import { loadKeypairFile } from "../../../../reward/tokens/chain/keypair-file.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import { previousEpoch } from "../../../../reward/tokens/payouts/epochs.ts";
+import { buildPayoutTree } from "../../../../reward/tokens/payouts/merkle.ts";
+import { readRootMemo } from "../../../../reward/tokens/payouts/root-transaction.ts";
 import { createPostgresTestDb } from "../../../support/db.ts";
 import { answerTasks, makeProject, makeUser, uploadPairs } from "../../../support/fixtures.ts";
 import { makeTempDir } from "../../../support/temp-dir.ts";
@@ -61,16 +63,31 @@ describe("a payout process killed at any step and restarted", () => {
     );
     const epoch = yesterday.id;
 
-    // Each run dies by SIGKILL right after one more piece of durable progress: the ledger written, the batches
-    // formed, a transaction signed and stored, sent, confirmed.
-    const crashes = ["planned", "batched", "signed:1", "sent:1", "confirmed:1", "sent:1", "signed:2", "confirmed:2"];
-    let killed = 0;
+    // Each run dies by SIGKILL right after one more piece of durable progress: the ledger written, the rows
+    // committed to a Merkle root, its memo signed and stored, sent, finalized, the batches formed, a transaction
+    // signed and stored, sent, confirmed.
+    const crashes = [
+      "planned",
+      "rooted",
+      "root-signed",
+      "root-sent",
+      "root-confirmed",
+      "batched",
+      "signed:1",
+      "sent:1",
+      "confirmed:1",
+      "sent:1",
+      "signed:2",
+      "confirmed:2",
+    ];
+    const killed: string[] = [];
     for (const point of crashes) {
       const run = await payout(epoch, point);
-      if (run.signal === "SIGKILL") killed++;
+      if (run.signal === "SIGKILL") killed.push(point);
       else expect(run.code, run.stderr).toBe(0);
     }
-    expect(killed).toBeGreaterThanOrEqual(6);
+    expect(killed.length).toBeGreaterThanOrEqual(10);
+    expect(killed).toEqual(expect.arrayContaining(["rooted", "root-signed", "root-sent", "root-confirmed", "batched"]));
     const last = await payout(epoch);
     expect(last.code, last.stderr).toBe(0);
     const summary = JSON.parse(last.stdout);
@@ -82,6 +99,10 @@ describe("a payout process killed at any step and restarted", () => {
     const batches = await h.db.select().from(payoutBatches);
     expect(batches.every((b) => b.status === "confirmed")).toBe(true);
     expect(batches.reduce((n, b) => n + b.recipients, 0)).toBe(ledger.length);
+    // Exactly one root, confirmed, commits every paid row, to the wallet that was paid.
+    const roots = await h.db.select().from(payoutRoots);
+    expect(roots.map((r) => r.status)).toEqual(["confirmed"]);
+    for (const row of ledger) expect(row).toMatchObject({ rootId: roots[0].id, address: wallets.get(row.labelerId) });
 
     const chain = LiteSvmChain.open({ snapshotPath: path.join(dataDir, "chain", "litesvm.json") });
     try {
@@ -95,6 +116,21 @@ describe("a payout process killed at any step and restarted", () => {
       }
       expect(SUPPLY - (await chain.getTokenBalance(getAssociatedTokenAddressSync(mint, treasury)))).toBe(paid);
       for (const b of batches) expect((await chain.getSignatureStatuses([b.signature!]))[0]?.err).toBeNull();
+      // The root landed once, before every transfer, and its memo is the tree of the ledger.
+      const tree = buildPayoutTree(
+        epoch,
+        ledger.map((r) => ({ wallet: r.address!, amount: r.amount })),
+      );
+      const memo = await readRootMemo(chain, roots[0].signature!, treasury);
+      expect(memo).toMatchObject({
+        ok: true,
+        memo: { epoch, root: tree.root, count: ledger.length, total: tree.total },
+      });
+      const [rootStatus] = await chain.getSignatureStatuses([roots[0].signature!]);
+      for (const b of batches)
+        expect((await chain.getSignatureStatuses([b.signature!]))[0]!.slot).toBeGreaterThan(rootStatus!.slot);
+      for (const expired of roots[0].expiredSignatures)
+        expect(await chain.getSignatureStatuses([expired])).toEqual([null]);
     } finally {
       await chain.close();
     }

@@ -6,7 +6,7 @@ import type { DbHandle } from "../../../../db/client.ts";
 import { listBudgets } from "../../../../db/queries/payouts/statements.ts";
 import { planEpoch, type EpochWindow } from "../../../../db/queries/payouts/ledger.ts";
 import { linkWallet } from "../../../../db/queries/wallets.ts";
-import { earnings, payoutBatches, payouts } from "../../../../db/schema/index.ts";
+import { earnings, payoutBatches, payouts, projects } from "../../../../db/schema/index.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import { startRpcFacade } from "../../../support/rpc-facade.ts";
 import { RpcChain } from "../../../../reward/tokens/chain/rpc.ts";
@@ -239,7 +239,13 @@ describe("a payout whose blockhash expired before it was sent", () => {
 describe("a project's budget", () => {
   it("caps what its labelers are paid across epochs, on chain as in the ledger", async () => {
     const owner = await makeUser(h.db, "requester");
-    const project = await makeProject(h.db, owner.id, { labelsPerItem: 2, rewardPerLabel: 1_000_000n, budget: 3_000n });
+    // Funded for all the answers; the requester then lowers the budget cap below what they earned, so pay
+    // scaling (the backstop behind leasing's funds check) has to hold the line.
+    const project = await makeProject(h.db, owner.id, {
+      labelsPerItem: 2,
+      rewardPerLabel: 1_000_000n,
+      budget: 100_000_000n,
+    });
     await uploadPairs(h.db, project, 20);
     const wallets: string[] = [];
     for (let l = 0; l < 2; l++) {
@@ -249,6 +255,7 @@ describe("a project's budget", () => {
       await linkWallet(h.db, { userId: labeler.id, address });
       wallets.push(address);
     }
+    await h.db.update(projects).set({ budget: 3_000n }).where(eq(projects.id, project.id));
     const first = daysAgo(5);
     await dateAnswers(project.id, first);
     await runPayout(ctx, { epoch: first });
@@ -259,10 +266,12 @@ describe("a project's budget", () => {
     const onChain = (await Promise.all(wallets.map(balanceOf))).reduce((s, b) => s + b, 0n);
     expect(onChain).toBe(BigInt(budget.paid));
 
-    // The rest of the items answered on a later day: the budget is spent, so nothing more is paid.
+    // The budget is spent: no more tasks are served, and nothing more is paid.
     for (let l = 0; l < 2; l++) {
       const labeler = await makeUser(h.db, "labeler");
-      await answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"), 10);
+      await expect(answerAll(project.id, labeler.id, (i) => (i % 2 ? "b" : "a"), 10)).rejects.toMatchObject({
+        code: "out_of_funds",
+      });
     }
     const second = daysAgo(4);
     await dateAnswers(project.id, second, first.endsAt);

@@ -1,0 +1,154 @@
+import { Link, useRevalidator } from "@remix-run/react";
+import { useState } from "react";
+import { formatTokens, parseTokens } from "~/utils/tokens.ts";
+import { base64ToBytes, bytesToBase64, signTransaction, type WalletConnection } from "~/utils/wallet.client.ts";
+import { postJson } from "./wallet-panel.tsx";
+import { WalletPicker } from "./wallet-picker.tsx";
+
+export interface ProjectFundsData {
+  /** Base units, as decimal strings. */
+  funded: string;
+  committed: string;
+  paid: string;
+  remaining: string;
+  decimals: number;
+  /** The requester's linked wallet, which signs deposits; null when none is linked. */
+  linked: string | null;
+}
+
+/**
+ * A project's money: what was paid in (deposits and fundings an admin recorded), committed to labelers, paid out,
+ * and what more can be committed; and *Fund*, a deposit signed by the requester's linked browser wallet.
+ */
+export function ProjectFunds({
+  projectId,
+  data,
+  closed,
+}: {
+  projectId: string;
+  data: ProjectFundsData;
+  closed: boolean;
+}) {
+  const revalidator = useRevalidator();
+  const [connection, setConnection] = useState<WalletConnection | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tokens = (baseUnits: string) => formatTokens(BigInt(baseUnits), data.decimals);
+
+  function onConnect(c: WalletConnection) {
+    if (c.address !== data.linked)
+      throw new Error(`${c.wallet.name} holds ${c.address}, not your linked wallet; link it on the Wallet page first.`);
+    setConnection(c);
+    setError(null);
+    setStatus(`Connected ${c.wallet.name}.`);
+  }
+
+  async function fund(form: HTMLFormElement) {
+    const amount = parseTokens(String(new FormData(form).get("amount") ?? ""), data.decimals);
+    setError(null);
+    if (amount === null || amount <= 0n)
+      return setError(`Enter an amount of tokens with at most ${data.decimals} decimals.`);
+    if (!connection) return setError("Connect your linked wallet first to sign the deposit.");
+    setBusy(true);
+    try {
+      setStatus("Preparing the transaction…");
+      const started = await postJson<{ order: { id: string }; transaction: string }>(
+        `/api/v1/projects/${projectId}/deposits`,
+        { amount: amount.toString() },
+      );
+      setStatus("Approve the transaction in your wallet…");
+      const signed = await signTransaction(connection, base64ToBytes(started.transaction));
+      setStatus("Verifying on chain…");
+      const done = await postJson<{ signature: string; funded: string; remaining: string }>(
+        `/api/v1/deposits/${started.order.id}`,
+        { signedTransaction: bytesToBase64(signed) },
+      );
+      setStatus(
+        `Funded: +${formatTokens(amount, data.decimals)} tokens (funded ${tokens(done.funded)}, remaining ` +
+          `${tokens(done.remaining)}). Transaction ${done.signature.slice(0, 12)}…`,
+      );
+      form.reset();
+      revalidator.revalidate();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setStatus(null);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="funds-heading">
+      <h2 id="funds-heading" style={{ marginTop: 0 }}>
+        Funds
+      </h2>
+      <div className="grid">
+        <FundsStat label="tokens funded" value={tokens(data.funded)} testId="funds-funded" />
+        <FundsStat label="committed to labelers" value={tokens(data.committed)} testId="funds-committed" />
+        <FundsStat label="paid out" value={tokens(data.paid)} testId="funds-paid" />
+        <FundsStat label="remaining" value={tokens(data.remaining)} testId="funds-remaining" />
+      </div>
+      <p className="small muted">
+        Labelers are paid only from what was deposited: the budget is a cap, and a project stops serving tasks once its
+        funds cannot pay for more answers.
+      </p>
+      {closed ? null : data.linked ? (
+        <div className="stack">
+          <WalletPicker onConnect={onConnect} needsTransactions />
+          {status ? (
+            <p role="status" className="notice">
+              {status}
+            </p>
+          ) : null}
+          {error ? (
+            <p role="alert" className="field-error">
+              {error}
+            </p>
+          ) : null}
+          <form
+            className="row inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void fund(e.currentTarget);
+            }}
+          >
+            <label>
+              Deposit{" "}
+              <input
+                name="amount"
+                inputMode="decimal"
+                placeholder="100"
+                style={{ width: "8rem" }}
+                aria-label="Tokens to deposit"
+              />{" "}
+              tokens
+            </label>
+            <button type="submit" disabled={busy}>
+              Fund
+            </button>
+            <span className="small muted">
+              from <code>{data.linked}</code>
+            </span>
+          </form>
+        </div>
+      ) : (
+        <p className="notice">
+          To fund this project, first <Link to="/wallet">link a wallet</Link> on the Wallet page: deposits are signed by
+          your linked wallet.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function FundsStat({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div>
+      <div className="stat" data-testid={testId}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}

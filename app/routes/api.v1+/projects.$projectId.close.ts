@@ -1,0 +1,21 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { getProject } from "../../../db/queries/projects.ts";
+import { closeAndRefund } from "../../../jobs/project-commands.ts";
+import { api, methodNotAllowed, requireApiUser, requireMethod } from "~/utils/api.server.ts";
+import { db } from "~/utils/db.server.ts";
+import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+
+export const loader = methodNotAllowed("POST");
+
+/**
+ * Closes the project: `{"project","closed"}` (closed false when it was closed already). Its unspent funds are
+ * refunded to the requester's wallet once every answer is planned for payment.
+ */
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  api(async () => {
+    requireMethod(request, "POST");
+    const user = await requireApiUser(request, ["requester"]);
+    const project = await requireOwnedProject(user, params.projectId);
+    const closed = await closeAndRefund(db, project);
+    return { project: projectJson((await getProject(db, project.id))!), closed };
+  });

@@ -1,0 +1,1 @@
+CREATE INDEX "items_gold_upload_idx" ON "items" USING btree ("upload_id") WHERE "items"."gold" is not null;
