@@ -2,11 +2,13 @@ import { runCli } from "../../../support/cli.ts";
 import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../../../db/client.ts";
+import { getFundsSummary } from "../../../../db/queries/funds.ts";
+import { closeProject } from "../../../../db/queries/projects.ts";
 import { linkWallet } from "../../../../db/queries/wallets.ts";
-import { payoutBatches, payoutRoots, payouts } from "../../../../db/schema/index.ts";
+import { payoutBatches, payoutRoots, payouts, projectFunds } from "../../../../db/schema/index.ts";
 import { loadKeypairFile } from "../../../../reward/tokens/chain/keypair-file.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import { previousEpoch } from "../../../../reward/tokens/payouts/epochs.ts";
@@ -131,6 +133,78 @@ describe("a payout process killed at any step and restarted", () => {
         expect((await chain.getSignatureStatuses([b.signature!]))[0]!.slot).toBeGreaterThan(rootStatus!.slot);
       for (const expired of roots[0].expiredSignatures)
         expect(await chain.getSignatureStatuses([expired])).toEqual([null]);
+    } finally {
+      await chain.close();
+    }
+  }, 240_000);
+});
+
+describe("a refund killed at any step and restarted", () => {
+  it("returns a closed project's unspent funds to its requester exactly once", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const ownerWallet = Keypair.generate().publicKey.toBase58();
+    await linkWallet(h.db, { userId: owner.id, address: ownerWallet });
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, rewardPerLabel: 1_000n, funded: 500_000n });
+    await uploadPairs(h.db, project, 10);
+    for (let i = 0; i < 3; i++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: () => "a", limit: 4 });
+      await linkWallet(h.db, { userId: labeler.id, address: Keypair.generate().publicKey.toBase58() });
+    }
+    await closeProject(h.db, project.id);
+    const day = previousEpoch(new Date(), 3);
+    await h.db.execute(
+      sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'
+          where project_id = ${project.id}`,
+    );
+
+    // The day's ledger, the refund's row, two roots (the day's and the refund's), their batch: a kill after each.
+    const crashes = [
+      "planned",
+      "refund-planned",
+      "rooted",
+      "root-signed",
+      "root-confirmed",
+      "rooted",
+      "root-sent",
+      "root-confirmed",
+      "batched",
+      "signed",
+      "sent",
+      "confirmed",
+    ];
+    const killed: string[] = [];
+    for (const point of crashes) {
+      const run = await payout(day.id, point);
+      if (run.signal === "SIGKILL") killed.push(point);
+      else expect(run.code, run.stderr).toBe(0);
+    }
+    // Which later points a run reaches depends on what the killed runs left; the refund's own points always die.
+    expect(killed, killed.join(" ")).toEqual(expect.arrayContaining(["planned", "refund-planned", "rooted"]));
+    expect(killed.length).toBeGreaterThanOrEqual(5);
+    expect((await payout(day.id)).code).toBe(0);
+
+    const funds = await getFundsSummary(h.db, project.id);
+    const refund = 500_000n - funds.committed;
+    expect(funds.committed).toBeGreaterThan(0n);
+    const refundRows = await h.db
+      .select()
+      .from(payouts)
+      .where(eq(payouts.epochId, `refund-${project.id}`));
+    expect(refundRows).toMatchObject([{ labelerId: owner.id, amount: refund, status: "paid", address: ownerWallet }]);
+    const refunds = await h.db.select().from(projectFunds).where(eq(projectFunds.projectId, project.id));
+    expect(refunds.filter((f) => f.kind === "refund").map((f) => f.amount)).toEqual([-refund]);
+    const refundRoots = await h.db
+      .select()
+      .from(payoutRoots)
+      .where(eq(payoutRoots.epochId, `refund-${project.id}`));
+    expect(refundRoots.map((r) => r.status)).toEqual(["confirmed"]);
+
+    const chain = LiteSvmChain.open({ snapshotPath: path.join(dataDir, "chain", "litesvm.json") });
+    try {
+      const mint = (await loadKeypairFile(path.join(dataDir, "chain", "mint.json"))).publicKey;
+      const account = getAssociatedTokenAddressSync(mint, new PublicKey(ownerWallet), true);
+      expect(await chain.getTokenBalance(account)).toBe(refund);
     } finally {
       await chain.close();
     }
