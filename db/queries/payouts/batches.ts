@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
+import { markTransactionSent, saveSignedTransaction, type SignedBuild } from "./signed-transactions.ts";
 import { queryRows } from "../../rows.ts";
 import { lookupTables, payoutBatches, payouts } from "../../schema/index.ts";
 
@@ -97,43 +98,9 @@ export async function getBatchRecipients(db: Db, batchId: string): Promise<Batch
   return rows.map((r) => ({ labelerId: r.labeler_id, address: r.address, amount: BigInt(r.amount) }));
 }
 
-/**
- * Stores the signed transaction before it is sent, only if the batch still holds `previousSignature` (null for a
- * first build): of two executors signing the same batch, one wins and the other must use the winner's bytes.
- * The replaced (expired) signature is kept for audit. Returns whether this build was stored.
- */
-export async function saveSignedBatch(
-  db: Db,
-  params: {
-    batchId: string;
-    previousSignature: string | null;
-    signature: string;
-    rawTx: Uint8Array;
-    lastValidBlockHeight: bigint;
-  },
-): Promise<boolean> {
-  const stored = await db
-    .update(payoutBatches)
-    .set({
-      status: "signed",
-      signature: params.signature,
-      rawTx: params.rawTx,
-      lastValidBlockHeight: params.lastValidBlockHeight,
-      expiredSignatures: params.previousSignature
-        ? sql`${payoutBatches.expiredSignatures} || ${JSON.stringify([params.previousSignature])}::jsonb`
-        : payoutBatches.expiredSignatures,
-    })
-    .where(
-      and(
-        eq(payoutBatches.id, params.batchId),
-        inArray(payoutBatches.status, ["new", "signed"]),
-        params.previousSignature === null
-          ? isNull(payoutBatches.signature)
-          : eq(payoutBatches.signature, params.previousSignature),
-      ),
-    )
-    .returning({ id: payoutBatches.id });
-  return stored.length > 0;
+/** Stores the batch's signed transaction before it is sent (see saveSignedTransaction); whether this build won. */
+export function saveSignedBatch(db: Db, { batchId, ...build }: SignedBuild & { batchId: string }): Promise<boolean> {
+  return saveSignedTransaction(db, payoutBatches, { id: batchId, ...build });
 }
 
 export async function getBatch(db: Db, batchId: string): Promise<PayoutBatchRow> {
@@ -141,11 +108,8 @@ export async function getBatch(db: Db, batchId: string): Promise<PayoutBatchRow>
   return batch;
 }
 
-export async function markBatchSent(db: Db, batchId: string) {
-  await db
-    .update(payoutBatches)
-    .set({ sentAt: sql`coalesce(${payoutBatches.sentAt}, now())` })
-    .where(eq(payoutBatches.id, batchId));
+export function markBatchSent(db: Db, batchId: string) {
+  return markTransactionSent(db, payoutBatches, batchId);
 }
 
 /** The batch landed: its payouts are paid, and an epoch whose payouts are all paid is closed. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
+import { markTransactionSent, saveSignedTransaction, type SignedBuild } from "./signed-transactions.ts";
 import { queryRows } from "../../rows.ts";
 import { payoutRoots, payouts } from "../../schema/index.ts";
 
@@ -94,49 +95,13 @@ export async function listRootEntries(db: Db, rootId: string): Promise<RootEntry
   return rows.map((r) => ({ wallet: r.wallet!, amount: r.amount }));
 }
 
-/**
- * Stores the signed root transaction before it is sent, only if the root still holds `previousSignature` (null for
- * a first build), as saveSignedBatch does for batches. Returns whether this build was stored.
- */
-export async function saveSignedRoot(
-  db: Db,
-  params: {
-    rootId: string;
-    previousSignature: string | null;
-    signature: string;
-    rawTx: Uint8Array;
-    lastValidBlockHeight: bigint;
-  },
-): Promise<boolean> {
-  const stored = await db
-    .update(payoutRoots)
-    .set({
-      status: "signed",
-      signature: params.signature,
-      rawTx: params.rawTx,
-      lastValidBlockHeight: params.lastValidBlockHeight,
-      expiredSignatures: params.previousSignature
-        ? sql`${payoutRoots.expiredSignatures} || ${JSON.stringify([params.previousSignature])}::jsonb`
-        : payoutRoots.expiredSignatures,
-    })
-    .where(
-      and(
-        eq(payoutRoots.id, params.rootId),
-        inArray(payoutRoots.status, ["new", "signed"]),
-        params.previousSignature === null
-          ? isNull(payoutRoots.signature)
-          : eq(payoutRoots.signature, params.previousSignature),
-      ),
-    )
-    .returning({ id: payoutRoots.id });
-  return stored.length > 0;
+/** Stores the root's signed memo transaction before it is sent (see saveSignedTransaction); whether this build won. */
+export function saveSignedRoot(db: Db, { rootId, ...build }: SignedBuild & { rootId: string }): Promise<boolean> {
+  return saveSignedTransaction(db, payoutRoots, { id: rootId, ...build });
 }
 
-export async function markRootSent(db: Db, rootId: string) {
-  await db
-    .update(payoutRoots)
-    .set({ sentAt: sql`coalesce(${payoutRoots.sentAt}, now())` })
-    .where(eq(payoutRoots.id, rootId));
+export function markRootSent(db: Db, rootId: string) {
+  return markTransactionSent(db, payoutRoots, rootId);
 }
 
 /** The root's memo is finalized on chain: its rows may now be batched. */
