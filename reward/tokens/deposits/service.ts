@@ -1,4 +1,3 @@
-import { PublicKey } from "@solana/web3.js";
 import type { Db } from "../../../db/client.ts";
 import { DomainError, NotFoundError } from "../../../db/errors.ts";
 import {
@@ -15,6 +14,7 @@ import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import { amountLimits } from "../amount-limits.ts";
 import type { PlatformToken } from "../chain/setup.ts";
 import type { ChainAdapter } from "../chain/types.ts";
+import { orderExpectation, orderTransactionFields } from "../orders/platform-order.ts";
 import { ORDER_TTL_MS, submitSignedOrderTransaction } from "../orders/submit.ts";
 import { buildDepositTransaction } from "./transactions.ts";
 import { DepositRejectedError, verifyDepositTransaction } from "./verify.ts";
@@ -66,17 +66,7 @@ export async function createDepositOrder(
 }
 
 function orderTransaction(ctx: DepositContext, order: DepositOrder, blockhash: string) {
-  return buildDepositTransaction({
-    owner: new PublicKey(order.address),
-    feePayer: ctx.token.treasury.publicKey,
-    mint: ctx.token.mint,
-    decimals: ctx.token.decimals,
-    amount: order.amount,
-    orderId: order.id,
-    recentBlockhash: blockhash,
-    treasuryTokenAccount: ctx.token.treasuryTokenAccount,
-    tokenProgramId: ctx.token.tokenProgramId,
-  });
+  return buildDepositTransaction(orderTransactionFields(ctx.token, order, blockhash));
 }
 
 /**
@@ -108,19 +98,7 @@ export async function completeDeposit(
   if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");
   if (await isSignatureUsed(ctx.db, signature)) throw new DepositSignatureReusedError();
   const landed = await ctx.chain.getTransaction(signature);
-  const verified = verifyDepositTransaction({
-    signature,
-    tx: landed,
-    expected: {
-      mint: ctx.token.mint,
-      amount: order.amount,
-      // The wallet the order was issued to, which signed it, even if the requester has linked another one since.
-      authority: new PublicKey(order.address),
-      treasuryTokenAccount: ctx.token.treasuryTokenAccount,
-      orderId: order.id,
-      tokenProgramId: ctx.token.tokenProgramId,
-    },
-  });
+  const verified = verifyDepositTransaction({ signature, tx: landed, expected: orderExpectation(ctx.token, order) });
   const funds = await fundDepositOrder(ctx.db, { order, signature: verified.signature });
   return { order, signature: verified.signature, funded: funds.funded, remaining: funds.remaining };
 }

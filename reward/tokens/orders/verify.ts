@@ -87,20 +87,12 @@ interface ValueMove {
 function decodeValueMove(ix: TransactionInstruction, programId: PublicKey): ValueMove | null {
   if (!ix.programId.equals(programId)) return null;
   switch (ix.data[0]) {
-    case TokenInstruction.Burn: {
-      const { keys, data } = decodeBurnInstruction(ix, programId);
-      return {
-        kind: "burn",
-        amount: data.amount,
-        source: keys.account.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: keys.mint.pubkey,
-        destination: null,
-      };
-    }
+    case TokenInstruction.Burn:
     case TokenInstruction.BurnChecked: {
-      const { keys, data } = decodeBurnCheckedInstruction(ix, programId);
+      const { keys, data } =
+        ix.data[0] === TokenInstruction.Burn
+          ? decodeBurnInstruction(ix, programId)
+          : decodeBurnCheckedInstruction(ix, programId);
       return {
         kind: "burn",
         amount: data.amount,

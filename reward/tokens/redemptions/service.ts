@@ -5,6 +5,7 @@ import { creditRedemptionOrder, createRedemptionOrder, getRedemptionOrder } from
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import type { PlatformToken } from "../chain/setup.ts";
 import type { ChainAdapter } from "../chain/types.ts";
+import { orderExpectation, orderTransactionFields } from "../orders/platform-order.ts";
 import { ORDER_TTL_MS, submitSignedOrderTransaction } from "../orders/submit.ts";
 import { buildRedemptionTransaction } from "./transactions.ts";
 import { RedemptionRejectedError, verifyRedemptionTransaction } from "./verify.ts";
@@ -67,18 +68,7 @@ function orderTransaction(
   order: { id: string; address: string; amount: bigint; mode: "burn" | "transfer" },
   blockhash: string,
 ) {
-  return buildRedemptionTransaction({
-    owner: new PublicKey(order.address),
-    feePayer: ctx.token.treasury.publicKey,
-    mint: ctx.token.mint,
-    decimals: ctx.token.decimals,
-    amount: order.amount,
-    orderId: order.id,
-    recentBlockhash: blockhash,
-    mode: order.mode,
-    treasuryTokenAccount: ctx.token.treasuryTokenAccount,
-    tokenProgramId: ctx.token.tokenProgramId,
-  });
+  return buildRedemptionTransaction({ ...orderTransactionFields(ctx.token, order, blockhash), mode: order.mode });
 }
 
 /**
@@ -102,19 +92,7 @@ export async function completeRedemption(
   }
   if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");
   const landed = await ctx.chain.getTransaction(signature);
-  const verified = verifyRedemptionTransaction({
-    signature,
-    tx: landed,
-    expected: {
-      mint: ctx.token.mint,
-      amount: order.amount,
-      // The wallet the order was issued to, which signed it, even if the labeler has linked another one since.
-      authority: new PublicKey(order.address),
-      treasuryTokenAccount: ctx.token.treasuryTokenAccount,
-      orderId: order.id,
-      tokenProgramId: ctx.token.tokenProgramId,
-    },
-  });
+  const verified = verifyRedemptionTransaction({ signature, tx: landed, expected: orderExpectation(ctx.token, order) });
   const balance = await creditRedemptionOrder(ctx.db, { order, signature: verified.signature });
   return { signature: verified.signature, credits: order.credits, balance };
 }
