@@ -1,14 +1,17 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E_DATABASE } from "./scripts/test-database.ts";
+import { runScratchDir } from "./e2e/run-scratch.ts";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 /** A second app on PostgreSQL, for specs that also read or prepare the database (e2e/wallet.spec.ts). */
 export const POSTGRES_PORT = PORT + 1;
-// Fresh data directories per run: the first app starts on an empty embedded database and chain.
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "pairwise-e2e-"));
-const postgresDataDir = mkdtempSync(path.join(tmpdir(), "pairwise-e2e-pg-"));
+// Fresh data directories per run, removed after it: the first app starts on an empty embedded database and chain.
+const scratch = runScratchDir();
+const dataDir = process.env.E2E_DATA_DIR ?? path.join(scratch, "app");
+const postgresDataDir = path.join(scratch, "postgres");
+for (const dir of [dataDir, postgresDataDir]) mkdirSync(dir, { recursive: true });
 // Every spec's accounts sign up and then sign in from this one address: the default per-address allowance (10 a
 // minute) is for people, not for a test run. Rate limits themselves are tested in test/app/rate-limits.test.ts.
 const RATE_LIMIT_AUTH_PER_MINUTE = "1000";
@@ -51,7 +54,7 @@ export default defineConfig({
         DATA_DIR: postgresDataDir,
         NODE_ENV: "production",
         PUBLIC_HOST: `localhost:${POSTGRES_PORT}`,
-        E2E_DATABASE: "pairwise_e2e",
+        E2E_DATABASE,
         RATE_LIMIT_AUTH_PER_MINUTE,
       },
     },

@@ -4,7 +4,7 @@
  * (50,000 items, 2,000 labelers) are written as CSV to the temp folder; each is timed once as a bare
  * read-and-split pass and once through the same path as `pairwise aggregate` (parse, aggregate, serialise),
  * best of three runs each.
- * `npm run bench -- consensus accuracy` prints the accuracy table of reward/README.md instead.
+ * `npm run bench -- consensus accuracy` prints the accuracy tables of reward/consensus/README.md instead.
  */
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -12,6 +12,7 @@ import path from "node:path";
 import { once } from "node:events";
 import { aggregateFile } from "../bin/commands/aggregate.ts";
 import { accuracyTable, formatAccuracyTable } from "../test/support/accuracy-table.ts";
+import { IMBALANCED_CROWDS } from "../test/support/named-crowds.ts";
 import { Rng } from "../trainer/rng.ts";
 import { makeTempDir, removeTempDirs } from "../test/support/temp-dir.ts";
 
@@ -115,6 +116,10 @@ async function speed() {
 }
 
 export async function run(args: string[] = process.argv.slice(3)): Promise<void> {
-  if (args.includes("accuracy")) console.log(formatAccuracyTable(accuracyTable([1, 2, 3, 4, 5])));
-  else await speed();
+  if (args.includes("accuracy")) {
+    const seeds = [1, 2, 3, 4, 5];
+    console.log(formatAccuracyTable(accuracyTable(seeds)));
+    console.log();
+    console.log(formatAccuracyTable(accuracyTable([...seeds, 6, 7, 8, 9, 10], IMBALANCED_CROWDS)));
+  } else await speed();
 }

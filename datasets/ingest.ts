@@ -77,6 +77,8 @@ function processIsAlive(pid: number): boolean {
  * project (same id, or same content when there is no id) are skipped, so re-uploading a file adds nothing.
  */
 export async function ingestDataset(db: Db, params: IngestParams): Promise<IngestResult> {
+  if (params.project.taskType === "form" && !params.project.questions?.length)
+    throw new DatasetError([{ line: 0, message: "the project has no questions yet, so its items cannot be checked" }]);
   const spoolPath = path.join(params.spoolDir ?? tmpdir(), `${SPOOL_PREFIX}${process.pid}-${randomUUID()}.jsonl`);
   try {
     const spooled = await validateToSpool(params, spoolPath);
@@ -181,6 +183,7 @@ async function storeSpool(
             content: item.content,
             metadata: item.metadata,
             gold: item.gold,
+            awaitingResponses: item.awaitingResponses,
             labelsWanted: project.labelsPerItem,
           })),
         )

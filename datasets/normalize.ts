@@ -1,17 +1,24 @@
 import { createHash } from "node:crypto";
-import type { ItemContent, TaskType } from "../db/schema/index.ts";
+import type { ItemContent, Message, Question, TaskType } from "../db/schema/index.ts";
 import type { DatasetProblem } from "./errors.ts";
+import { describe, FieldProblem } from "./field-problem.ts";
+import { formGold } from "./form-gold.ts";
+import { formItemContent } from "./form-items.ts";
+import type { JsonPath } from "./json-column.ts";
+import { MAX_DEPTH, MAX_FIELD_CHARS, MAX_ID_CHARS } from "./limits.ts";
+import { renderMessages } from "./messages.ts";
+import { replyStart, sharedPrompt } from "./transcripts.ts";
 
-export const MAX_FIELD_CHARS = 200_000;
-export const MAX_ID_CHARS = 200;
-/** How deep objects and lists may nest in a row (metadata is the only field that can nest at all). */
-export const MAX_DEPTH = 32;
+export { MAX_DEPTH, MAX_FIELD_CHARS, MAX_ID_CHARS } from "./limits.ts";
+export { renderMessages } from "./messages.ts";
 
 export interface ProjectShape {
   taskType: TaskType;
   categories?: string[] | null;
   ratingMin?: number | null;
   ratingMax?: number | null;
+  /** The form of a "form" project. */
+  questions?: Question[] | null;
 }
 
 export interface NormalizedItem {
@@ -19,12 +26,17 @@ export interface NormalizedItem {
   content: ItemContent;
   metadata: Record<string, unknown> | null;
   gold: string | null;
+  /** A form item uploaded without responses, which the platform generates before it is served. */
+  awaitingResponses: boolean;
 }
 
 export const PAIRWISE_GOLD = ["a", "b", "tie", "both_bad"] as const;
 
-/** The accepted shapes per task type: each is the exact set of content fields besides id, metadata and gold. */
-export const SHAPES: Record<TaskType, string[][]> = {
+/**
+ * The accepted shapes per fixed task type: each is the exact set of content fields besides id, metadata and gold
+ * (a form project's shapes are in form-items.ts).
+ */
+export const SHAPES: Record<Exclude<TaskType, "form">, string[][]> = {
   pairwise: [
     ["prompt", "response_a", "response_b"],
     ["prompt", "chosen", "rejected"],
@@ -35,29 +47,12 @@ export const SHAPES: Record<TaskType, string[][]> = {
 };
 const OPTIONAL = ["id", "metadata", "gold"];
 
-class FieldProblem extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type Message = { role: string; content: string };
-
 function isMessages(value: unknown): value is Message[] {
   return (
     Array.isArray(value) &&
     value.length > 0 &&
     value.every((m) => m && typeof m === "object" && typeof m.role === "string" && typeof m.content === "string")
   );
-}
-
-/** A conversation as one prompt text, the form uploads store and reward models are trained on. */
-export function renderMessages(messages: Message[]): string {
-  if (messages.length === 1) return messages[0].content;
-  return messages.map((m) => `**${m.role[0].toUpperCase()}${m.role.slice(1)}:** ${m.content}`).join("\n\n");
 }
 
 function text(record: Record<string, unknown>, field: string, { allowMessages = false } = {}): string {
@@ -76,35 +71,17 @@ function text(record: Record<string, unknown>, field: string, { allowMessages = 
   return out;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
-}
-
-const TURN = /\n\nAssistant:/g;
-
 /** Splits two Anthropic-HH style transcripts ("\n\nHuman: …\n\nAssistant: …") into the shared prompt and the final replies. */
 function splitTranscripts(record: Record<string, unknown>): { prompt: string; a: string; b: string } {
   const chosen = record.chosen;
   const rejected = record.rejected;
   if (isMessages(chosen) && isMessages(rejected)) {
-    const prompt = chosen.slice(0, -1);
-    if (JSON.stringify(prompt) !== JSON.stringify(rejected.slice(0, -1)) || !prompt.length)
-      throw new FieldProblem("rejected", "chosen and rejected must share the conversation before the last message");
+    const prompt = sharedPrompt(chosen, rejected);
     return { prompt: renderMessages(prompt), a: text({ c: chosen.at(-1)!.content }, "c"), b: rejected.at(-1)!.content };
   }
   const c = text(record, "chosen");
   const r = text(record, "rejected");
-  const lastTurn = (s: string) => Math.max(...[...s.matchAll(TURN)].map((m) => m.index! + m[0].length), -1);
-  const cut = lastTurn(c);
-  if (cut < 0)
-    throw new FieldProblem("chosen", 'transcript has no "\\n\\nAssistant:" turn; use prompt/chosen/rejected');
-  if (lastTurn(r) !== cut || c.slice(0, cut) !== r.slice(0, cut))
-    throw new FieldProblem(
-      "rejected",
-      "chosen and rejected must share the conversation before the last assistant turn",
-    );
+  const cut = replyStart(c, r);
   const a = c.slice(cut).trim();
   const b = r.slice(cut).trim();
   if (!a) throw new FieldProblem("chosen", "the final assistant turn of chosen is empty");
@@ -213,9 +190,8 @@ function contentHash(content: ItemContent): string {
 }
 
 /** Picks the one accepted shape whose fields the record has; reports missing or extra fields otherwise. */
-function shapeOf(project: ProjectShape, keys: string[]): string[] {
-  const fields = keys.filter((k) => !OPTIONAL.includes(k));
-  const shapes = SHAPES[project.taskType];
+function shapeOf(taskType: Exclude<TaskType, "form">, fields: string[]): string[] {
+  const shapes = SHAPES[taskType];
   const exact = shapes.find((s) => s.length === fields.length && s.every((f) => fields.includes(f)));
   if (exact) return exact;
   const closest = [...shapes].sort(
@@ -229,43 +205,72 @@ function shapeOf(project: ProjectShape, keys: string[]): string[] {
   const accepted = shapes.map((s) => `{${s.join(", ")}}`).join(" or ");
   throw new FieldProblem(
     missing[0] ?? extra[0] ?? "",
-    `${parts.join("; ")} (a ${project.taskType} item is ${accepted}, with optional id, metadata, gold)`,
+    `${parts.join("; ")} (a ${taskType} item is ${accepted}, with optional id, metadata, gold)`,
   );
 }
 
-/** Turns one raw record into an item, or a problem naming the line (and column, for CSV). */
+function externalIdOf(id: unknown, itemContent: ItemContent, fromCsv: boolean): string {
+  if (id === undefined || id === null || (fromCsv && id === "")) return contentHash(itemContent);
+  if (typeof id !== "string" && !(typeof id === "number" && Number.isFinite(id)))
+    throw new FieldProblem("id", `"id" must be a string or number, got ${describe(id)}`);
+  const externalId = String(id).trim();
+  if (!externalId) throw new FieldProblem("id", '"id" is empty');
+  if (externalId.length > MAX_ID_CHARS) throw new FieldProblem("id", `"id" is longer than ${MAX_ID_CHARS} characters`);
+  return externalId;
+}
+
+/** The row's metadata with the fields its shape keeps there (UltraFeedback's), which it may not also give. */
+function withKept(given: Record<string, unknown> | null, kept: Record<string, unknown> | null) {
+  if (!kept) return given;
+  const clash = Object.keys(given ?? {}).find((k) => k in kept);
+  if (clash) throw new FieldProblem(["metadata", clash], `"metadata" has "${clash}", which the row also has`);
+  return { ...kept, ...given };
+}
+
+function normalize(project: ProjectShape, value: Record<string, unknown>, fromCsv: boolean): NormalizedItem {
+  for (const [field, v] of Object.entries(value)) checkStorable(field, v);
+  const fields = Object.keys(value).filter((k) => !OPTIONAL.includes(k));
+  if (project.taskType === "form") {
+    const questions = project.questions ?? [];
+    const form = formItemContent(questions, value, fields, fromCsv);
+    return {
+      externalId: externalIdOf(value.id, form.content, fromCsv),
+      content: form.content,
+      metadata: withKept(metadata(value.metadata, fromCsv), form.metadata),
+      gold: formGold(questions, value.gold, form.content.responses.length, fromCsv),
+      awaitingResponses: form.awaitingResponses,
+    };
+  }
+  const itemContent = content(shapeOf(project.taskType, fields), value);
+  return {
+    externalId: externalIdOf(value.id, itemContent, fromCsv),
+    content: itemContent,
+    metadata: metadata(value.metadata, fromCsv),
+    gold: gold(project, value.gold, fromCsv),
+    awaitingResponses: false,
+  };
+}
+
+/** Turns one raw record into an item, or a problem naming the line (and column, where it is about one value). */
 export function normalizeRecord(
   project: ProjectShape,
-  record: { line: number; value: Record<string, unknown>; columns?: Record<string, number> },
+  record: {
+    line: number;
+    value: Record<string, unknown>;
+    columns?: Record<string, number>;
+    columnOf?: (path: JsonPath) => number;
+  },
 ): { ok: true; item: NormalizedItem } | { ok: false; problem: DatasetProblem } {
-  const fromCsv = Boolean(record.columns);
   try {
-    for (const [field, value] of Object.entries(record.value)) checkStorable(field, value);
-    const shape = shapeOf(project, Object.keys(record.value));
-    const itemContent = content(shape, record.value);
-    let externalId: string;
-    const id = record.value.id;
-    if (id === undefined || id === null || (fromCsv && id === "")) externalId = contentHash(itemContent);
-    else if (typeof id === "string" || (typeof id === "number" && Number.isFinite(id))) {
-      externalId = String(id).trim();
-      if (!externalId) throw new FieldProblem("id", '"id" is empty');
-      if (externalId.length > MAX_ID_CHARS)
-        throw new FieldProblem("id", `"id" is longer than ${MAX_ID_CHARS} characters`);
-    } else throw new FieldProblem("id", `"id" must be a string or number, got ${describe(id)}`);
-    return {
-      ok: true,
-      item: {
-        externalId,
-        content: itemContent,
-        metadata: metadata(record.value.metadata, fromCsv),
-        gold: gold(project, record.value.gold, fromCsv),
-      },
-    };
+    return { ok: true, item: normalize(project, record.value, Boolean(record.columns)) };
   } catch (error) {
     if (!(error instanceof FieldProblem)) throw error;
-    return {
-      ok: false,
-      problem: { line: record.line, column: record.columns?.[error.field], message: error.message },
-    };
+    const field = String(error.at[0]);
+    const column = record.columns
+      ? record.columns[field]
+      : field in record.value
+        ? record.columnOf?.(error.at)
+        : undefined;
+    return { ok: false, problem: { line: record.line, column, message: error.message } };
   }
 }

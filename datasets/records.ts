@@ -1,13 +1,23 @@
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
 import type { DatasetProblem } from "./errors.ts";
+import { columnAt, type JsonPath } from "./json-column.ts";
 import { boundedLines } from "./lines.ts";
 
 export type DatasetFormat = "jsonl" | "csv";
 
-/** One raw row with where it came from; `columns` maps CSV fields to their 1-based column. */
+/**
+ * One raw row with where it came from: `columns` maps CSV fields to their 1-based column; `columnOf` finds the
+ * column of a value in a JSONL line.
+ */
 export type RawRecord =
-  | { ok: true; line: number; value: Record<string, unknown>; columns?: Record<string, number> }
+  | {
+      ok: true;
+      line: number;
+      value: Record<string, unknown>;
+      columns?: Record<string, number>;
+      columnOf?: (path: JsonPath) => number;
+    }
   | { ok: false; problem: DatasetProblem };
 
 /** The default longest line (JSONL) or record (CSV), in characters; a longer one is refused while it streams. */
@@ -105,7 +115,12 @@ async function* jsonlRecords(input: Readable, maxLineChars: number): AsyncGenera
       } else if (unstorable) {
         yield { ok: false, problem: { line, column: lead + unstorable.index + 1, message: unstorable.message } };
       } else {
-        yield { ok: true, line, value: value as Record<string, unknown> };
+        yield {
+          ok: true,
+          line,
+          value: value as Record<string, unknown>,
+          columnOf: (path) => lead + columnAt(trimmed, path),
+        };
       }
     } catch (error) {
       const message = (error as Error).message;

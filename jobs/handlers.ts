@@ -4,6 +4,7 @@ import { ensureFreshConsensus, runProjectConsensus } from "../reward/consensus/p
 import { parseEpochId } from "../reward/tokens/payouts/epochs.ts";
 import { planRefunds, runPayout, settlePayouts } from "../reward/tokens/payouts/executor.ts";
 import { measureModelAgreement, prioritizeByUncertainty, trainProjectModel } from "../trainer/project-models.ts";
+import { generationJob } from "./generate-responses.ts";
 import { runGoldCommitJob } from "./gold-commitments.ts";
 import { payoutContext, type Services } from "./services.ts";
 
@@ -54,6 +55,7 @@ export function jobHandlers(services: Services): Record<string, Handler> {
       return { ...(await runPayout(ctx, { epoch: parseEpochId(String(payload.epoch)) })) };
     },
     "gold-commit": async (payload, { db }) => runGoldCommitJob(services, db, payload),
+    "generate-responses": generationJob(services.env),
     "settle-payouts": async (_payload, { db }) => {
       const ctx = { ...(await payoutContext(services)), db };
       await planRefunds(ctx);
@@ -63,7 +65,10 @@ export function jobHandlers(services: Services): Record<string, Handler> {
   };
 }
 
-/** Training can take minutes, so it has a lane of its own and never holds up consensus runs or payouts. */
+/** Kinds that can take minutes (or hours), each in a lane of its own, so none holds up consensus runs or payouts. */
+const LONG_KINDS = ["train", "generate-responses"];
+
 export function jobLanes(handlers: Record<string, Handler>): string[][] {
-  return [["train"], Object.keys(handlers).filter((kind) => kind !== "train")];
+  const long = LONG_KINDS.filter((kind) => kind in handlers);
+  return [...long.map((kind) => [kind]), Object.keys(handlers).filter((kind) => !long.includes(kind))];
 }

@@ -4,12 +4,16 @@ import { DomainError } from "../db/errors.ts";
 import { revealGold } from "../db/queries/gold.ts";
 import { createModelVersion, publishModel } from "../db/queries/models.ts";
 import { closeProject, setQualityThreshold, type Project } from "../db/queries/projects.ts";
+import { collectsPreferences } from "../db/schema/index.ts";
 import { queueConsensus, queuePrioritize, queueSettlePayouts, queueTraining } from "./queue.ts";
 
-/** Queues a new model version of the project for training; reward models learn from pairwise projects only. */
+/** Queues a new model version of the project for training; reward models learn from preferences and rankings. */
 export async function startTraining(db: Db, project: Project) {
-  if (project.taskType !== "pairwise")
-    throw new DomainError("not_pairwise", "Reward models are trained on pairwise projects.");
+  if (!collectsPreferences(project))
+    throw new DomainError(
+      "not_pairwise",
+      "Reward models are trained on projects that compare responses (pairwise, or a preference or ranking question).",
+    );
   const model = await createModelVersion(db, project.id);
   await queueTraining(db, model.id);
   return model;

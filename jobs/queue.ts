@@ -40,3 +40,8 @@ export function queueGoldCommitment(db: Db, projectId: string, options: { attemp
     delayMs: options.delayMs ?? 0,
   });
 }
+
+/** Fills the items a response generation covers from the upstream LLM (db/schema/generation.ts). */
+export function queueResponseGeneration(db: Db, generationId: string) {
+  return enqueueJob(db, { kind: "generate-responses", key: generationId, payload: { generationId } });
+}

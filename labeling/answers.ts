@@ -30,5 +30,7 @@ export function toStoredAnswer(
       if (!(project.categories ?? []).includes(choice))
         throw new AnswerError(`label must be one of ${(project.categories ?? []).join(", ")}`);
       return choice;
+    case "form":
+      throw new AnswerError("a form project takes answers by question name, not a choice");
   }
 }

@@ -1,41 +1,44 @@
 /**
- * Reads preference pairs from JSON Lines: `{"prompt","chosen","rejected"}` per line, where each text may be a
- * string or a TRL list of {role, content} messages (or `{"chosen","rejected"}` Anthropic-HH transcripts),
- * with optional `weight` (or `confidence`, as in consensus exports) and `tie`. Other fields are ignored.
- * Text fields are read exactly as dataset uploads read them (db/datasets).
+ * Reads preference pairs from JSON Lines: one row a line in a shape pair-texts.ts accepts, with optional `weight`
+ * (or `confidence`, as in consensus exports) and `tie`. Other fields are ignored. Lines are split and parsed as
+ * dataset uploads are (datasets/records.ts); a problem names its line and, where it is about one value, its column.
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { formatProblem, type DatasetProblem } from "../datasets/errors.ts";
-import { normalizeRecord } from "../datasets/normalize.ts";
-import { readRecords } from "../datasets/records.ts";
+import { boundedLines } from "../datasets/lines.ts";
+import { formatFromName, MAX_LINE_CHARS, readRecords } from "../datasets/records.ts";
+import { pairTexts, RowProblem } from "./pair-texts.ts";
 import { TrainingInputError, type PreferencePair } from "./pairs.ts";
-
-const CONTENT = ["prompt", "chosen", "rejected"];
 
 function fail(file: string, problem: DatasetProblem): never {
   throw new TrainingInputError(`${file}: ${formatProblem(problem)}`);
 }
 
-function pairFrom(file: string, line: number, value: Record<string, unknown>): PreferencePair {
-  const content = Object.fromEntries(CONTENT.filter((k) => k in value).map((k) => [k, value[k]]));
-  const result = normalizeRecord({ taskType: "pairwise" }, { line, value: content });
-  if (!result.ok) fail(file, result.problem);
-  const item = result.item.content;
-  if (item.kind !== "pairwise") fail(file, { line, message: "expected a pairwise preference" });
-  const pair: PreferencePair = { prompt: item.prompt, chosen: item.responseA, rejected: item.responseB };
-  const weight = value.weight ?? value.confidence;
+/** The text of line `line` of the file, read again only to place an error. */
+async function lineText(file: string, line: number): Promise<string> {
+  for await (const next of boundedLines(createReadStream(file), MAX_LINE_CHARS))
+    if (next.line === line) return next.tooLong ? "" : next.text;
+  return "";
+}
+
+async function looksLikeCsv(file: string): Promise<boolean> {
+  const first = (await lineText(file, 1)).trim();
+  return !/^[[{]/.test(first) && (formatFromName(file) === "csv" || first.includes(","));
+}
+
+function pairFrom(value: Record<string, unknown>): PreferencePair {
+  const pair: PreferencePair = pairTexts(value);
+  const field = "weight" in value ? "weight" : "confidence";
+  const weight = value[field];
   if (weight !== undefined && weight !== null) {
     if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0)
-      fail(file, {
-        line,
-        message: `"${"weight" in value ? "weight" : "confidence"}" must be a number ≥ 0, got ${JSON.stringify(weight)}`,
-      });
+      throw new RowProblem(`"${field}" must be a number ≥ 0, got ${JSON.stringify(weight)}`, [field]);
     pair.weight = weight;
   }
   if (value.tie !== undefined && value.tie !== null) {
     if (typeof value.tie !== "boolean")
-      fail(file, { line, message: `"tie" must be true or false, got ${JSON.stringify(value.tie)}` });
+      throw new RowProblem(`"tie" must be true or false, got ${JSON.stringify(value.tie)}`, ["tie"]);
     pair.tie = value.tie;
   }
   return pair;
@@ -50,8 +53,20 @@ export async function readPairsFile(file: string): Promise<PreferencePair[]> {
   }
   const pairs: PreferencePair[] = [];
   for await (const record of readRecords(createReadStream(file), "jsonl")) {
-    if (!record.ok) fail(file, record.problem);
-    pairs.push(pairFrom(file, record.line, record.value));
+    if (!record.ok) {
+      if (record.problem.line === 1 && (await looksLikeCsv(file)))
+        throw new TrainingInputError(
+          `${file} looks like CSV; preference pairs are read from JSON Lines, one {"prompt","chosen","rejected"} object a line`,
+        );
+      fail(file, record.problem);
+    }
+    try {
+      pairs.push(pairFrom(record.value));
+    } catch (error) {
+      if (!(error instanceof RowProblem)) throw error;
+      const column = error.at && record.columnOf?.(error.at);
+      fail(file, { line: record.line, column, message: error.message });
+    }
   }
   if (pairs.length === 0) throw new TrainingInputError(`${file}: no preference pairs`);
   return pairs;

@@ -11,7 +11,7 @@ export interface PreferencePair {
   tie?: boolean;
 }
 
-/** The pairs cannot be trained on or evaluated: empty text, a bad weight, nothing to learn from. */
+/** The pairs cannot be trained on or evaluated: text that is not a string, a bad weight, nothing to learn from. */
 export class TrainingInputError extends Error {
   override name = "TrainingInputError";
 }
@@ -30,7 +30,6 @@ export function checkPairs(pairs: readonly PreferencePair[]): void {
   pairs.forEach((p, i) => {
     for (const field of ["prompt", "chosen", "rejected"] as const) {
       if (typeof p[field] !== "string") throw new TrainingInputError(`pair ${i + 1}: "${field}" must be a string`);
-      if (!p[field].trim()) throw new TrainingInputError(`pair ${i + 1}: "${field}" is empty`);
     }
     const w = p.weight ?? 1;
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0)

@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { Db } from "../db/client.ts";
-import { exportPreferences } from "../db/queries/exports.ts";
+import { exportPreferences, formPreferencePairs } from "../db/queries/exports.ts";
+import { getProject } from "../db/queries/projects.ts";
+import { renderMessages } from "../datasets/normalize.ts";
 import {
   getModel,
   listDecidedPairs,
@@ -21,9 +23,26 @@ export class NotEnoughPairsError extends Error {
   override name = "NotEnoughPairsError";
 }
 
-/** The project's consensus preferences as training pairs, each weighted by its consensus confidence. */
+/**
+ * The project's consensus preferences as training pairs, each weighted by its consensus confidence: a form
+ * project's come from its preference question, or every pair of its consensus rankings, with a conversation
+ * rendered as the prompt.
+ */
 export async function projectPreferencePairs(db: Db, projectId: string): Promise<PreferencePair[]> {
   const pairs: PreferencePair[] = [];
+  const project = await getProject(db, projectId);
+  if (project?.taskType === "form" && project.questions) {
+    for await (const p of formPreferencePairs(db, { id: projectId, questions: project.questions })) {
+      const { prompt, messages } = p.content;
+      pairs.push({
+        prompt: messages ? renderMessages(messages) : (prompt ?? ""),
+        chosen: p.chosen.text,
+        rejected: p.rejected.text,
+        weight: p.confidence,
+      });
+    }
+    return pairs;
+  }
   for await (const p of exportPreferences(db, projectId)) {
     pairs.push({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected, weight: p.confidence });
   }

@@ -1,6 +1,8 @@
 import type { ComponentProps } from "react";
 import ReactMarkdown, { type Components, type UrlTransform } from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
+import "./markdown.css";
 
 // Viewing user Markdown (instructions, items) must make no request: an image URL would be fetched by every viewer
 // (a tracker, or one of the app's own routes), so only images the text itself carries are shown.
@@ -36,6 +38,9 @@ function SafeLink({ href, id, children }: ComponentProps<"a">) {
   );
 }
 
+// Only fenced blocks that name their language are highlighted: guessing runs every grammar over every block.
+const rehypePlugins: ComponentProps<typeof ReactMarkdown>["rehypePlugins"] = [[rehypeHighlight, { detect: false }]];
+
 const components: Components = {
   img: ({ src, alt }) => <SafeImage src={src} alt={alt} />,
   a: ({ href, id, children }) => (
@@ -46,13 +51,19 @@ const components: Components = {
 };
 
 /**
- * Markdown with GFM. Raw HTML is dropped; images show only as inline `data:image/(png|jpeg|gif|webp);base64`
+ * Markdown with GFM, and code blocks fenced with a language (```python) syntax-highlighted. Raw HTML is dropped; images show only as inline `data:image/(png|jpeg|gif|webp);base64`
  * (anything else leaves its alt text), links only to http(s) or mailto, in a new tab without the referrer.
  */
 export function Markdown({ children, className }: { children: string; className?: string }) {
   return (
     <div className={`markdown ${className ?? ""}`}>
-      <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml urlTransform={urlTransform} components={components}>
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        rehypePlugins={rehypePlugins}
+        skipHtml
+        urlTransform={urlTransform}
+        components={components}
+      >
         {children}
       </ReactMarkdown>
     </div>

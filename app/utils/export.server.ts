@@ -1,14 +1,68 @@
-import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
+import {
+  exportConsensus,
+  exportFormConsensus,
+  exportFormPreferences,
+  exportFormRatings,
+  exportFormRawAnswers,
+  exportFormSft,
+  exportPreferences,
+  exportRawAnswers,
+  type FormProject,
+} from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
+import type { Question } from "../../db/schema/index.ts";
 import { ensureFreshConsensus } from "../../reward/consensus/project-run.ts";
 import { db } from "./db.server.ts";
 import { labelerPseudonym } from "./pseudonyms.server.ts";
+import { ExportParamsSchema, type ExportParams } from "./schemas.ts";
 
-export const EXPORT_KINDS = ["preferences", "consensus", "raw"] as const;
+export const EXPORT_KINDS = ["preferences", "ratings", "sft", "consensus", "raw"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export function isExportKind(kind: string | null | undefined): kind is ExportKind {
   return (EXPORT_KINDS as readonly string[]).includes(kind ?? "");
+}
+
+/** The export asked for does not fit the project, or a parameter is wrong: a 400 with `message` for the requester. */
+export class ExportRequestError extends Error {
+  override name = "ExportRequestError";
+  constructor(
+    readonly code: "invalid_kind" | "invalid_parameter",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The exports a project's dashboard offers: what its task type or form can give, with a label for the button. */
+export function exportsFor(project: Pick<Project, "taskType" | "questions">): { href: string; label: string }[] {
+  const questions = project.questions ?? [];
+  const has = (type: Question["type"]) => questions.some((q) => q.type === type);
+  const compares = project.taskType === "pairwise" || has("preference") || has("ranking");
+  const rewrites = questions.some((q) => q.type === "text" && q.prefill === "best");
+  return [
+    ...(compares ? [{ href: "preferences", label: "Preferences (TRL JSONL)" }] : []),
+    ...(has("rating") ? [{ href: "ratings", label: "Ratings per response" }] : []),
+    ...(rewrites ? [{ href: "sft", label: "Rewrites for SFT" }] : []),
+    ...(compares && project.taskType === "form" ? [{ href: "sft?best=1", label: "SFT with best responses" }] : []),
+    { href: "consensus", label: "Consensus with confidence" },
+    { href: "raw", label: "Raw answers" },
+  ];
+}
+
+/** The kind each parameter belongs to. */
+const PARAMETER_KIND: Record<keyof ExportParams, ExportKind> = { pairs: "preferences", best: "sft", question: "sft" };
+
+/** An export's parameters from its query string (`question` may repeat or list names with commas). */
+export function readExportParams(query: URLSearchParams): ExportParams {
+  const questions = query.getAll("question").flatMap((q) => q.split(","));
+  const parsed = ExportParamsSchema.safeParse({
+    pairs: query.get("pairs") ?? undefined,
+    best: query.get("best") ?? undefined,
+    question: questions.length ? questions : undefined,
+  });
+  if (!parsed.success) throw new ExportRequestError("invalid_parameter", parsed.error.issues[0].message);
+  return parsed.data;
 }
 
 /** Raw answers name their labeler by the same pseudonym as the dashboard, never by account id. */
@@ -20,23 +74,101 @@ async function* pseudonymised<T extends { labeler_id: string }>(projectId: strin
   }
 }
 
+const refuse = (message: string) => new ExportRequestError("invalid_kind", message);
+
+/** The text questions an sft export takes its replies from: those named, or else the rewrites (prefill "best"). */
+function sftRewrites(questions: readonly Question[], named: readonly string[] | undefined): string[] {
+  const text = questions.filter((q): q is Extract<Question, { type: "text" }> => q.type === "text");
+  if (!named) return text.filter((q) => q.prefill === "best").map((q) => q.name);
+  for (const name of named) {
+    if (!text.some((q) => q.name === name))
+      throw new ExportRequestError(
+        "invalid_parameter",
+        `question "${name}" is not a text question of this project's form` +
+          (text.length ? ` (its text questions: ${text.map((q) => q.name).join(", ")})` : " (it has none)"),
+      );
+  }
+  return [...new Set(named)];
+}
+
+/** A form project's export source; refuses a kind its questions cannot give. */
+function formSource(project: FormProject, kind: ExportKind, params: ExportParams): AsyncGenerator<object> {
+  const types = new Set(project.questions.map((q) => q.type));
+  const compares = types.has("preference") || types.has("ranking");
+  switch (kind) {
+    case "preferences":
+      if (!compares)
+        throw refuse(
+          "This project's form has no preference or ranking question to take pairs from; use the consensus export.",
+        );
+      return exportFormPreferences(db, project, params.pairs);
+    case "ratings":
+      if (!types.has("rating")) throw refuse("This project's form has no rating question; use the consensus export.");
+      return exportFormRatings(db, project);
+    case "sft": {
+      const rewrites = sftRewrites(project.questions, params.question);
+      const best = params.best ?? false;
+      if (best && !compares)
+        throw new ExportRequestError(
+          "invalid_parameter",
+          "best=1 takes the consensus best response of a ranking or preference question, and this project's form has none.",
+        );
+      if (!rewrites.length && !best)
+        throw refuse(
+          "This project's form has no rewrite question (a text question pre-filled with the best response); name a text question with ?question=NAME" +
+            (compares ? ", or add the consensus best responses with ?best=1." : "."),
+        );
+      return exportFormSft(db, project, { rewrites, best });
+    }
+    case "consensus":
+      return exportFormConsensus(db, project);
+    case "raw":
+      return pseudonymised(project.id, exportFormRawAnswers(db, project));
+  }
+}
+
+/** The records of one export, not yet read (nothing is queried until the first record is asked for). */
+function exportSource(project: Project, kind: ExportKind, params: ExportParams): AsyncGenerator<object> {
+  for (const [name, value] of Object.entries(params)) {
+    const owner = PARAMETER_KIND[name as keyof ExportParams];
+    if (value !== undefined && owner !== kind)
+      throw new ExportRequestError(
+        "invalid_parameter",
+        `${name} is a parameter of the ${owner} export, not of ${kind}`,
+      );
+  }
+  if (project.taskType === "form" && project.questions)
+    return formSource({ id: project.id, questions: project.questions }, kind, params);
+  switch (kind) {
+    case "preferences":
+      if (project.taskType !== "pairwise")
+        throw refuse("Preference export is for pairwise projects; use the consensus export.");
+      return exportPreferences(db, project.id);
+    case "ratings":
+    case "sft":
+      throw refuse(`The ${kind} export is for projects with a form of questions; use the consensus export.`);
+    case "consensus":
+      return exportConsensus(db, project.id);
+    case "raw":
+      return pseudonymised(project.id, exportRawAnswers(db, project.id));
+  }
+}
+
 /**
  * Streams an export as JSON Lines, pulling a page from the database only when the client has read the last one
  * (one chunk of 200 records is kept ready; each page is one short keyset query, no transaction or cursor is held
  * between pages). When the client goes away (`signal`, or the stream is cancelled) the page loop ends: no further
- * queries. Consensus exports first bring the consensus up to date with the latest answers.
+ * queries. Exports built on the consensus first bring it up to date with the latest answers. Throws
+ * ExportRequestError when the kind or a parameter does not fit the project.
  */
-export async function exportResponse(project: Project, kind: ExportKind, signal?: AbortSignal): Promise<Response> {
-  if (kind === "preferences" && project.taskType !== "pairwise") {
-    return new Response("Preference export is for pairwise projects; use the consensus export.", { status: 400 });
-  }
-  if (kind !== "raw") await ensureFreshConsensus(db, project.id);
-  const source =
-    kind === "raw"
-      ? pseudonymised(project.id, exportRawAnswers(db, project.id))
-      : kind === "preferences"
-        ? exportPreferences(db, project.id)
-        : exportConsensus(db, project.id);
+export async function exportResponse(
+  project: Project,
+  kind: ExportKind,
+  params: ExportParams = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  const source = exportSource(project, kind, params);
+  if (kind !== "raw" && (kind !== "sft" || params.best)) await ensureFreshConsensus(db, project.id);
   const encoder = new TextEncoder();
   let stopped = false;
   /** Ends the page loop: the generator's return() runs once the page query in flight (if any) is done. */

@@ -24,6 +24,7 @@ export function projectJson(project: Project) {
     categories: project.categories,
     ratingMin: project.ratingMin,
     ratingMax: project.ratingMax,
+    questions: project.questions,
     leaseSeconds: project.leaseSeconds,
     paused: project.paused,
     closedAt: project.closedAt?.toISOString() ?? null,

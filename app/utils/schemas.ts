@@ -47,12 +47,20 @@ export interface ProjectAmountLimits {
   budget: bigint;
 }
 
-export const createProjectSchema = (limits: ProjectAmountLimits) =>
+/**
+ * The project form and API input. A "form" project's questions arrive as JSON text (`questions`); the server passes
+ * `checkQuestions` (questionsSchema lives outside app/, so the browser bundle cannot hold it) to validate them.
+ */
+export const createProjectSchema = (
+  limits: ProjectAmountLimits,
+  checkQuestions?: (questions: unknown) => { path: (string | number)[]; message: string }[],
+) =>
   z
     .object({
       title: z.string().trim().min(3, "Give the project a title").max(200),
       instructions: z.string().max(50_000).default(""),
-      taskType: z.enum(["pairwise", "rating", "label"]),
+      taskType: z.enum(["pairwise", "rating", "label", "form"]),
+      questions: z.string().max(200_000).optional(),
       labelsPerItem: z.coerce.number().int().min(1).max(50).default(3),
       rewardPerLabel: baseUnits("Reward per label", limits.rewardPerLabel),
       budget: baseUnits("Budget", limits.budget),
@@ -74,6 +82,17 @@ export const createProjectSchema = (limits: ProjectAmountLimits) =>
         if (new Set(cats).size !== cats.length)
           ctx.addIssue({ code: "custom", path: ["categories"], message: "Categories must be distinct" });
       }
+      if (p.taskType === "form") {
+        let questions: unknown;
+        try {
+          questions = JSON.parse(p.questions ?? "");
+        } catch {
+          ctx.addIssue({ code: "custom", path: ["questions"], message: "Add the form's questions (a JSON list)" });
+          return;
+        }
+        for (const issue of checkQuestions?.(questions) ?? [])
+          ctx.addIssue({ code: "custom", path: ["questions", ...issue.path], message: issue.message });
+      }
       if (p.taskType === "rating") {
         if (p.ratingMin === undefined || p.ratingMax === undefined || p.ratingMin >= p.ratingMax)
           ctx.addIssue({
@@ -93,12 +112,29 @@ export function parseCategories(text: string | undefined): string[] {
 
 export const FLAG_REASONS = ["unanswerable", "harmful", "broken"] as const;
 
-/** One labeling form post: an answer, a skip or a flag. `choice` is in on-screen terms (left/right for pairs). */
+/** A form's answers by question name: an object from the API, JSON text from the labeling page. */
+const formAnswers = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  },
+  z.record(z.string(), z.unknown(), { message: "answers must be an object keyed by question name" }),
+);
+
+/**
+ * One labeling form post: an answer, a skip or a flag, in on-screen terms: `choice` for the fixed shapes (left/right
+ * for pairs), `answers` for a form (responses named by their slots A, B, …).
+ */
 export const TaskActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("answer"),
     assignmentId: z.coerce.number().int().positive(),
-    choice: z.string().trim().min(1, "Choose an answer").max(200),
+    choice: z.string().trim().min(1, "Choose an answer").max(200).optional(),
+    answers: formAnswers.optional(),
     strength: z.coerce.number().int().min(1).max(3).optional(),
     rationale: z.string().max(5_000).optional(),
     timeSpentMs: z.coerce
@@ -225,3 +261,52 @@ export const projectFundingSchema = (decimals: number, max: bigint) =>
       .min(3, "Give the reason, e.g. the invoice or payment reference")
       .max(500),
   });
+
+/**
+ * Responses generated upstream for a form's waiting items: `n` per item, the models taking turns (a list, or one
+ * text of names separated by commas or spaces, as the dashboard's form sends it; default the configured model).
+ */
+export const GenerationSchema = z.object({
+  models: z
+    .preprocess(
+      (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
+      z
+        .array(z.string().trim().min(1, "a model name must not be empty").max(200, "a model name is too long"))
+        .min(1, "name at least one model")
+        .max(9, "name at most 9 models")
+        .refine((names) => new Set(names).size === names.length, "name each model once"),
+    )
+    .optional(),
+  n: z
+    .number({ required_error: "n (responses per item) is required", invalid_type_error: "n must be a number" })
+    .int("n must be a whole number")
+    .min(1, "n must be from 1 to 9")
+    .max(9, "n must be from 1 to 9"),
+  temperature: z
+    .number({ invalid_type_error: "temperature must be a number" })
+    .min(0, "temperature must be from 0 to 2")
+    .max(2, "temperature must be from 0 to 2")
+    .default(1),
+});
+
+/**
+ * An export's query parameters (`?pairs=best`, `?best=1&question=rewrite`); each applies to one kind, and whether
+ * it fits the project's questions is checked with the project (app/utils/export.server.ts).
+ */
+export const ExportParamsSchema = z.object({
+  pairs: z
+    .enum(["all", "best"], {
+      message:
+        'pairs must be "all" (every pair of the consensus ranking) or "best" (the best response against each other)',
+    })
+    .optional(),
+  best: z
+    .enum(["0", "1"], { message: "best must be 1 (add each item's consensus best response) or 0" })
+    .transform((v) => v === "1")
+    .optional(),
+  question: z
+    .array(z.string().trim().min(1, "question must name a text question of the form").max(40, "question is too long"))
+    .max(20, "name at most 20 questions")
+    .optional(),
+});
+export type ExportParams = z.output<typeof ExportParamsSchema>;

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import {
   ConsensusInputError,
   goldByTask,
@@ -11,7 +10,7 @@ import {
 import { readAggregateInput, readGold, readPairGold } from "../aggregate-input.ts";
 import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
-import { requiredString, writeStdout } from "../options.ts";
+import { requiredString, writeOutputFile, writeStdout } from "../options.ts";
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -113,7 +112,7 @@ with further fields explaining each quality score (answers, accuracy, chance, ka
     const input = requiredString(values, "input", "FILE");
     const gold = typeof values.gold === "string" ? values.gold : undefined;
     const json = await aggregateFile(input, gold);
-    if (typeof values.out === "string") await writeFile(values.out, json);
+    if (typeof values.out === "string") await writeOutputFile(values.out, json);
     else await writeStdout(json);
   },
 };

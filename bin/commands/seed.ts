@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -67,13 +68,41 @@ function toItem(p: PublicPreference) {
   };
 }
 
+/** The public sets the demo is made of, under the datasets folder, each with what it should hold. */
+const DEMO_SOURCES = [
+  { file: "oasst/en_100_tree.jsonl", holds: "the Open-Assistant trees", read: readOasstPairs },
+  {
+    file: "llmbar/mt_bench_human.json",
+    holds: "the MT-Bench human judgements in LLMBar's format",
+    read: (file: string) => readLlmbarPairs(file, "mt_bench"),
+  },
+  {
+    file: "llmbar/natural.json",
+    holds: "the LLMBar Natural set",
+    read: (file: string) => readLlmbarPairs(file, "llmbar_natural"),
+  },
+];
+
+/** The demo's preference pairs, read from `datasets` before anything is written; a missing or bad file is a CliError. */
+export function readDemoPairs(datasets: string): PublicPreference[] {
+  return DEMO_SOURCES.flatMap(({ file, holds, read }) => {
+    const full = path.join(datasets, file);
+    if (!existsSync(full)) throw new CliError(`${full} does not exist (expected ${holds} there)`);
+    try {
+      return read(full);
+    } catch (error) {
+      throw new CliError(`${full}: cannot be read as ${holds} (${(error as Error).message})`);
+    }
+  });
+}
+
 export function datasetsDir(): string {
   return (
     env.PAIRWISE_DATASETS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/datasets")
   );
 }
 
-export async function seedDemo(services: Services, datasets = datasetsDir()) {
+export async function seedDemo(services: Services, pairs = readDemoPairs(datasetsDir())) {
   const { db } = services;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: Record<string, string> = {};
@@ -96,11 +125,6 @@ export async function seedDemo(services: Services, datasets = datasetsDir()) {
     }));
   // Funded first: a project serves tasks only while its funds can pay for the answers.
   const funding = await fundDemoProject(services, project, ownerId, users["admin@pairwise.test"]);
-  const pairs = [
-    ...readOasstPairs(path.join(datasets, "oasst/en_100_tree.jsonl")),
-    ...readLlmbarPairs(path.join(datasets, "llmbar/mt_bench_human.json"), "mt_bench"),
-    ...readLlmbarPairs(path.join(datasets, "llmbar/natural.json"), "llmbar_natural"),
-  ];
   const jsonl = pairs.map((p) => JSON.stringify(toItem(p))).join("\n");
   const result = await ingestDataset(db, {
     project,
@@ -208,18 +232,16 @@ export const command: Command = {
 Creates (or tops up) a demo pairwise project from the Open-Assistant and LLMBar preference data, funded
 by a deposit from the demo requester's wallet (DATA_DIR/chain/demo-requester.json on the embedded chain).
 Sign in as ${DEMO_USERS.map((u) => u.email).join(", ")} with password "${DEMO_PASSWORD}".
-Uses DATABASE_URL, or the embedded database under DATA_DIR (default ./data) when the app is stopped.`,
+Uses DATABASE_URL, or the embedded database under DATA_DIR (default ./data) when the app is stopped.
+
+  --datasets DIR  where the public sets are (default PAIRWISE_DATASETS, else ../shared/datasets):
+                  ${DEMO_SOURCES.map((s) => s.file).join(", ")}`,
   options: { datasets: { type: "string" } },
   async run(values) {
-    const datasets = (values.datasets as string | undefined) ?? datasetsDir();
-    let opened;
+    const pairs = readDemoPairs((values.datasets as string | undefined) ?? datasetsDir());
+    const opened = await openConfiguredServices();
     try {
-      opened = await openConfiguredServices();
-    } catch (error) {
-      throw new CliError((error as Error).message);
-    }
-    try {
-      const result = await seedDemo(opened.services, datasets);
+      const result = await seedDemo(opened.services, pairs);
       console.log(
         JSON.stringify({ ...result, users: DEMO_USERS.map((u) => u.email), password: DEMO_PASSWORD }, null, 2),
       );

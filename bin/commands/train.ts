@@ -1,4 +1,5 @@
 import { readPairsFile, trainRewardModel, type TrainingProgress } from "../../trainer/index.ts";
+import { MIN_TRAINING_PAIRS } from "../../trainer/project-models.ts";
 import type { Command } from "../command.ts";
 import { optionalNumber, requiredString, writeJson } from "../options.ts";
 import { deviceOption, withTrainerErrors } from "../trainer-options.ts";
@@ -19,8 +20,11 @@ Trains a reward model r(prompt, response) on human preferences with the Bradley-
 directory: model.onnx (features -> reward) and metadata.json (features, hyperparameters, data hash, metrics).
 Each training step (forward, loss, backward, AdamW) is one ONNX graph run by onnxruntime on the chosen device.
 
-  --data FILE        JSON Lines, one {"prompt","chosen","rejected"} a line (strings or TRL message lists);
-                     optional "weight" (or "confidence") >= 0 and "tie": true|false
+  --data FILE        JSON Lines, one {"prompt","chosen","rejected"} a line (strings or TRL message lists),
+                     or {"chosen","rejected"} conversations differing in their last reply (TRL message
+                     lists or Anthropic HH transcripts); optional "weight" (or "confidence") >= 0 and
+                     "tie": true|false. Empty replies count (as bad ones). Fewer than ${MIN_TRAINING_PAIRS} pairs train
+                     with a warning
   --out DIR          the model directory to write
   --device NAME      cpu (default), cuda or webgpu; a GPU that cannot be used here is refused at once
   --encoder DIR      a local ONNX sentence encoder (model.onnx + tokenizer.json) to use instead of the
@@ -59,9 +63,14 @@ accuracy beside the longer-response-wins baseline, calibration and the loss curv
       patience: optionalNumber(values, "patience", true),
     };
     const encoder = typeof values.encoder === "string" ? { kind: "onnx" as const, dir: values.encoder } : undefined;
+    const pairs = await withTrainerErrors(() => readPairsFile(data));
+    if (pairs.length < MIN_TRAINING_PAIRS)
+      process.stderr.write(
+        `pairwise train: warning: only ${pairs.length} preference pair${pairs.length === 1 ? "" : "s"}; the app needs at least ${MIN_TRAINING_PAIRS} to train a project's model (fewer give no held-out accuracy worth reporting)\n`,
+      );
     const metrics = await withTrainerErrors(async () =>
       trainRewardModel({
-        pairs: await readPairsFile(data),
+        pairs,
         outDir: out,
         device,
         encoder,

@@ -7,8 +7,11 @@ import {
   itemConsensus,
   labelerQuality,
   projects,
+  questionConsensus,
   users,
+  type FormAnswers,
   type QualityFlagName,
+  type QuestionConsensus,
 } from "../schema/index.ts";
 
 export interface StoredAnswer {
@@ -23,18 +26,31 @@ export interface StoredAnswer {
   textChars: number;
 }
 
+interface AnswerRow {
+  id: string | number;
+  labeler_id: string;
+  item_id: string | number;
+  value: string;
+  swapped: boolean;
+  gold: string | null;
+  time_spent_ms: number;
+  text_chars: number;
+}
+
+const toStoredAnswer = (r: AnswerRow): StoredAnswer => ({
+  labelId: Number(r.id),
+  labelerId: r.labeler_id,
+  itemId: Number(r.item_id),
+  value: r.value,
+  swapped: r.swapped,
+  gold: r.gold,
+  timeSpentMs: r.time_spent_ms,
+  textChars: r.text_chars,
+});
+
 /** Every answer of a project in the order given, with what consensus and abuse checks need. */
 export async function loadProjectAnswers(db: Db, projectId: string): Promise<StoredAnswer[]> {
-  const rows = await queryRows<{
-    id: string | number;
-    labeler_id: string;
-    item_id: string | number;
-    value: string;
-    swapped: boolean;
-    gold: string | null;
-    time_spent_ms: number;
-    text_chars: number;
-  }>(
+  const rows = await queryRows<AnswerRow>(
     db,
     sql`select l.id, l.labeler_id, l.item_id, l.value, l.swapped, i.gold, l.time_spent_ms,
           (coalesce(length(i.content->>'prompt'), 0) + coalesce(length(i.content->>'responseA'), 0)
@@ -44,16 +60,51 @@ export async function loadProjectAnswers(db: Db, projectId: string): Promise<Sto
         where l.project_id = ${projectId}
         order by l.id`,
   );
+  return rows.map(toStoredAnswer);
+}
+
+/** A form project's answer: `value` is "form", `gold` the item's gold answers as JSON text (by question name). */
+export interface FormStoredAnswer extends StoredAnswer {
+  /** Each question's answer in the item's own terms. */
+  answers: FormAnswers;
+  /** The item's responses as this labeler saw them, in screen order; null: the item's own order. */
+  responseOrder: number[] | null;
+  /** How many responses the item has. */
+  responses: number;
+}
+
+const json = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+
+/** Every answer of a form project in the order given, with the assignment's screen order and the item's size. */
+export async function loadFormAnswers(db: Db, projectId: string): Promise<FormStoredAnswer[]> {
+  const rows = await queryRows<
+    AnswerRow & { answers: FormAnswers | string | null; response_order: number[] | string | null; responses: number }
+  >(
+    db,
+    sql`select l.id, l.labeler_id, l.item_id, l.value, l.swapped, i.gold, l.time_spent_ms, l.answers,
+          a.response_order, coalesce(jsonb_array_length(i.content->'responses'), 0)::int as responses,
+          (coalesce(length(i.content->>'prompt'), 0)
+            + coalesce((select sum(length(m->>'content')) from jsonb_array_elements(i.content->'messages') m), 0)
+            + coalesce((select sum(length(r->>'text')) from jsonb_array_elements(i.content->'responses') r), 0))::int
+            as text_chars
+        from labels l join items i on i.id = l.item_id join assignments a on a.id = l.assignment_id
+        where l.project_id = ${projectId}
+        order by l.id`,
+  );
   return rows.map((r) => ({
-    labelId: Number(r.id),
-    labelerId: r.labeler_id,
-    itemId: Number(r.item_id),
-    value: r.value,
-    swapped: r.swapped,
-    gold: r.gold,
-    timeSpentMs: r.time_spent_ms,
-    textChars: r.text_chars,
+    ...toStoredAnswer(r),
+    answers: json(r.answers) ?? {},
+    responseOrder: json(r.response_order),
+    responses: r.responses,
   }));
+}
+
+/** Form projects: one question's consensus on one item (text questions have none). */
+export interface QuestionConsensusRow {
+  itemId: number;
+  question: string;
+  result: QuestionConsensus;
+  confidence: number;
 }
 
 export interface ItemConsensusRow {
@@ -97,9 +148,9 @@ export interface ConsensusRunRow {
 const finite = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
 /**
- * Stores one consensus run atomically: item consensus, labeler quality (keeping the previous score; a labeler with
- * a pause reason is paused, one without is un-paused), the project's answer-pattern abuse signals and the
- * run's agreement figures. Two runs on one project at once queue on the item rows, so the second one's signals
+ * Stores one consensus run atomically: item consensus (and, for form projects, question consensus), labeler quality
+ * (keeping the previous score; a labeler with a pause reason is paused, one without is un-paused), the project's
+ * answer-pattern abuse signals and the run's agreement figures. Two runs on one project at once queue on the item rows, so the second one's signals
  * replace the first one's instead of colliding with them.
  */
 export async function saveConsensus(
@@ -107,6 +158,8 @@ export async function saveConsensus(
   params: {
     projectId: string;
     items: ItemConsensusRow[];
+    /** Form projects: replaces the project's question consensus. */
+    questions?: QuestionConsensusRow[];
     labelers: LabelerQualityRow[];
     signals: AbuseSignalInput[];
     run: ConsensusRunRow;
@@ -128,6 +181,15 @@ export async function saveConsensus(
             computedAt: sql`excluded.computed_at`,
           },
         });
+    }
+    if (params.questions) {
+      // After the item rows: a concurrent run waits on those until this one commits, then replaces these rows.
+      await tx.delete(questionConsensus).where(eq(questionConsensus.projectId, projectId));
+      for (let i = 0; i < params.questions.length; i += 1000) {
+        await tx
+          .insert(questionConsensus)
+          .values(params.questions.slice(i, i + 1000).map((r) => ({ ...r, projectId })));
+      }
     }
     await replaceProjectAbuseSignals(tx, { projectId, signals: params.signals });
     const paused: string[] = [];
@@ -211,6 +273,15 @@ export async function listLabelerStanding(db: Db, labelerId: string) {
 
 export async function getItemConsensus(db: Db, projectId: string) {
   return db.select().from(itemConsensus).where(eq(itemConsensus.projectId, projectId));
+}
+
+/** A form project's per-question consensus, by item then question. */
+export async function getQuestionConsensus(db: Db, projectId: string) {
+  return db
+    .select()
+    .from(questionConsensus)
+    .where(eq(questionConsensus.projectId, projectId))
+    .orderBy(questionConsensus.itemId, questionConsensus.question);
 }
 
 /**

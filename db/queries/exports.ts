@@ -2,8 +2,14 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import type { ItemContent } from "../schema/index.ts";
+import { keysetPages, PAGE, parseJson as parse } from "./exports/pages.ts";
 
-const PAGE = 1000;
+export type { FormProject } from "./exports/form-items.ts";
+export * from "./exports/form-preferences.ts";
+export * from "./exports/form-ratings.ts";
+export * from "./exports/form-sft.ts";
+export * from "./exports/form-consensus.ts";
+export * from "./exports/form-raw.ts";
 
 interface VoteRow {
   id: string | number;
@@ -17,13 +23,10 @@ interface VoteRow {
   detail: Record<string, number> | string;
 }
 
-const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
-
 /** Items with a stored consensus and their raw vote counts, in id order, a page at a time (keyset pagination). */
-async function* consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
-  let after = 0;
-  for (;;) {
-    const rows = await queryRows<VoteRow>(
+function consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
+  return keysetPages((after) =>
+    queryRows<VoteRow>(
       db,
       sql`select i.id, i.external_id, i.content, i.gold, v.votes, v.answers, c.label, c.confidence, c.detail
           from items i
@@ -34,11 +37,8 @@ async function* consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRo
           ) v on v.answers > 0
           where i.project_id = ${projectId} and i.id > ${after}
           order by i.id limit ${PAGE}`,
-    );
-    for (const row of rows) yield row;
-    if (rows.length < PAGE) return;
-    after = Number(rows[rows.length - 1].id);
-  }
+    ),
+  );
 }
 
 export interface PreferenceRecord {
@@ -111,9 +111,8 @@ export interface RawAnswerRecord {
 
 /** Every individual answer, in the order they were given. */
 export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerator<RawAnswerRecord> {
-  let after = 0;
-  for (;;) {
-    const rows = await queryRows<{
+  const rows = keysetPages((after) =>
+    queryRows<{
       id: string | number;
       external_id: string;
       labeler_id: string;
@@ -132,21 +131,19 @@ export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerat
           from labels l join items i on i.id = l.item_id
           where l.project_id = ${projectId} and l.id > ${after}
           order by l.id limit ${PAGE}`,
-    );
-    for (const r of rows) {
-      yield {
-        item_id: r.external_id,
-        labeler_id: r.labeler_id,
-        answer: r.value,
-        strength: r.strength,
-        rationale: r.rationale,
-        shown_order: r.kind === "pairwise" ? (r.swapped ? "ba" : "ab") : null,
-        assignment_id: Number(r.assignment_id),
-        time_spent_ms: r.time_spent_ms,
-        answered_at: new Date(r.created_at).toISOString(),
-      };
-    }
-    if (rows.length < PAGE) return;
-    after = Number(rows[rows.length - 1].id);
+    ),
+  );
+  for await (const r of rows) {
+    yield {
+      item_id: r.external_id,
+      labeler_id: r.labeler_id,
+      answer: r.value,
+      strength: r.strength,
+      rationale: r.rationale,
+      shown_order: r.kind === "pairwise" ? (r.swapped ? "ba" : "ab") : null,
+      assignment_id: Number(r.assignment_id),
+      time_spent_ms: r.time_spent_ms,
+      answered_at: new Date(r.created_at).toISOString(),
+    };
   }
 }

@@ -3,7 +3,7 @@ import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { remainingFundsSql } from "./funds.ts";
-import { assignments, type FlagReason, type ItemContent } from "../schema/index.ts";
+import { assignments, type FlagReason, type FormAnswers, type ItemContent } from "../schema/index.ts";
 
 export interface Task {
   assignmentId: number;
@@ -11,6 +11,8 @@ export interface Task {
   projectId: string;
   content: ItemContent;
   swapped: boolean;
+  /** Form items: the responses in on-screen order, as indices into the item's responses. */
+  responseOrder: number[] | null;
   expiresAt: Date;
 }
 
@@ -20,6 +22,7 @@ interface TaskRow {
   project_id: string;
   content: ItemContent | string;
   swapped: boolean;
+  response_order: number[] | string | null;
   expires_at: Date | string;
 }
 
@@ -30,6 +33,7 @@ function toTask(row: TaskRow): Task {
     projectId: row.project_id,
     content: typeof row.content === "string" ? JSON.parse(row.content) : row.content,
     swapped: row.swapped,
+    responseOrder: typeof row.response_order === "string" ? JSON.parse(row.response_order) : row.response_order,
     expiresAt: new Date(row.expires_at),
   };
 }
@@ -46,6 +50,9 @@ interface LeaseContext extends Partial<TaskRow>, FundsAtRate {
 // planned epoch, and leases that may still be answered.
 const unplannedLabelsSql = sql`(select count(*) from labels l where l.project_id = p.id and l.created_at >= coalesce(
   (select max(e.ends_at) from payout_epochs e where e.kind = 'daily'), '-infinity'::timestamptz))::int`;
+// A form item's responses in a fresh random on-screen order, over `i` (an items row); null for the fixed shapes.
+const responseOrderSql = sql`case when i.content->>'kind' = 'form' then (select jsonb_agg(n order by random())
+  from generate_series(0, jsonb_array_length(i.content->'responses') - 1) n) end`;
 const liveLeasesSql = sql`(select count(*) from assignments a
   where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())::int`;
 
@@ -86,7 +93,7 @@ export const OUT_OF_FUNDS =
 export async function getHeldTask(db: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
   const [row] = await queryRows<TaskRow>(
     db,
-    sql`select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
+    sql`select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.response_order, a.expires_at
         from assignments a join items i on i.id = a.item_id
         where a.labeler_id = ${params.labelerId} and a.project_id = ${params.projectId} and a.status = 'leased'
           and a.expires_at > now()
@@ -117,7 +124,7 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
           join users u on u.id = ${labelerId}
           left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
           left join lateral (
-            select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.expires_at
+            select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.response_order, a.expires_at
             from assignments a join items i on i.id = a.item_id
             where a.labeler_id = ${labelerId} and a.project_id = p.id and a.status = 'leased' and a.expires_at > now()
             order by a.leased_at limit 1) h on true
@@ -143,7 +150,7 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
           )})`
         : sql``;
       // A gold item is served only once its upload's gold commitment is finalized on chain.
-      const eligible = sql`i.project_id = ${projectId} and not i.done ${exclude}
+      const eligible = sql`i.project_id = ${projectId} and not i.done and not i.awaiting_responses ${exclude}
           and (i.gold is null or exists (select 1 from gold_commitments g
             where g.upload_id = i.upload_id and g.signature is not null))
           and not exists (select 1 from assignments a
@@ -172,18 +179,19 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
       const [row] = await queryRows<TaskRow>(
         tx,
         sql`with leased as (
-              insert into assignments (item_id, project_id, labeler_id, status, swapped, leased_at, expires_at)
-              select i.id, i.project_id, ${labelerId}, 'leased', ${swapped}, now(),
+              insert into assignments (item_id, project_id, labeler_id, status, swapped, response_order, leased_at, expires_at)
+              select i.id, i.project_id, ${labelerId}, 'leased', ${swapped}, ${responseOrderSql}, now(),
                 now() + make_interval(secs => ${context.lease_seconds})
               from items i
               where i.id = ${itemId} and i.answers + (select count(*) from assignments a
                 where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
               on conflict (item_id, labeler_id) do update
-                set status = 'leased', swapped = excluded.swapped, leased_at = excluded.leased_at,
+                set status = 'leased', swapped = excluded.swapped, response_order = excluded.response_order,
+                    leased_at = excluded.leased_at,
                     expires_at = excluded.expires_at
                 where assignments.status = 'leased'
-              returning id, item_id, project_id, swapped, expires_at)
-            select l.id as assignment_id, l.item_id, l.project_id, i.content, l.swapped, l.expires_at
+              returning id, item_id, project_id, swapped, response_order, expires_at)
+            select l.id as assignment_id, l.item_id, l.project_id, i.content, l.swapped, l.response_order, l.expires_at
             from leased l join items i on i.id = l.item_id`,
       );
       if (row) return toTask(row);
@@ -193,9 +201,17 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
   });
 }
 
+/** How the assignment showed the item: whether B was on the left (pairs), and the form responses' screen order. */
+export interface ShownAs {
+  swapped: boolean;
+  responseOrder: number[] | null;
+}
+
 export interface Answer {
-  /** In the item's own terms; a function gets whether B was shown on the left and maps the on-screen choice back. */
-  value: string | ((swapped: boolean) => string);
+  /** In the item's own terms; a function gets how the item was shown and maps the on-screen choice back. */
+  value: string | ((shown: ShownAs) => string);
+  /** Form projects: each question's answer, in the item's own terms (or mapped back from how it was shown). */
+  answers?: FormAnswers | ((shown: ShownAs) => FormAnswers);
   strength?: number | null;
   rationale?: string | null;
   /** What the browser measured; capped at the time the server saw the lease open. */
@@ -206,6 +222,7 @@ interface HeldAssignment {
   id: number;
   status: string;
   swapped: boolean;
+  response_order: number[] | string | null;
   expired: boolean;
   elapsed_ms: number;
   item_id: number;
@@ -227,7 +244,7 @@ async function holdAssignment(
   const inProject = params.projectId ? sql`and a.project_id = ${params.projectId}` : sql``;
   const [row] = await queryRows<HeldAssignment>(
     tx,
-    sql`select a.id::int, a.status, a.swapped, a.expires_at <= now() as expired,
+    sql`select a.id::int, a.status, a.swapped, a.response_order, a.expires_at <= now() as expired,
           (extract(epoch from (now() - a.leased_at)) * 1000)::int as elapsed_ms,
           i.id::int as item_id, i.project_id, i.answers, i.labels_wanted,
           (select p.closed_at is not null from projects p where p.id = i.project_id) as closed,
@@ -264,7 +281,12 @@ export async function submitAnswer(
   return db.transaction(async (tx) => {
     const held = await holdAssignment(tx, params);
     const { answer } = params;
-    const value = typeof answer.value === "function" ? answer.value(held.swapped) : answer.value;
+    const shown: ShownAs = {
+      swapped: held.swapped,
+      responseOrder: typeof held.response_order === "string" ? JSON.parse(held.response_order) : held.response_order,
+    };
+    const value = typeof answer.value === "function" ? answer.value(shown) : answer.value;
+    const answers = typeof answer.answers === "function" ? answer.answers(shown) : (answer.answers ?? null);
     const timeSpentMs = Math.max(0, Math.min(answer.timeSpentMs ?? held.elapsed_ms, held.elapsed_ms));
     const [label] = await queryRows<{ id: string | number }>(
       tx,
@@ -272,8 +294,10 @@ export async function submitAnswer(
             update assignments set status = 'answered', finished_at = now() where id = ${held.id}),
           counted as (
             update items set answers = answers + 1, done = answers + 1 >= labels_wanted where id = ${held.item_id})
-          insert into labels (assignment_id, item_id, project_id, labeler_id, value, strength, rationale, swapped, time_spent_ms)
+          insert into labels (assignment_id, item_id, project_id, labeler_id, value, answers, strength, rationale, swapped,
+            time_spent_ms)
           values (${held.id}, ${held.item_id}, ${held.project_id}, ${params.labelerId}, ${value},
+            ${answers === null ? null : JSON.stringify(answers)}::jsonb,
             ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, ${held.swapped}, ${timeSpentMs})
           returning id`,
     );

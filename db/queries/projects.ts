@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import { assignments, items, labels, projects, uploads, type TaskType } from "../schema/index.ts";
+import { assignments, items, labels, projects, uploads, type Question, type TaskType } from "../schema/index.ts";
 import { isUuid } from "../ids.ts";
 
 export type Project = typeof projects.$inferSelect;
@@ -21,6 +21,7 @@ export interface NewProject {
   categories?: string[] | null;
   ratingMin?: number | null;
   ratingMax?: number | null;
+  questions?: Question[] | null;
   leaseSeconds?: number;
 }
 
@@ -56,7 +57,7 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       taskType: projects.taskType,
       rewardPerLabel: projects.rewardPerLabel,
       open: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and not i.done
-        and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
+        and not i.awaiting_responses and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
       mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
     })
     .from(projects)
@@ -67,6 +68,8 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
 export interface ProjectProgress {
   items: number;
   done: number;
+  /** Form items waiting for the platform to generate their responses (not yet served). */
+  awaitingResponses: number;
   inProgress: number;
   open: number;
   answers: number;
@@ -79,6 +82,7 @@ export async function getProjectProgress(db: Db, projectId: string): Promise<Pro
     .select({
       items: sql<number>`count(*)::int`,
       done: sql<number>`count(*) filter (where ${items.done})::int`,
+      awaitingResponses: sql<number>`count(*) filter (where ${items.awaitingResponses})::int`,
       inProgress: sql<number>`count(*) filter (where not ${items.done} and (${items.answers} > 0 or exists (
         select 1 from ${assignments} a where a.item_id = ${itemIdRef} and a.status = 'leased' and a.expires_at > now())))::int`,
       answers: sql<number>`coalesce(sum(${items.answers}), 0)::int`,
@@ -92,7 +96,7 @@ export async function getProjectProgress(db: Db, projectId: string): Promise<Pro
     })
     .from(assignments)
     .where(eq(assignments.projectId, projectId));
-  return { ...row, open: row.items - row.done - row.inProgress, ...status };
+  return { ...row, open: row.items - row.done - row.inProgress - row.awaitingResponses, ...status };
 }
 
 /** Each labeler's activity on the project, by account id only (requesters see a pseudonym, never name or email). */

@@ -13,6 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 import { items, projects } from "./projects.ts";
+import type { QuestionConsensus } from "./questions.ts";
 
 /** The latest consensus per item: the answer the crowd most likely means, and how sure the model is. */
 export const itemConsensus = pgTable(
@@ -89,4 +90,22 @@ export const consensusRuns = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("consensus_runs_project_idx").on(t.projectId, t.createdAt)],
+);
+
+/** Form projects: the consensus of each question of an item (text questions have none). */
+export const questionConsensus = pgTable(
+  "question_consensus",
+  {
+    itemId: bigint("item_id", { mode: "number" })
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    question: text("question").notNull(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    result: jsonb("result").$type<QuestionConsensus>().notNull(),
+    confidence: real("confidence").notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.question] }), index("question_consensus_project_idx").on(t.projectId)],
 );

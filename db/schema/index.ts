@@ -1,4 +1,5 @@
 export * from "./identity.ts";
+export * from "./questions.ts";
 export * from "./projects.ts";
 export * from "./labeling.ts";
 export * from "./consensus.ts";
@@ -11,3 +12,4 @@ export * from "./payouts.ts";
 export * from "./redemptions.ts";
 export * from "./credits.ts";
 export * from "./models.ts";
+export * from "./generation.ts";

@@ -5,6 +5,7 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   smallint,
@@ -15,6 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 import { items, projects } from "./projects.ts";
+import type { FormAnswers } from "./questions.ts";
 
 export const assignmentStatusEnum = pgEnum("assignment_status", ["leased", "answered", "skipped", "flagged"]);
 export const flagReasonEnum = pgEnum("flag_reason", ["unanswerable", "harmful", "broken"]);
@@ -36,6 +38,8 @@ export const assignments = pgTable(
     status: assignmentStatusEnum("status").notNull().default("leased"),
     /** Pairwise only: true when response B of the item was shown on the left. */
     swapped: boolean("swapped").notNull().default(false),
+    /** Form items: the responses in on-screen order, as indices into the item's responses. */
+    responseOrder: jsonb("response_order").$type<number[]>(),
     flagReason: flagReasonEnum("flag_reason"),
     leasedAt: timestamp("leased_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -69,6 +73,8 @@ export const labels = pgTable(
       .references(() => users.id),
     /** pairwise: a | b | tie | both_bad (in the item's own A/B terms); label: the category; rating: the integer as text. */
     value: text("value").notNull(),
+    /** Form projects (value "form"): each question's answer in the item's own terms. */
+    answers: jsonb("answers").$type<FormAnswers>(),
     strength: smallint("strength"),
     rationale: text("rationale"),
     swapped: boolean("swapped").notNull().default(false),

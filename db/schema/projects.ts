@@ -15,8 +15,10 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
+import type { FormContent, Question } from "./questions.ts";
 
-export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label"]);
+/** "form": the project asks its own questions (projects.questions); the others are the original fixed shapes. */
+export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label", "form"]);
 export type TaskType = (typeof taskTypeEnum.enumValues)[number];
 
 export const projects = pgTable(
@@ -35,6 +37,8 @@ export const projects = pgTable(
     categories: jsonb("categories").$type<string[]>(),
     ratingMin: integer("rating_min"),
     ratingMax: integer("rating_max"),
+    /** The form of a "form" project, in the order shown; null for the fixed shapes. */
+    questions: jsonb("questions").$type<Question[]>(),
     leaseSeconds: integer("lease_seconds").notNull().default(600),
     paused: boolean("paused").notNull().default(false),
     /** Labelers whose quality falls below this (after enough answers) are paused on the project; null: never. */
@@ -68,7 +72,8 @@ export const uploads = pgTable(
 export type ItemContent =
   | { kind: "pairwise"; prompt: string; responseA: string; responseB: string }
   | { kind: "rating"; prompt: string; response: string }
-  | { kind: "label"; text: string };
+  | { kind: "label"; text: string }
+  | FormContent;
 
 export const items = pgTable(
   "items",
@@ -81,7 +86,10 @@ export const items = pgTable(
     externalId: text("external_id").notNull(),
     content: jsonb("content").$type<ItemContent>().notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    /** Fixed shapes: the gold answer; form items: a JSON object of gold answers by question name (item terms). */
     gold: text("gold"),
+    /** A form item uploaded without responses, waiting for the platform to generate them; not served meanwhile. */
+    awaitingResponses: boolean("awaiting_responses").notNull().default(false),
     labelsWanted: integer("labels_wanted").notNull(),
     answers: integer("answers").notNull().default(0),
     done: boolean("done").notNull().default(false),
@@ -92,7 +100,7 @@ export const items = pgTable(
     uniqueIndex("items_project_external_key").on(t.projectId, t.externalId),
     index("items_open_idx")
       .on(t.projectId, t.priority.desc(), t.id)
-      .where(sql`not ${t.done}`),
+      .where(sql`not ${t.done} and not ${t.awaitingResponses}`),
     // Gold items by upload: what a gold commitment covers (db/queries/gold.ts).
     index("items_gold_upload_idx")
       .on(t.uploadId)

@@ -1,16 +1,22 @@
 import type { Db } from "../../db/client.ts";
 import {
   consensusIsStale,
+  loadFormAnswers,
   loadProjectAnswers,
   saveConsensus,
+  type FormStoredAnswer,
   type ItemConsensusRow,
   type LabelerQualityRow,
+  type QuestionConsensusRow,
   type StoredAnswer,
 } from "../../db/queries/consensus.ts";
+import type { FormAnswers, Question, QuestionConsensus } from "../../db/schema/index.ts";
 import { getProject } from "../../db/queries/projects.ts";
 import { pauseReason } from "./quality-policy.ts";
 import { NotFoundError } from "../../db/errors.ts";
 import { detectAbuse, type TimedAnswer } from "./abuse.ts";
+import { formConsensus } from "./form-run.ts";
+import { consensusAnswer, screenKey } from "./form-screen.ts";
 import {
   confidenceHistogram,
   ConsensusInputError,
@@ -151,6 +157,77 @@ function labelConsensus(answers: readonly StoredAnswer[]) {
   return { method: s.method, items, labelers, agreement: s.agreement };
 }
 
+type QualityPieces = Omit<LabelerQualityRow, "medianMs" | "pausedReason">;
+
+/** What a run stores, before the pause decisions: the same for every task type. */
+interface RunResult {
+  method: string;
+  items: ItemConsensusRow[];
+  questions?: QuestionConsensusRow[];
+  labelers: QualityPieces[];
+  agreement: { krippendorffAlpha: number; fleissKappa: number };
+  timed: TimedAnswer[];
+  /** Whether identical answers in a row are suspicious whatever the consensus (see detectAbuse). */
+  sideIsRandom: boolean;
+}
+
+function timedAnswer(a: StoredAnswer, shown: string, consensus: string | undefined): TimedAnswer {
+  return {
+    labelerId: a.labelerId,
+    itemId: String(a.itemId),
+    shown,
+    consensus,
+    textChars: a.textChars,
+    timeSpentMs: a.timeSpentMs,
+  };
+}
+
+function fixedShapeRun(answers: readonly StoredAnswer[], pairwise: boolean): RunResult {
+  const result = pairwise ? pairConsensus(answers) : labelConsensus(answers);
+  const consensusOf = new Map(result.items.map((i) => [i.itemId, i.label]));
+  const timed = answers.map((a) =>
+    timedAnswer(
+      a,
+      pairwise ? screenSide(a.value, a.swapped) : a.value,
+      pairwise ? undefined : consensusOf.get(a.itemId),
+    ),
+  );
+  return { ...result, timed, sideIsRandom: pairwise };
+}
+
+/**
+ * A form project: every question's consensus (form-run.ts), one item_consensus row per item (label "form",
+ * confidence the mean of its questions'), and the answers in screen terms for the abuse detectors.
+ */
+function formRun(questions: readonly Question[], answers: readonly FormStoredAnswer[]): RunResult {
+  const gold = new Map<number, FormAnswers>();
+  for (const a of answers) if (a.gold !== null && !gold.has(a.itemId)) gold.set(a.itemId, JSON.parse(a.gold));
+  const c = formConsensus(questions, answers, gold);
+  if (c.items.length === 0) {
+    const why = c.skipped.map((s) => `${s.question}: ${s.reason}`).join("; ");
+    throw new ConsensusInputError(why || "no question other than free text has answers");
+  }
+  const byItem = new Map<number, Map<string, QuestionConsensus>>();
+  for (const q of c.questions) byItem.set(q.itemId, (byItem.get(q.itemId) ?? new Map()).set(q.question, q.result));
+  const timed = answers.map((a) => {
+    const order = a.responseOrder ?? Array.from({ length: a.responses }, (_, r) => r);
+    const results = byItem.get(a.itemId);
+    // Judged only on the questions this labeler answered.
+    const consensus = results && consensusAnswer(questions, results);
+    const own = consensus && Object.fromEntries(Object.entries(consensus).filter(([name]) => name in a.answers));
+    return timedAnswer(a, screenKey(questions, a.answers, order), own && screenKey(questions, own, order));
+  });
+  return {
+    method: "form",
+    items: c.items.map((i) => ({ ...i, label: "form" })),
+    questions: c.questions,
+    labelers: c.labelers.map(({ questions: _perQuestion, ...l }) => l),
+    agreement: c.agreement,
+    timed,
+    sideIsRandom: false,
+  };
+}
+
 /**
  * Recomputes a project's consensus from all its answers and stores it with each labeler's quality, pausing
  * labelers under the project's threshold and refreshing the answer-pattern abuse signals.
@@ -159,12 +236,14 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
   const started = performance.now();
   const project = await getProject(db, projectId);
   if (!project) throw new NotFoundError("project");
-  const answers = await loadProjectAnswers(db, projectId);
+  const form = project.taskType === "form";
+  const answers = form ? await loadFormAnswers(db, projectId) : await loadProjectAnswers(db, projectId);
   if (answers.length === 0) return { status: "skipped", reason: "no answers yet" };
-  const pairwise = project.taskType === "pairwise";
-  let result;
+  let result: RunResult;
   try {
-    result = pairwise ? pairConsensus(answers) : labelConsensus(answers);
+    result = form
+      ? formRun(project.questions ?? [], answers as FormStoredAnswer[])
+      : fixedShapeRun(answers, project.taskType === "pairwise");
   } catch (error) {
     if (error instanceof ConsensusInputError) return { status: "skipped", reason: error.message };
     throw error;
@@ -176,19 +255,11 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
     pausedReason: pauseReason(l, project.qualityThreshold),
   }));
   const confidences = result.items.map((i) => i.confidence);
-  const consensusOf = new Map(result.items.map((i) => [i.itemId, i.label]));
-  const timed: TimedAnswer[] = answers.map((a) => ({
-    labelerId: a.labelerId,
-    itemId: String(a.itemId),
-    shown: pairwise ? screenSide(a.value, a.swapped) : a.value,
-    consensus: pairwise ? undefined : consensusOf.get(a.itemId),
-    textChars: a.textChars,
-    timeSpentMs: a.timeSpentMs,
-  }));
-  const findings = detectAbuse(timed, pairwise);
+  const findings = detectAbuse(result.timed, result.sideIsRandom);
   const saved = await saveConsensus(db, {
     projectId,
     items: result.items,
+    questions: result.questions,
     labelers,
     signals: findings.map((f) => ({
       userId: f.labelerId,

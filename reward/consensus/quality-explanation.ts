@@ -31,7 +31,11 @@ export function explainStanding(s: Standing): string[] {
     `Your quality score is ${s.quality.toFixed(2)} out of 1. It says how far your answers can be trusted as evidence of the right answer: the model compares each of your answers with what the other labelers, weighted by their own reliability, concluded about the same item, and with what random answers would achieve. Careful work scores near 1, random clicking near 0.`,
     `Of your ${s.answers} answers, ${pct(s.agreement)} match the consensus; answering at random would match about ${pct(s.chance)}.`,
   ];
-  if (s.goldAnswered > 0) {
+  if (s.goldAnswered > 0 && s.taskType === "form") {
+    lines.push(
+      `The requester set known right answers for some questions; ${s.goldCorrect} of your ${s.goldAnswered} answers to them were right (${pct(s.goldCorrect / s.goldAnswered)}). These count more than other answers.`,
+    );
+  } else if (s.goldAnswered > 0) {
     lines.push(
       `${s.goldAnswered} of the items you answered have a known right answer set by the requester; you got ${s.goldCorrect} of them right (${pct(s.goldCorrect / s.goldAnswered)}). These count more than other items.`,
     );
@@ -39,6 +43,10 @@ export function explainStanding(s: Standing): string[] {
   if (s.taskType === "pairwise" && s.leftShare !== null) {
     lines.push(
       `You chose the left-hand response in ${pct(s.leftShare)} of your decisive answers; as the order is random, about 50% is expected.`,
+    );
+  } else if (s.taskType === "form" && s.leftShare !== null) {
+    lines.push(
+      `You put the response shown first ahead in ${pct(s.leftShare)} of your comparisons; as the order is random, about 50% is expected.`,
     );
   }
   for (const f of s.flags) if (FLAG_WORDS[f]) lines.push(FLAG_WORDS[f]);

@@ -77,3 +77,31 @@ describe("Markdown links", () => {
     expect(html).not.toMatch(/onclick|<script|<a /);
   });
 });
+
+describe("Markdown code", () => {
+  it("highlights a fenced block that names its language, keeping its text", () => {
+    const html = render("```python\ndef add(a, b):\n    return a + b  # sum\n```");
+    expect(html).toMatch(/<code class="hljs language-python">/);
+    expect(html).toContain('<span class="hljs-keyword">def</span>');
+    expect(html).toContain('<span class="hljs-comment"># sum</span>');
+    expect(html.replace(/<[^>]+>/g, "")).toContain("def add(a, b):\n    return a + b  # sum");
+  });
+
+  it("leaves a block without a language, or with an unknown one, as plain text", () => {
+    for (const fence of ["```", "```no-such-language"]) {
+      const html = render(`${fence}\nlet x = 1;\n\`\`\``);
+      expect(html).not.toMatch(/hljs-/);
+      expect(html).toContain("let x = 1;");
+    }
+  });
+
+  it("escapes markup inside highlighted code instead of rendering it", () => {
+    const html = render(
+      '```html\n<img src="https://tracker.example/p.gif" onerror="alert(1)"><script>alert(1)</script>\n```',
+    );
+    expect(html).not.toMatch(/<img|<script|onerror="/);
+    expect(urls(html)).toEqual([]);
+    expect(html).toContain('<span class="hljs-name">script</span>');
+    expect(html.replace(/<[^>]+>/g, "")).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});

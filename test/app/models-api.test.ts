@@ -164,7 +164,12 @@ describe("reward models in the product", () => {
     const page = await import("~/routes/projects+/$projectId._index.tsx");
     const form = await csrfFormPost(`/projects/${labels.id}`, await sessionCookie(owner.id), { intent: "train" });
     const posted = await call(page.action as never, form, { projectId: labels.id });
-    expect(await posted.json()).toEqual({ message: null, errors: ["Reward models are trained on pairwise projects."] });
+    expect(await posted.json()).toEqual({
+      message: null,
+      errors: [
+        "Reward models are trained on projects that compare responses (pairwise, or a preference or ranking question).",
+      ],
+    });
     expect(await h.db.select().from(rewardModels).where(eq(rewardModels.projectId, labels.id))).toEqual([]);
   });
 
@@ -251,5 +256,69 @@ describe("reward models in the product", () => {
     expect(body.choices[0].message.content).toBe("A careful, correct and helpful explanation with an example.");
     expect(body.best_of_n).toMatchObject({ n: 4, chosen: 1 });
     expect(body.credits.spent).toBe("20");
+  });
+
+  it("answers a refused or failed premium call with the caller's credits too, having spent none", async () => {
+    const balance = await getCreditBalance(h.db, premiumUserId);
+    const unchanged = { spent: "0", balance: balance.toString() };
+    const score = (await import("~/routes/api.v1+/models.$modelId.score.ts")).action;
+    const needed = balance + 1n;
+    const tooMany = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, premiumKey, {
+        prompt: "p",
+        responses: Array(Number(needed)).fill("r"),
+      }),
+      { modelId },
+    );
+    expect(tooMany.status).toBe(402);
+    expect(await tooMany.json()).toEqual({
+      error: {
+        code: "insufficient_credits",
+        message: `This call costs ${needed} credits and your balance is ${balance}.`,
+      },
+      credits: unchanged,
+    });
+
+    const { env } = await import("../../config/env.ts");
+    const chat = (await import("~/routes/api.v1+/chat.completions.ts")).action;
+    const url = env.LLM_UPSTREAM_URL;
+    env.LLM_UPSTREAM_URL = undefined;
+    let noUpstream: Response;
+    try {
+      noUpstream = await call(
+        chat as never,
+        apiRequest("/api/v1/chat/completions", premiumKey, {
+          model: modelId,
+          n: 1,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      );
+    } finally {
+      env.LLM_UPSTREAM_URL = url;
+    }
+    expect(noUpstream.status).toBe(503);
+    expect(await noUpstream.json()).toEqual({
+      error: { code: "no_upstream", message: expect.stringContaining("LLM_UPSTREAM_URL") },
+      credits: unchanged,
+    });
+
+    const badInput = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, premiumKey, { prompt: "", responses: ["r"] }),
+      { modelId },
+    );
+    expect(badInput.status).toBe(400);
+    expect((await badInput.json()).credits).toEqual(unchanged);
+    expect(await getCreditBalance(h.db, premiumUserId)).toBe(balance);
+
+    // Before the key is accepted there is no account to tell the credits of.
+    const wrongKey = await call(
+      score as never,
+      apiRequest(`/api/v1/models/${modelId}/score`, plainKey, { prompt: "p", responses: ["r"] }),
+      { modelId },
+    );
+    expect(wrongKey.status).toBe(401);
+    expect(await wrongKey.json()).not.toHaveProperty("credits");
   });
 });

@@ -161,6 +161,25 @@ describe("pairwise aggregate", () => {
     expect(wrongColumns.stderr).toMatch(/g\.csv: .*left.*right.*label/);
   });
 
+  it("refuses an --out it cannot write with the reason on one line, and writes nothing to standard output", async () => {
+    const input = await file("labels.csv", LABELS_CSV);
+    const missing = path.join(dir, "missing");
+    const inFile = path.join(await file("plain.txt", "x"), "out.json");
+    for (const [out, reason] of [
+      [
+        path.join(missing, "out.json"),
+        `cannot write ${path.join(missing, "out.json")}: the folder ${missing} does not exist`,
+      ],
+      [inFile, `cannot write ${inFile}: part of the path ${path.dirname(inFile)} is a file, not a folder`],
+      [dir, `cannot write ${dir}: it is a folder`],
+    ]) {
+      const run = await aggregate("--input", input, "--out", out);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(`pairwise aggregate: ${reason}\n`);
+    }
+  });
+
   it("requires --input", async () => {
     const none = await aggregate();
     expect(none.code).toBe(1);

@@ -1,8 +1,8 @@
-import { statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USERS, seedDemo } from "../../bin/commands/seed.ts";
+import { datasetsDir, DEMO_USERS, seedDemo } from "../../bin/commands/seed.ts";
 import { env } from "../../config/env.ts";
 import { createServices, type Services } from "../../jobs/services.ts";
 import type { DbHandle } from "../../db/client.ts";
@@ -12,6 +12,7 @@ import { findUserByEmail } from "../../db/queries/identity.ts";
 import { getLinkedWallet } from "../../db/queries/wallets.ts";
 import { items } from "../../db/schema/index.ts";
 import { loadKeypairFile } from "../../reward/tokens/chain/keypair-file.ts";
+import { runCli } from "../support/cli.ts";
 import { createTestDb } from "../support/db.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
@@ -57,4 +58,41 @@ describe("the demo seed", () => {
     expect(await listProjectFunds(h.db, first.projectId)).toHaveLength(1);
     for (const u of DEMO_USERS) expect(await findUserByEmail(h.db, u.email)).toMatchObject({ role: u.role });
   }, 120_000);
+});
+
+describe("pairwise seed --datasets", () => {
+  const seedFrom = (datasets: string, data: string) =>
+    runCli(["seed", "--datasets", datasets], { env: { ...process.env, DATA_DIR: data, DATABASE_URL: "" } });
+
+  /** A datasets folder with the given demo files copied from the real one, and `extra` files written as given. */
+  function datasetsWith(files: string[], extra: Record<string, string> = {}) {
+    const root = makeTempDir("seed-datasets");
+    for (const name of [...files, ...Object.keys(extra)])
+      mkdirSync(path.join(root, path.dirname(name)), { recursive: true });
+    for (const name of files) copyFileSync(path.join(datasetsDir(), name), path.join(root, name));
+    for (const [name, content] of Object.entries(extra)) writeFileSync(path.join(root, name), content);
+    return root;
+  }
+
+  it("names the missing or unreadable file and what belongs there, before it opens the database", async () => {
+    const nowhere = path.join(makeTempDir("seed-empty"), "nowhere");
+    const partial = datasetsWith(["oasst/en_100_tree.jsonl", "llmbar/mt_bench_human.json"]);
+    const broken = datasetsWith(["oasst/en_100_tree.jsonl"], { "llmbar/mt_bench_human.json": "[{" });
+    for (const [datasets, reason] of [
+      [nowhere, `${nowhere}/oasst/en_100_tree.jsonl does not exist (expected the Open-Assistant trees there)`],
+      [partial, `${partial}/llmbar/natural.json does not exist (expected the LLMBar Natural set there)`],
+      [
+        broken,
+        `${broken}/llmbar/mt_bench_human.json: cannot be read as the MT-Bench human judgements in LLMBar's format (`,
+      ],
+    ]) {
+      const data = makeTempDir("seed-data");
+      const run = await seedFrom(datasets, data);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr.startsWith(`pairwise seed: ${reason}`), run.stderr).toBe(true);
+      expect(readdirSync(data)).toEqual([]);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MIN_TRAINING_PAIRS } from "../../trainer/project-models.ts";
 import { syntheticPreferences } from "../support/synthetic-preferences.ts";
 import { makeTempDir, writeFileIn } from "../support/temp-dir.ts";
 
@@ -81,6 +82,44 @@ describe("pairwise train, eval and score", () => {
     expect(rewards[0]).toBeGreaterThan(rewards[1]);
   });
 
+  it("trains on Anthropic HH transcripts and implicit-prompt conversations, an empty rejected reply included", async () => {
+    const rows = syntheticPreferences({ pairs: 80, seed: 4 }).map((p, i) => {
+      if (i % 2 === 1)
+        return {
+          chosen: [
+            { role: "user", content: p.prompt },
+            { role: "assistant", content: p.chosen },
+          ],
+          rejected: [
+            { role: "user", content: p.prompt },
+            { role: "assistant", content: p.rejected },
+          ],
+        };
+      const before = `\n\nHuman: ${p.prompt}\n\nAssistant:`;
+      return { chosen: `${before} ${p.chosen}`, rejected: i === 0 ? before : `${before} ${p.rejected}` };
+    });
+    const hh = await file("hh.jsonl", jsonl(rows));
+    const out = path.join(dir, "hh-model");
+    const training = await pairwise("train", "--data", hh, "--out", out, "--epochs", "3");
+    expect(training.code).toBe(0);
+    expect(training.stderr).not.toMatch(/warning/);
+    const metadata = JSON.parse(await readFile(path.join(out, "metadata.json"), "utf8"));
+    expect(metadata.data.pairs).toBe(80);
+    const evaluation = await pairwise("eval", "--model", out, "--data", hh);
+    expect(evaluation.code).toBe(0);
+    expect(JSON.parse(evaluation.stdout).n).toBe(80);
+  });
+
+  it("trains on fewer pairs than the app needs, with a one-line warning naming its minimum", async () => {
+    const few = await file("few.jsonl", jsonl(syntheticPreferences({ pairs: 3, seed: 5 })));
+    const { code, stdout, stderr } = await pairwise("train", "--data", few, "--out", path.join(dir, "few-model"));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).metrics.train.n).toBe(3);
+    expect(stderr.split("\n")[0]).toBe(
+      `pairwise train: warning: only 3 preference pairs; the app needs at least ${MIN_TRAINING_PAIRS} to train a project's model (fewer give no held-out accuracy worth reporting)`,
+    );
+  });
+
   it.each([
     [
       "malformed JSON, with its line and column",
@@ -89,10 +128,23 @@ describe("pairwise train, eval and score", () => {
       /bad\.jsonl: line 2, column 17: invalid JSON/,
     ],
     [
-      "an empty response",
-      ["train", "--data", "empty.jsonl", "--out", "m"],
-      () => file("empty.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: " " }])),
-      /empty\.jsonl: line 1: "rejected" is empty/,
+      "a conversational message without content, with its line and column",
+      ["train", "--data", "message.jsonl", "--out", "m"],
+      () =>
+        file(
+          "message.jsonl",
+          jsonl([
+            { prompt: "p", chosen: "a", rejected: "b" },
+            { prompt: [{ role: "user", content: "q" }], chosen: [{ role: "assistant" }], rejected: "b" },
+          ]),
+        ),
+      /message\.jsonl: line 2, column 53: "chosen" message 1 has no "content"/,
+    ],
+    [
+      "a CSV file",
+      ["train", "--data", "pairs.csv", "--out", "m"],
+      () => file("pairs.csv", "prompt,chosen,rejected\np,a,b\n"),
+      /pairs\.csv looks like CSV; preference pairs are read from JSON Lines, one \{"prompt","chosen","rejected"\} object a line/,
     ],
     [
       "a missing field",
@@ -104,7 +156,7 @@ describe("pairwise train, eval and score", () => {
       "a bad weight",
       ["train", "--data", "weight.jsonl", "--out", "m"],
       () => file("weight.jsonl", jsonl([{ prompt: "p", chosen: "a", rejected: "b", weight: "high" }])),
-      /line 1: "weight" must be a number ≥ 0, got "high"/,
+      /line 1, column 52: "weight" must be a number ≥ 0, got "high"/,
     ],
     [
       "a missing data file",

@@ -73,6 +73,7 @@ describe("dataset upload: bad files are refused with their line and nothing is s
         format: "jsonl",
         text: `{"prompt":"p","response_a":5,"response_b":"b"}`,
         line: 1,
+        column: 28,
         message: /"response_a" must be a string/,
       },
       {
@@ -101,6 +102,7 @@ describe("dataset upload: bad files are refused with their line and nothing is s
         format: "jsonl",
         text: `{"prompt":"p","response_a":"a","response_b":"b","gold":"c"}`,
         line: 1,
+        column: 56,
         message: /"gold" must be one of a, b, tie, both_bad/,
       },
       {

@@ -7,13 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../datasets/index.ts";
 import { listAbuseSignals } from "../../db/queries/abuse.ts";
-import { leaseNextTask } from "../../db/queries/labeling.ts";
-import { getItemConsensus, listLabelerQuality, raiseLabelsWanted } from "../../db/queries/consensus.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
+import {
+  getItemConsensus,
+  getQuestionConsensus,
+  listConsensusRuns,
+  listLabelerQuality,
+  raiseLabelsWanted,
+} from "../../db/queries/consensus.ts";
 import { exportConsensus, exportPreferences, exportRawAnswers } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
-import { items, labels } from "../../db/schema/index.ts";
+import { items, labels, type QuestionConsensus } from "../../db/schema/index.ts";
 import { runProjectConsensus, screenSide } from "../../reward/consensus/project-run.ts";
+import { Rng } from "../../trainer/rng.ts";
 import { createTestDb } from "../support/db.ts";
+import {
+  FORM_QUESTIONS,
+  formAnswer,
+  formGold,
+  formTruth,
+  RESPONSES,
+  type FormItemTruth,
+  type FormLabelerKind,
+} from "../support/form-crowds.ts";
 import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
 import { commitGold } from "../support/gold.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
@@ -243,5 +259,131 @@ describe("project consensus (pairwise)", () => {
     }
     const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
     for (const w of out.workers) expect(quality.get(w.worker)!.quality).toBeCloseTo(w.quality, 5);
+  });
+});
+
+describe("project consensus (form)", () => {
+  let project: Project;
+  const who = new Map<string, FormLabelerKind>();
+  const rng = new Rng(17);
+  const truth: FormItemTruth[] = Array.from({ length: 24 }, () => formTruth(rng));
+  const isGold = (i: number) => i % 6 === 0;
+  const byName = (name: string) => [...who].find(([, kind]) => kind === name)![0];
+
+  beforeAll(async () => {
+    const owner = await makeUser(h.db, "requester");
+    project = await makeProject(h.db, owner.id, { taskType: "form", questions: FORM_QUESTIONS, labelsPerItem: 5 });
+    await upload(
+      project,
+      truth.map((t, i) => {
+        const gold = formGold(t);
+        // Uploads number responses from 1.
+        const rank = (gold.rank as number[][]).map((g) => g.map((r) => r + 1));
+        return {
+          id: `f${i}`,
+          prompt: `prompt ${i}`,
+          responses: Array.from({ length: RESPONSES }, (_, r) => `response ${r} to ${i}`),
+          ...(isGold(i) ? { gold: { ...gold, rank } } : {}),
+        };
+      }),
+    );
+    for (const kind of ["good", "good", "good", "adversary", "clicker"] as const)
+      who.set((await makeUser(h.db, "labeler", kind)).id, kind);
+    for (const [labelerId, kind] of who) {
+      for (;;) {
+        const task = await leaseNextTask(h.db, { projectId: project.id, labelerId });
+        if (!task) break;
+        const i = Number(/prompt (\d+)/.exec(task.content.kind === "form" ? (task.content.prompt ?? "") : "")![1]);
+        await submitAnswer(h.db, {
+          assignmentId: task.assignmentId,
+          labelerId,
+          answer: { value: "form", answers: ({ responseOrder }) => formAnswer(kind, truth[i], responseOrder!, rng) },
+        });
+      }
+      await setTimes(labelerId, 30_000);
+    }
+  });
+
+  it("stores each question's consensus per item, and one item row per item", async () => {
+    const outcome = await runProjectConsensus(h.db, project.id);
+    expect(outcome).toMatchObject({ status: "done", items: 24, labelers: 5 });
+    const externalOf = new Map(
+      (await h.db.select().from(items).where(eq(items.projectId, project.id))).map((i) => [i.id, i.externalId]),
+    );
+    const rows = await getQuestionConsensus(h.db, project.id);
+    expect(rows).toHaveLength(24 * 4);
+    expect(new Set(rows.map((r) => r.question))).toEqual(new Set(["rank", "helpful", "topic", "issues"]));
+    let pairsRight = 0;
+    for (const r of rows.filter((r) => r.question === "rank")) {
+      const result = r.result as Extract<QuestionConsensus, { type: "ranking" }>;
+      const i = Number(externalOf.get(r.itemId)!.slice(1));
+      const y = truth[i].scores;
+      if (isGold(i)) expect(result.order).toEqual([0, 1, 2].sort((a, b) => y[b] - y[a]));
+      for (const [a, b] of [
+        [0, 1],
+        [0, 2],
+        [1, 2],
+      ])
+        if ((result.scores[a] - result.scores[b]) * (y[a] - y[b]) > 0) pairsRight++;
+      expect(r.confidence).toBeCloseTo(result.adjacent.reduce((x, z) => x + z, 0) / 2, 5);
+    }
+    expect(pairsRight / (24 * 3)).toBeGreaterThan(0.8);
+    const topics = rows.filter((r) => r.question === "topic");
+    const topicRight = topics.filter((r) => {
+      const result = r.result as Extract<QuestionConsensus, { type: "label" }>;
+      return result.values[0].label === truth[Number(externalOf.get(r.itemId)!.slice(1))].topic;
+    });
+    expect(topicRight.length).toBeGreaterThanOrEqual(22);
+
+    const consensus = await getItemConsensus(h.db, project.id);
+    expect(consensus).toHaveLength(24);
+    for (const c of consensus) {
+      const own = rows.filter((r) => r.itemId === c.itemId);
+      expect(c.label).toBe("form");
+      expect(c.answers).toBe(5);
+      expect(c.confidence).toBeCloseTo(own.reduce((x, r) => x + r.confidence, 0) / own.length, 5);
+      expect(Object.keys(c.detail).sort()).toEqual(["helpful", "issues", "rank", "topic"]);
+    }
+    const [run] = (await listConsensusRuns(h.db, project.id)).slice(-1);
+    expect(run).toMatchObject({ method: "form", answers: 120, items: 24, labelers: 5 });
+  });
+
+  it("scores each labeler over the whole form, pausing the adversary and flagging the clicker", async () => {
+    const quality = new Map((await listLabelerQuality(h.db, project.id)).map((q) => [q.labelerId, q]));
+    for (const [labelerId, kind] of who) {
+      const q = quality.get(labelerId)!;
+      expect(q.answers).toBe(24);
+      // 4 gold items, each with gold for the 4 questions.
+      expect(q.goldAnswered).toBe(16);
+      expect(q.medianMs).toBe(30_000);
+      if (kind === "good") {
+        expect(q.quality).toBeGreaterThan(0.5);
+        expect(q).toMatchObject({ flags: [], pausedAt: null });
+      }
+    }
+    const adversary = quality.get(byName("adversary"))!;
+    expect(adversary.quality).toBeLessThan(0.05);
+    expect(adversary.flags).toContain("adversarial");
+    expect(adversary.pausedReason).toMatch(/below this project's minimum of 0\.30 after 24 answers/);
+    const clicker = quality.get(byName("clicker"))!;
+    expect(clicker.quality).toBeLessThan(0.1);
+    expect(clicker.flags).toContain("constant");
+    expect(clicker.leftShare).toBe(1);
+  });
+
+  it("flags the labeler who answers the same by screen position every time", async () => {
+    const streaks = (await listAbuseSignals(h.db)).filter(
+      (s) => s.projectId === project.id && s.kind === "one_sided_streak",
+    );
+    expect(streaks.map((s) => s.userId)).toEqual([byName("clicker")]);
+  });
+
+  it("replaces the question consensus on a rerun instead of adding to it", async () => {
+    const before = await getQuestionConsensus(h.db, project.id);
+    expect((await runProjectConsensus(h.db, project.id)).status).toBe("done");
+    const after = await getQuestionConsensus(h.db, project.id);
+    expect(after.map((r) => [r.itemId, r.question, r.confidence])).toEqual(
+      before.map((r) => [r.itemId, r.question, r.confidence]),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { DomainError } from "../../db/errors.ts";
 import { getLabelerCounts, leaseNextTask, releaseTask, submitAnswer } from "../../db/queries/labeling.ts";
 import { getProjectProgress, setProjectPaused } from "../../db/queries/projects.ts";
 import { setUserPaused } from "../../db/queries/identity.ts";
-import { assignments, items, labels } from "../../db/schema/index.ts";
+import { assignments, items, labels, questionsSchema } from "../../db/schema/index.ts";
 import { createTestDb, TEST_DB } from "../support/db.ts";
 import { makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
 
@@ -207,5 +207,49 @@ describe("task assignment", () => {
     const perItem = new Map<number, number>();
     for (const t of granted) perItem.set(t!.itemId, (perItem.get(t!.itemId) ?? 0) + 1);
     expect([...perItem.values()].every((n) => n === 2)).toBe(true);
+  });
+
+  it("leases form items with a fresh random on-screen order, never one waiting for its responses", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const questions = questionsSchema.parse([{ name: "rank", type: "ranking", title: "Order them" }]);
+    const project = await makeProject(h.db, owner.id, { taskType: "form", questions, labelsPerItem: 1 });
+    const responses = [{ text: "x" }, { text: "y" }, { text: "z" }];
+    await h.db.insert(items).values([
+      ...Array.from({ length: 30 }, (_, i) => ({
+        projectId: project.id,
+        externalId: `f${i}`,
+        labelsWanted: 1,
+        content: { kind: "form" as const, prompt: `p${i}`, responses },
+      })),
+      {
+        projectId: project.id,
+        externalId: "waiting",
+        labelsWanted: 1,
+        priority: 10,
+        awaitingResponses: true,
+        content: { kind: "form" as const, prompt: "later", responses: [] },
+      },
+    ]);
+    const labeler = await makeUser(h.db, "labeler");
+    const firstShown = new Set<number>();
+    for (let i = 0; i < 30; i++) {
+      const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: labeler.id }))!;
+      expect([...task.responseOrder!].sort()).toEqual([0, 1, 2]);
+      firstShown.add(task.responseOrder![0]);
+      await submitAnswer(h.db, {
+        assignmentId: task.assignmentId,
+        labelerId: labeler.id,
+        answer: { value: "form", answers: ({ responseOrder }) => ({ rank: responseOrder!.map((r) => [r]) }) },
+      });
+    }
+    expect(firstShown.size).toBe(3);
+    expect(await leaseNextTask(h.db, { projectId: project.id, labelerId: labeler.id })).toBeNull();
+    const stored = await h.db
+      .select({ answers: labels.answers, order: assignments.responseOrder })
+      .from(labels)
+      .innerJoin(assignments, eq(assignments.id, labels.assignmentId))
+      .where(eq(labels.projectId, project.id));
+    expect(stored).toHaveLength(30);
+    for (const row of stored) expect(row.answers).toEqual({ rank: row.order!.map((r) => [r]) });
   });
 });

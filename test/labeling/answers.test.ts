@@ -31,16 +31,17 @@ describe("on-screen answers map back to the item's own terms", () => {
       itemId: 1,
       projectId: "p",
       expiresAt: new Date(),
+      responseOrder: null,
       content: { kind: "pairwise" as const, prompt: "q", responseA: "first", responseB: "second" },
     };
-    expect(toTaskView({ ...task, swapped: false })).toEqual({
+    expect(toTaskView({ ...task, swapped: false }, null)).toEqual({
       kind: "pairwise",
       assignmentId: 7,
       prompt: "q",
       left: "first",
       right: "second",
     });
-    const swapped = toTaskView({ ...task, swapped: true });
+    const swapped = toTaskView({ ...task, swapped: true }, null);
     expect(swapped).toMatchObject({ left: "second", right: "first" });
     expect(JSON.stringify(swapped)).not.toMatch(/swapped/);
   });

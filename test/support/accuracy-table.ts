@@ -1,8 +1,8 @@
-/** The accuracy table of reward/README.md: each aggregation method on every named crowd, with known truth. */
+/** The accuracy tables of reward/consensus/README.md: each aggregation method on named crowds, with known truth. */
 import { dawidSkene, PLAIN_DAWID_SKENE } from "../../reward/consensus/algorithms/dawid-skene.ts";
 import { goldByTask, indexLabels } from "../../reward/consensus/algorithms/indexing.ts";
 import { majorityVote, wawa } from "../../reward/consensus/algorithms/majority.ts";
-import { simulateCrowd } from "./label-crowds.ts";
+import { simulateCrowd, type CrowdSpec } from "./label-crowds.ts";
 import { CROWDS } from "./named-crowds.ts";
 
 export const TABLE_METHODS = ["majority vote", "Wawa", "Dawid-Skene (plain)", "default"] as const;
@@ -13,9 +13,9 @@ export interface AccuracyRow {
   accuracy: Record<(typeof TABLE_METHODS)[number], number>;
 }
 
-/** Accuracy of each method on every crowd of CROWDS, averaged over `seeds`. */
-export function accuracyTable(seeds: number[]): AccuracyRow[] {
-  return Object.entries(CROWDS).map(([crowd, spec]) => {
+/** Accuracy of each method on every crowd of `crowds` (CROWDS unless given), averaged over `seeds`. */
+export function accuracyTable(seeds: number[], crowds: Record<string, CrowdSpec> = CROWDS): AccuracyRow[] {
+  return Object.entries(crowds).map(([crowd, spec]) => {
     const accuracy = Object.fromEntries(TABLE_METHODS.map((m) => [m, 0])) as AccuracyRow["accuracy"];
     for (const seed of seeds) {
       const sim = simulateCrowd(spec, seed);

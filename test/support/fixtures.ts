@@ -73,7 +73,7 @@ export async function answerTasks(
     await submitAnswer(db, {
       assignmentId: task.assignmentId,
       labelerId,
-      answer: { value: (swapped) => answer(n, swapped) },
+      answer: { value: ({ swapped }) => answer(n, swapped) },
     });
   }
 }

@@ -7,7 +7,8 @@ import { Rng } from "../../trainer/rng.ts";
 import { cumulativeWeights, pad, pickWeighted } from "./crowd-sampling.ts";
 
 /**
- * good: right with probability `skill`, otherwise a uniformly random other class.
+ * good: right with probability `skill` (plus `classSkill` of the true class), otherwise another class: uniformly
+ * at random, or weighted by the true class's row of `mistakes`.
  * random: answers uniformly at random. adversary: answers the "next" class ((truth + 1) mod K) with
  * probability `skill`, otherwise at random. biased: with probability `bias` answers class 0 whatever the
  * truth, otherwise like good. constant: always the same class.
@@ -20,8 +21,15 @@ export interface LabelerGroup {
   /** Probability of the kind's main behaviour (see LabelerKind); drawn per labeler from [min, max]. */
   skill?: [number, number];
   bias?: number;
-  /** Relative chance of being picked for a task; small values make sparse labelers with a handful of answers. */
-  activity?: number;
+  /**
+   * Relative chance of being picked for a task; small values make sparse labelers with a handful of answers.
+   * A range draws each labeler's activity log-uniformly from it: a long tail of light labelers and a few heavy ones.
+   */
+  activity?: number | [number, number];
+  /** Added to the skill when the truth is class k (class-dependent accuracy: a rare class often missed), within [0, 1]. */
+  classSkill?: number[];
+  /** Row k: relative weights of a good labeler's wrong answers when the truth is k (class-dependent confusions). */
+  mistakes?: number[][];
   name?: string;
 }
 
@@ -47,9 +55,12 @@ export interface SimulatedCrowd {
 interface Labeler {
   id: string;
   kind: LabelerKind;
-  skill: number;
+  /** Probability of the kind's main behaviour, per true class. */
+  skill: number[];
   bias: number;
   constant: number;
+  /** Per true class, the running totals of the wrong answers' weights (absent: uniform). */
+  mistakes?: Float64Array[];
 }
 
 export function simulateCrowd(spec: CrowdSpec, seed: number): SimulatedCrowd {
@@ -64,14 +75,16 @@ export function simulateCrowd(spec: CrowdSpec, seed: number): SimulatedCrowd {
   for (const g of spec.groups) {
     for (let i = 0; i < g.count; i++) {
       const [lo, hi] = g.skill ?? [0.8, 0.95];
+      const skill = lo + (hi - lo) * rng.next();
       labelers.push({
         id: `w${pad(labelers.length, 5)}`,
         kind: g.kind,
-        skill: lo + (hi - lo) * rng.next(),
+        skill: Array.from({ length: K }, (_, k) => Math.min(1, Math.max(0, skill + (g.classSkill?.[k] ?? 0)))),
         bias: g.bias ?? 0.5,
         constant: rng.int(K),
+        mistakes: g.mistakes?.map((row, k) => cumulativeWeights(row.map((weight, l) => (l === k ? 0 : weight)))),
       });
-      activity.push(g.activity ?? 1);
+      activity.push(drawActivity(rng, g.activity ?? 1));
       group.set(labelers[labelers.length - 1].id, g.name ?? g.kind);
     }
   }
@@ -100,18 +113,24 @@ export function simulateCrowd(spec: CrowdSpec, seed: number): SimulatedCrowd {
   return { answers: { task, worker, label }, truth, gold, group };
 }
 
+function drawActivity(rng: Rng, activity: number | [number, number]): number {
+  if (typeof activity === "number") return activity;
+  const [lo, hi] = activity;
+  return lo * (hi / lo) ** rng.next();
+}
+
 function answer(rng: Rng, l: Labeler, y: number, K: number): number {
-  const other = () => (y + 1 + rng.int(K - 1)) % K;
+  const other = () => (l.mistakes ? pickWeighted(rng, l.mistakes[y]) : (y + 1 + rng.int(K - 1)) % K);
   switch (l.kind) {
     case "good":
-      return rng.next() < l.skill ? y : other();
+      return rng.next() < l.skill[y] ? y : other();
     case "random":
       return rng.int(K);
     case "adversary":
-      return rng.next() < l.skill ? (y + 1) % K : rng.int(K);
+      return rng.next() < l.skill[y] ? (y + 1) % K : rng.int(K);
     case "biased":
       if (rng.next() < l.bias) return 0;
-      return rng.next() < l.skill ? y : other();
+      return rng.next() < l.skill[y] ? y : other();
     case "constant":
       return l.constant;
   }

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EncoderError, loadScorer, readModelDir, trainRewardModel } from "../../trainer/index.ts";
@@ -85,6 +86,21 @@ describe("ONNX sentence encoder", () => {
         expect(alone[k]).toBeCloseTo(mean[k] / norm, 5);
       }
       expect(Math.hypot(...batched.subarray(D, 2 * D))).toBeCloseTo(1, 5);
+    } finally {
+      await encoder.release();
+    }
+  });
+
+  it("gives an empty text a zero embedding when the tokenizer adds no special tokens", async () => {
+    const bare = await writeTinyEncoder(path.join(dir, "bare-encoder"), words, { dim: 8 });
+    const file = path.join(bare.dir, "tokenizer.json");
+    const { post_processor: _, ...json } = JSON.parse(await readFile(file, "utf8"));
+    await writeFile(file, JSON.stringify(json));
+    const encoder = await OnnxSentenceEncoder.load(bare.dir, "cpu");
+    try {
+      const embeddings = await encoder.embed(["", "hello"]);
+      expect([...embeddings.subarray(0, 8)]).toEqual(new Array(8).fill(0));
+      expect(Math.hypot(...embeddings.subarray(8))).toBeCloseTo(1, 5);
     } finally {
       await encoder.release();
     }

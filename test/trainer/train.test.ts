@@ -157,6 +157,25 @@ describe("trainRewardModel", () => {
     expect(runs[2].model.equals(runs[0].model)).toBe(false);
   });
 
+  it("trains on empty responses and prompts, an empty response being a real, bad one", async () => {
+    const pairs = syntheticPreferences({ pairs: 80, seed: 9 }).map((p, i) => ({
+      prompt: i % 4 === 0 ? "" : p.prompt,
+      chosen: p.chosen,
+      rejected: i % 2 === 0 ? " " : "",
+    }));
+    const out = path.join(dir, "empty-text");
+    const metrics = await trainRewardModel({ pairs, outDir: out, ...SMALL });
+    expect(metrics.heldOut!.accuracy).toBe(1);
+    const scorer = await loadScorer(out);
+    try {
+      const [empty, real] = await scorer.score("", ["", pairs[1].chosen]);
+      expect(Number.isFinite(empty)).toBe(true);
+      expect(real).toBeGreaterThan(empty);
+    } finally {
+      await scorer.close();
+    }
+  });
+
   it("stops when its signal is aborted, and writes nothing", async () => {
     const out = path.join(dir, "aborted");
     const controller = new AbortController();
@@ -175,7 +194,11 @@ describe("trainRewardModel", () => {
 
   it.each([
     ["no pairs", { pairs: [] }, /no preference pairs/],
-    ["an empty response", { pairs: [{ prompt: "p", chosen: "a", rejected: "  " }] }, /pair 1: "rejected" is empty/],
+    [
+      "a response that is not text",
+      { pairs: [{ prompt: "p", chosen: "a", rejected: 3 as unknown as string }] },
+      /pair 1: "rejected" must be a string/,
+    ],
     [
       "a negative weight",
       { pairs: [{ prompt: "p", chosen: "a", rejected: "b", weight: -1 }] },

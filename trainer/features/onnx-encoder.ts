@@ -112,8 +112,12 @@ export class OnnxSentenceEncoder {
   /** Unit-length embeddings of `texts`, row-major [texts.length, dimension]. */
   async embed(texts: string[]): Promise<Float32Array> {
     const encodings = texts.map((t) => this.tokenizer.encode(t));
-    // Batches of similar length waste little on padding.
-    const order = encodings.map((_, i) => i).sort((a, b) => encodings[a].ids.length - encodings[b].ids.length);
+    // Batches of similar length waste little on padding. An empty text under a tokenizer without special tokens
+    // has no tokens to pool: it keeps a zero embedding.
+    const order = encodings
+      .map((_, i) => i)
+      .filter((i) => encodings[i].ids.length > 0)
+      .sort((a, b) => encodings[a].ids.length - encodings[b].ids.length);
     const out = new Float32Array(texts.length * this.dimension);
     for (let start = 0; start < order.length; start += BATCH) {
       const rows = order.slice(start, start + BATCH);

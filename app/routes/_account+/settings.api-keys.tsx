@@ -61,7 +61,8 @@ export default function ApiKeys() {
       <p className="muted">
         Use a key as <code>Authorization: Bearer &lt;key&gt;</code>. <strong>API</strong> keys work with the JSON API
         under <code>/api/v1</code> (projects, tasks, wallet); <strong>premium</strong> keys call the reward models
-        (score, rank, judge, chat) and spend your credits.
+        (score, rank, judge, chat) and spend your credits. Every endpoint is described in the{" "}
+        <a href="/docs/api">API reference</a> (also as <a href="/api/v1/openapi.json">OpenAPI</a>).
       </p>
       <FormErrors errors={actionData?.error ? [actionData.error.message] : undefined} />
       {actionData?.key ? (

@@ -4,7 +4,11 @@ import { api, ApiError } from "~/utils/api.server.ts";
 const notFound = ({ request }: { request: Request }) =>
   api(async () => {
     const path = new URL(request.url).pathname;
-    throw new ApiError(404, "not_found", `No API endpoint at ${path}; see the JSON API section of the README`);
+    throw new ApiError(
+      404,
+      "not_found",
+      `No API endpoint at ${path}; the endpoints are listed at /docs/api (OpenAPI: /api/v1/openapi.json)`,
+    );
   });
 
 export const loader = notFound;

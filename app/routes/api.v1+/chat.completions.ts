@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import { renderMessages } from "../../../datasets/normalize.ts";
-import { api, methodNotAllowed, requireMethod, requirePremiumUser } from "~/utils/api.server.ts";
+import { methodNotAllowed } from "~/utils/api.server.ts";
 import { sampleUpstream } from "~/utils/best-of-n.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { services } from "~/utils/services.server.ts";
 import { CREDITS_PER_SAMPLE, metered } from "../../../reward/tokens/credits/metered.ts";
-import { requireModel } from "~/utils/premium.server.ts";
+import { premiumApi, requireModel } from "~/utils/premium.server.ts";
 import { ChatSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -17,9 +17,7 @@ export const loader = methodNotAllowed("POST");
  * reward model `model` ranks highest returned. Costs CREDITS_PER_SAMPLE per candidate.
  */
 export const action = ({ request }: ActionFunctionArgs) =>
-  api(async () => {
-    requireMethod(request, "POST");
-    const user = await requirePremiumUser(request);
+  premiumApi(request, ["POST"], async (user) => {
     const input = await parseJsonBody(request, ChatSchema);
     const model = await requireModel(input.model);
     return metered(db, user.id, CREDITS_PER_SAMPLE * BigInt(input.n), `chat:${model.id}`, async () => {

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { api, methodNotAllowed, requireMethod, requirePremiumUser } from "~/utils/api.server.ts";
+import { methodNotAllowed } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { services } from "~/utils/services.server.ts";
 import { CREDITS_PER_RESPONSE, metered } from "../../../reward/tokens/credits/metered.ts";
-import { requireModel } from "~/utils/premium.server.ts";
+import { premiumApi, requireModel } from "~/utils/premium.server.ts";
 import { ScoreSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -11,9 +11,7 @@ export const loader = methodNotAllowed("POST");
 
 /** `{prompt, responses[]}` → the responses best first, with their rewards; one credit per response. */
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  api(async () => {
-    requireMethod(request, "POST");
-    const user = await requirePremiumUser(request);
+  premiumApi(request, ["POST"], async (user) => {
     const { prompt, responses } = await parseJsonBody(request, ScoreSchema);
     const model = await requireModel(params.modelId);
     return metered(db, user.id, CREDITS_PER_RESPONSE * BigInt(responses.length), `rank:${model.id}`, async () => {

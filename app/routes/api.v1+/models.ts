@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listPublishedModels } from "../../../db/queries/models.ts";
-import { api, methodNotAllowed, requirePremiumUser } from "~/utils/api.server.ts";
+import { methodNotAllowed } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { zeroSpentCredits, premiumApi } from "~/utils/premium.server.ts";
 
-/** The published reward models premium calls can use. */
+/** The published reward models premium calls can use; free, with the caller's credits like every premium answer. */
 export const loader = ({ request }: LoaderFunctionArgs) =>
-  api(async () => {
-    await requirePremiumUser(request);
-    const models = await listPublishedModels(db);
+  premiumApi(request, ["GET", "HEAD"], async (user) => {
+    const [models, credits] = await Promise.all([listPublishedModels(db), zeroSpentCredits(user.id)]);
     return {
       models: models.map((m) => ({
         id: m.id,
@@ -15,6 +15,7 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
         version: m.version,
         heldOutAccuracy: (m.metrics as { heldOut?: { accuracy?: number } } | null)?.heldOut?.accuracy ?? null,
       })),
+      credits,
     };
   });
 

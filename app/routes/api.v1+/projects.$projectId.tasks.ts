@@ -13,7 +13,8 @@ export const loader = methodNotAllowed("POST");
 
 /**
  * Labeler API: `POST {}` leases the next task; `POST {intent, assignmentId, …}` answers, skips or flags one and
- * leases the next in the same round trip. Answers use on-screen terms (left/right for pairs). An action that was
+ * leases the next in the same round trip. Answers use on-screen terms (left/right for pairs, response slots for
+ * forms). An action that was
  * stored is reported as accepted even when no next task can be leased (`stopped` says why: out of funds, closed…).
  */
 export const action = ({ request, params }: ActionFunctionArgs) =>
@@ -32,7 +33,8 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     }
     try {
       const task = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
-      return acting ? { accepted: true, task: task && toTaskView(task) } : { task: task && toTaskView(task) };
+      const view = task && toTaskView(task, project.questions);
+      return acting ? { accepted: true, task: view } : { task: view };
     } catch (error) {
       if (!acting || !(error instanceof DomainError)) throw error;
       return { accepted: true, task: null, stopped: { code: error.code, message: error.message } };

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createProject, listOwnedProjects } from "../../../db/queries/projects.ts";
 import { api, ApiError, readJson, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { toNewProject } from "~/utils/project-input.ts";
+import { questionProblems, toNewProject } from "~/utils/project-input.server.ts";
 import { projectJson } from "~/utils/projects.server.ts";
 import { limits } from "~/utils/amount-limits.server.ts";
 import { createProjectSchema } from "~/utils/schemas.ts";
@@ -23,6 +23,9 @@ function fromJson(body: unknown) {
     rewardPerLabel: asText(b.rewardPerLabel),
     budget: asText(b.budget),
     categories: Array.isArray(b.categories) ? b.categories.join("\n") : b.categories,
+    // A form given as a list of questions is a "form" project; taskType stays the shorthand for the fixed shapes.
+    taskType: b.taskType ?? (b.questions !== undefined ? "form" : undefined),
+    questions: b.questions === undefined ? undefined : JSON.stringify(b.questions),
     leaseMinutes: b.leaseMinutes ?? (typeof b.leaseSeconds === "number" ? Math.ceil(b.leaseSeconds / 60) : undefined),
   };
 }
@@ -31,7 +34,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
     requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["requester"]);
-    const parsed = createProjectSchema(limits).safeParse(fromJson(await readJson(request)));
+    const parsed = createProjectSchema(limits, questionProblems).safeParse(fromJson(await readJson(request)));
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
       throw new ApiError(400, "invalid_project", details.map((d) => `${d.field}: ${d.message}`).join("; "), details);

@@ -9,8 +9,10 @@ import { Markdown } from "~/components/markdown.tsx";
 import { ProjectFunds } from "~/components/project-funds.tsx";
 import { ProjectModels } from "~/components/project-models.tsx";
 import { ProjectQuality } from "~/components/project-quality.tsx";
+import { ResponseGeneration } from "~/components/response-generation.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
 import { DomainError } from "../../../db/errors.ts";
+import { collectsPreferences } from "../../../db/schema/index.ts";
 import { isOutOfFunds } from "../../../db/queries/labeling.ts";
 import {
   getProjectProgress,
@@ -24,6 +26,8 @@ import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { loadProjectFunds } from "~/utils/deposits.server.ts";
+import { generateFromForm, loadGenerations } from "~/utils/generation.server.ts";
+import { exportsFor } from "~/utils/export.server.ts";
 import { loadGoldCommitments, revealGoldNow } from "~/utils/gold.server.ts";
 import { loadProjectModels } from "~/utils/project-models.server.ts";
 import { closeAndRefund, publishVersion, startTraining } from "../../../jobs/project-commands.ts";
@@ -51,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const outOfFunds = project.closedAt ? false : await isOutOfFunds(db, project.id);
   return {
     project: projectJson(project),
+    comparesResponses: collectsPreferences(project),
+    exportLinks: exportsFor(project),
     outOfFunds,
     progress,
     // Requesters see labelers by pseudonym only (no email, name or account id).
@@ -64,6 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     models,
     gold: await loadGoldCommitments(project.id),
     funds: await loadProjectFunds(user, project.id),
+    generations: project.taskType === "form" ? await loadGenerations(project) : null,
   };
 }
 
@@ -74,6 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await validateCsrf(formData, request.headers);
   const intent = formData.get("intent");
   if (intent === "reveal-gold") return revealGoldNow(project.id);
+  if (intent === "generate") return generateFromForm(project, formData);
   if (intent === "close") {
     const closed = await closeAndRefund(db, project);
     return {
@@ -113,8 +121,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProjectDashboard() {
-  const { project, outOfFunds, progress, labelers, flagged, uploads, quality, models, gold, funds } =
-    useLoaderData<typeof loader>();
+  const {
+    project,
+    comparesResponses,
+    exportLinks,
+    outOfFunds,
+    progress,
+    labelers,
+    flagged,
+    uploads,
+    quality,
+    models,
+    gold,
+    funds,
+    generations,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const training = models.models.some((m) => m.status === "queued" || m.status === "training");
   usePollWhile(training || quality.job?.status === "queued" || quality.job?.status === "running");
@@ -204,7 +225,7 @@ export default function ProjectDashboard() {
 
       <ProjectQuality data={quality} threshold={project.qualityThreshold} pairwise={project.taskType === "pairwise"} />
 
-      <ProjectModels data={models} pairwise={project.taskType === "pairwise"} />
+      <ProjectModels data={models} pairwise={comparesResponses} />
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Upload items</h2>
@@ -214,8 +235,11 @@ export default function ProjectDashboard() {
             ? "Fields: prompt, response_a, response_b — or prompt, chosen, rejected — or chosen, rejected transcripts."
             : project.taskType === "rating"
               ? "Fields: prompt, response."
-              : "Field: text."}{" "}
-          Optional: id, metadata (JSON object), gold. The whole file is checked first; any bad line rejects it all.
+              : project.taskType === "label"
+                ? "Field: text."
+                : "Fields: prompt or messages (a conversation), and responses (a list of texts or {text, model}) — or UltraFeedback's instruction, completions — or any pairwise shape. Leave responses out to have them generated."}{" "}
+          Optional: id, metadata (JSON object), gold{project.taskType === "form" ? " (an object by question name)" : ""}
+          . The whole file is checked first; any bad line rejects it all.
         </p>
         <DatasetUpload projectId={project.id} />
         {uploads.length ? (
@@ -242,22 +266,25 @@ export default function ProjectDashboard() {
         ) : null}
       </section>
 
+      {generations && (generations.awaitingItems > 0 || generations.generations.length > 0) ? (
+        <ResponseGeneration data={generations} />
+      ) : null}
+
       <GoldCommitments data={gold} />
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Export</h2>
         <div className="row">
-          {project.taskType === "pairwise" ? (
-            <a className="button" href={`/projects/${project.id}/export/preferences`} download>
-              Preferences (TRL JSONL)
+          {exportLinks.map((e, i) => (
+            <a
+              key={e.href}
+              className={i === 0 ? "button" : "button secondary"}
+              href={`/projects/${project.id}/export/${e.href}`}
+              download
+            >
+              {e.label}
             </a>
-          ) : null}
-          <a className="button secondary" href={`/projects/${project.id}/export/consensus`} download>
-            Consensus with confidence
-          </a>
-          <a className="button secondary" href={`/projects/${project.id}/export/raw`} download>
-            Raw answers
-          </a>
+          ))}
         </div>
       </section>
 

@@ -2,15 +2,17 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm 
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, Form, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { FormBuilder, toDrafts } from "~/components/form-builder.tsx";
+import { FORM_TEMPLATES } from "~/components/form-templates.ts";
 import { FieldError, FormErrors } from "~/components/forms.tsx";
 import { createProject } from "../../../db/queries/projects.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { toNewProject } from "~/utils/project-input.ts";
+import { questionProblems, toNewProject } from "~/utils/project-input.server.ts";
 import { limits, limitsJson } from "~/utils/amount-limits.server.ts";
 import { createProjectSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -26,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  const submission = parseWithZod(formData, { schema: createProjectSchema(limits) });
+  const submission = parseWithZod(formData, { schema: createProjectSchema(limits, questionProblems) });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const project = await createProject(db, toNewProject(user.id, submission.value));
   return redirect(`/projects/${project.id}`);
@@ -49,77 +51,86 @@ export default function NewProject() {
     defaultValue: { taskType: "pairwise", labelsPerItem: "3", leaseMinutes: "10", ratingMin: "1", ratingMax: "7" },
   });
   const taskType = fields.taskType.value ?? "pairwise";
+  const [drafts, setDrafts] = useState(() => toDrafts(FORM_TEMPLATES[0].questions));
   return (
     <div className="card">
       <h1>New project</h1>
-      <Form method="post" className="stack" {...getFormProps(form)}>
+      <Form method="post" className="new-project" {...getFormProps(form)}>
         <AuthenticityTokenInput />
-        <label>
-          Title
-          <input {...getInputProps(fields.title, { type: "text" })} />
-          <FieldError field={fields.title} />
-        </label>
-        <label>
-          Task type
-          <select {...getSelectProps(fields.taskType)}>
-            <option value="pairwise">Pairwise: which of two responses is better</option>
-            <option value="rating">Rating: score one response on a scale</option>
-            <option value="label">Label: put an item in one category</option>
-          </select>
-        </label>
-        {taskType === "label" ? (
+        <div className="stack">
           <label>
-            Categories (one per line)
-            <textarea {...getTextareaProps(fields.categories)} />
-            <FieldError field={fields.categories} />
+            Title
+            <input {...getInputProps(fields.title, { type: "text" })} />
+            <FieldError field={fields.title} />
           </label>
+          <label>
+            Task type
+            <select {...getSelectProps(fields.taskType)}>
+              <option value="pairwise">Pairwise: which of two responses is better</option>
+              <option value="rating">Rating: score one response on a scale</option>
+              <option value="label">Label: put an item in one category</option>
+              <option value="form">Custom form: your own questions (rankings, ratings, labels, text)</option>
+            </select>
+          </label>
+          {taskType === "label" ? (
+            <label>
+              Categories (one per line)
+              <textarea {...getTextareaProps(fields.categories)} />
+              <FieldError field={fields.categories} />
+            </label>
+          ) : null}
+          {taskType === "rating" ? (
+            <div className="row">
+              <label>
+                Lowest rating
+                <input {...getInputProps(fields.ratingMin, { type: "number" })} />
+              </label>
+              <label>
+                Highest rating
+                <input {...getInputProps(fields.ratingMax, { type: "number" })} />
+              </label>
+              <FieldError field={fields.ratingMax} />
+            </div>
+          ) : null}
+        </div>
+        {taskType === "form" ? (
+          <FormBuilder drafts={drafts} onChange={setDrafts} errors={lastResult?.error ?? undefined} />
         ) : null}
-        {taskType === "rating" ? (
+        <div className="stack">
+          <label>
+            Instructions (Markdown)
+            <textarea {...getTextareaProps(fields.instructions)} rows={8} />
+            <FieldError field={fields.instructions} />
+          </label>
           <div className="row">
             <label>
-              Lowest rating
-              <input {...getInputProps(fields.ratingMin, { type: "number" })} />
+              Labels per item (k)
+              <input {...getInputProps(fields.labelsPerItem, { type: "number" })} />
+              <FieldError field={fields.labelsPerItem} />
             </label>
             <label>
-              Highest rating
-              <input {...getInputProps(fields.ratingMax, { type: "number" })} />
+              Lease (minutes)
+              <input {...getInputProps(fields.leaseMinutes, { type: "number" })} />
+              <FieldError field={fields.leaseMinutes} />
             </label>
-            <FieldError field={fields.ratingMax} />
           </div>
-        ) : null}
-        <label>
-          Instructions (Markdown)
-          <textarea {...getTextareaProps(fields.instructions)} rows={8} />
-          <FieldError field={fields.instructions} />
-        </label>
-        <div className="row">
-          <label>
-            Labels per item (k)
-            <input {...getInputProps(fields.labelsPerItem, { type: "number" })} />
-            <FieldError field={fields.labelsPerItem} />
-          </label>
-          <label>
-            Lease (minutes)
-            <input {...getInputProps(fields.leaseMinutes, { type: "number" })} />
-            <FieldError field={fields.leaseMinutes} />
-          </label>
+          <div className="row">
+            <label>
+              Reward per label (token base units)
+              <input {...getInputProps(fields.rewardPerLabel, { type: "text" })} inputMode="numeric" />
+              <FieldError field={fields.rewardPerLabel} />
+            </label>
+            <label>
+              Token budget (base units)
+              <input {...getInputProps(fields.budget, { type: "text" })} inputMode="numeric" />
+              <FieldError field={fields.budget} />
+            </label>
+          </div>
+          <FormErrors errors={form.errors} />
+          <button type="submit" disabled={navigation.state !== "idle"}>
+            Create project
+          </button>
         </div>
-        <div className="row">
-          <label>
-            Reward per label (token base units)
-            <input {...getInputProps(fields.rewardPerLabel, { type: "text" })} inputMode="numeric" />
-            <FieldError field={fields.rewardPerLabel} />
-          </label>
-          <label>
-            Token budget (base units)
-            <input {...getInputProps(fields.budget, { type: "text" })} inputMode="numeric" />
-            <FieldError field={fields.budget} />
-          </label>
-        </div>
-        <FormErrors errors={form.errors} />
-        <button type="submit" disabled={navigation.state !== "idle"}>
-          Create project
-        </button>
       </Form>
     </div>
   );

@@ -3,6 +3,8 @@ import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSubmi
 import { useEffect, useRef, useState } from "react";
 import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { FlagMenu } from "~/components/labeling/flag-menu.tsx";
+import { FormTask } from "~/components/labeling/form-task.tsx";
 import { Markdown } from "~/components/markdown.tsx";
 import { DomainError } from "../../../db/errors.ts";
 import { getHeldTask, getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
@@ -13,7 +15,7 @@ import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
 import { RateLimitedError, rateLimit } from "~/utils/rate-limit.server.ts";
-import { FLAG_REASONS, TaskActionSchema } from "~/utils/schemas.ts";
+import { TaskActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { toTaskView, type TaskView } from "../../../labeling/task-view.ts";
 
@@ -33,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Reading the page leases nothing (an image or a prefetch of this URL must not take items): the task shown is
   // the lease the labeler holds; the page asks for one with a POST when it holds none.
   const held = await getHeldTask(db, { projectId: project.id, labelerId: user.id });
-  const task: TaskView | null = held && toTaskView(held);
+  const task: TaskView | null = held && toTaskView(held, project.questions);
   const [inProject, overall] = await Promise.all([
     getLabelerCounts(db, { labelerId: user.id, projectId: project.id }),
     getLabelerCounts(db, { labelerId: user.id }),
@@ -107,6 +109,12 @@ function optionsFor(project: {
   return project.categories.map((c, i) => ({ value: c, label: c, key: i < 9 ? String(i + 1) : "" }));
 }
 
+function announcement(task: TaskView, n: number) {
+  if (task.kind !== "form") return `Item ${n} loaded.`;
+  const count = (k: number, what: string) => `${k} ${what}${k === 1 ? "" : "s"}`;
+  return `Item ${n} loaded: ${count(task.responses.length, "response")}, ${count(task.questions.length, "question")}.`;
+}
+
 export default function Labeling() {
   const { project, task, counts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -119,6 +127,11 @@ export default function Labeling() {
   useEffect(() => {
     if (needsLease) submit({ intent: "next", csrf }, { method: "post" });
   }, [needsLease, submit, csrf]);
+  // Counts the items this visit has shown, so that each new one changes the announcement and is read out.
+  const assignmentId = task?.assignmentId;
+  const [shown, setShown] = useState({ assignmentId, items: assignmentId === undefined ? 0 : 1 });
+  if (shown.assignmentId !== assignmentId)
+    setShown({ assignmentId, items: shown.items + (assignmentId === undefined ? 0 : 1) });
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -136,8 +149,13 @@ export default function Labeling() {
           {actionData.error}
         </p>
       ) : null}
+      <p className="visually-hidden" aria-live="polite" data-testid="task-announcement">
+        {task ? announcement(task, shown.items) : ""}
+      </p>
       {blocked ? (
         <p className="card error">{blocked}</p>
+      ) : task?.kind === "form" ? (
+        <FormTask key={task.assignmentId} task={task} />
       ) : task ? (
         <TaskForm key={task.assignmentId} task={task} options={optionsFor(project)} />
       ) : !exhausted ? (
@@ -158,7 +176,7 @@ export default function Labeling() {
   );
 }
 
-function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
+function TaskForm({ task, options }: { task: Exclude<TaskView, { kind: "form" }>; options: Option[] }) {
   const [choice, setChoice] = useState<string | null>(null);
   const [strength, setStrength] = useState<string>("");
   // When the item appeared on screen (set after mount: reading the clock during render is not pure).
@@ -289,33 +307,6 @@ function TaskForm({ task, options }: { task: TaskView; options: Option[] }) {
         <FlagMenu assignmentId={task.assignmentId} disabled={busy} />
       </div>
     </Form>
-  );
-}
-
-function FlagMenu({ assignmentId, disabled }: { assignmentId: number; disabled: boolean }) {
-  const submit = useSubmit();
-  const [open, setOpen] = useState(false);
-  const csrf = useAuthenticityToken();
-  return (
-    <div className="row">
-      <button type="button" className="secondary" disabled={disabled} onClick={() => setOpen(!open)}>
-        Flag…
-      </button>
-      {open
-        ? FLAG_REASONS.map((reason) => (
-            <button
-              key={reason}
-              type="button"
-              className="secondary"
-              onClick={() => {
-                submit({ intent: "flag", assignmentId: String(assignmentId), reason, csrf }, { method: "post" });
-              }}
-            >
-              {reason}
-            </button>
-          ))
-        : null}
-    </div>
   );
 }
 

@@ -14,6 +14,7 @@ import type { PairMatrix } from "./types.ts";
  * bound while the reliabilities fall to explain the same answers. Everything runs from plain Bradley–Terry.
  *
  * With learnReliability and learnPositionBias off and l2 = 0 this is plain Bradley–Terry maximum likelihood.
+ * Weighted answers (PairMatrix.weight) count as that many answers in every sum.
  */
 export interface BradleyTerryOptions {
   learnReliability?: boolean;
@@ -82,14 +83,14 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
   const honesty = new Float64Array(nAnswers).fill(1);
   const [honestPrior, flippedPrior] = o.reliabilityPrior;
   const { l2, biasL2 } = o;
-  const { left, right, worker, choice } = p;
+  const { left, right, worker, choice, weight } = p;
   const gradient = new Float64Array(nItems);
   const curvature = new Float64Array(nItems);
   const biasGradient = new Float64Array(nWorkers);
   const biasCurvature = new Float64Array(nWorkers);
   const honestSum = new Float64Array(nWorkers);
   const answerCount = new Float64Array(nWorkers);
-  for (let e = 0; e < nAnswers; e++) answerCount[worker[e]]++;
+  for (let e = 0; e < nAnswers; e++) answerCount[worker[e]] += weight ? weight[e] : 1;
 
   /**
    * One pass over the answers: E-step (honesty of each answer under the current parameters) fused with
@@ -113,6 +114,7 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
       const b = right[e];
       const w = worker[e];
       const y = choice[e];
+      const wt = weight ? weight[e] : 1;
       const ratio = expNegScore[a] / expNegScore[b];
       const p1 = 1 / (1 + ratio * expNegBias[w]);
       const p0 = learnBias ? 1 / (1 + expNegBias[w] / ratio) : 1 - p1;
@@ -125,11 +127,12 @@ export function bradleyTerry(p: PairMatrix, options: BradleyTerryOptions = {}): 
         const denominator = honest + (1 - eta) * l0;
         r = denominator > 0 ? honest / denominator : eta;
         honesty[e] = r;
-        honestSum[w] += r;
+        honestSum[w] += r * wt;
       }
-      const g1 = r * (y - p1);
-      const g0 = (1 - r) * (y - p0);
-      const h = r * p1 * (1 - p1) + (1 - r) * p0 * (1 - p0);
+      // Multiplying by a weight of 1 is exact, so unweighted answers give bit-identical fits.
+      const g1 = wt * r * (y - p1);
+      const g0 = wt * (1 - r) * (y - p0);
+      const h = wt * (r * p1 * (1 - p1) + (1 - r) * p0 * (1 - p0));
       gradient[a] += g1 - g0;
       gradient[b] -= g1 - g0;
       curvature[a] += h;

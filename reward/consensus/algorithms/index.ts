@@ -45,3 +45,27 @@ export {
 } from "./pairs.ts";
 export { krippendorffAlpha, fleissKappa, confidenceHistogram, posteriorMax, type HistogramBin } from "./agreement.ts";
 export { summarizeLabels, summarizePairs, type LabelSummary, type PairSummary } from "./summary.ts";
+export {
+  aggregateRankings,
+  goldRankingScores,
+  type RankingAggregate,
+  type RankingAnswer,
+  type RankingOptions,
+  type TaskRanking,
+} from "./ranking.ts";
+export {
+  aggregateRatings,
+  DEFAULT_RATING_MODEL,
+  type RatingAggregate,
+  type RatingAnswer,
+  type RatingLabelerQuality,
+  type RatingModelOptions,
+  type RatingOptions,
+  type TaskRating,
+} from "./ratings.ts";
+export {
+  aggregateCategorySets,
+  type CategorySetAggregate,
+  type CategorySetAnswer,
+  type TaskCategorySet,
+} from "./category-sets.ts";

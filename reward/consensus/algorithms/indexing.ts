@@ -74,6 +74,25 @@ class IntColumn {
   }
 }
 
+/** A Float64Array that grows as values are pushed. */
+class FloatColumn {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+}
+
 /** Stable counting sort of the permutation `perm` by key[perm[i]] in [0, range). */
 function countingSortBy(perm: Int32Array, key: Int32Array, range: number): Int32Array {
   const counts = new Int32Array(range + 1);
@@ -144,7 +163,11 @@ const CHOICE_CODES = new Map([
   ["left", 2],
 ]);
 
-/** Builds a PairMatrix one answer at a time. */
+/**
+ * Builds a PairMatrix one answer at a time. An answer may carry a weight (a ranking's pairs share the weight of
+ * one ranking); the matrix has weights only if some answer's differs from 1. Answers that agree in every field but
+ * the weight keep their input order, so give such duplicates equal weights if the order must not matter.
+ */
 export class PairIndexer {
   private readonly items = new IdIndex("item");
   private readonly workers = new IdIndex("worker");
@@ -152,17 +175,23 @@ export class PairIndexer {
   private readonly left = new IntColumn();
   private readonly right = new IntColumn();
   private readonly choice = new IntColumn();
+  private readonly weight = new FloatColumn();
+  private weighted = false;
 
-  add(worker: string, left: string, right: string, label: string): void {
+  add(worker: string, left: string, right: string, label: string, weight = 1): void {
     const row = this.worker.length + 1;
     const code = CHOICE_CODES.get(label);
     if (code === undefined)
       throw new ConsensusInputError(`answer ${row}: label must be left, right or tie, got "${label}"`);
     if (left === right) throw new ConsensusInputError(`answer ${row}: item "${left}" is compared with itself`);
+    if (!(weight > 0 && Number.isFinite(weight)))
+      throw new ConsensusInputError(`answer ${row}: weight must be a positive number, got ${weight}`);
     this.worker.push(this.workers.add(worker, row));
     this.left.push(this.items.add(left, row));
     this.right.push(this.items.add(right, row));
     this.choice.push(code);
+    this.weight.push(weight);
+    if (weight !== 1) this.weighted = true;
   }
 
   finish(): PairMatrix {
@@ -188,13 +217,16 @@ export class PairIndexer {
       right: new Int32Array(n),
       choice: new Float64Array(n),
     };
+    const weight = this.weighted ? new Float64Array(n) : undefined;
     for (let i = 0; i < n; i++) {
       const j = perm[i];
       out.worker[i] = worker[j];
       out.left[i] = left[j];
       out.right[i] = right[j];
       out.choice[i] = choice[j] / 2;
+      if (weight) weight[i] = this.weight.get(j);
     }
+    if (weight) out.weight = weight;
     return out;
   }
 }

@@ -10,7 +10,7 @@ import type { PairAnswer, PairColumns, PairMatrix, QualityFlag } from "./types.t
  * chance: what someone with the same left/right mix would get by not looking.
  * kappa: (accuracy − chance) / (1 − chance); quality: max(0, kappa) × answers / (answers + shrinkage).
  * reliability and positionBias are the fitted Crowd-BT parameters (probability of answering honestly,
- * and the pull towards the left item in logits).
+ * and the pull towards the left item in logits). Weighted answers (PairMatrix.weight) count by their weight.
  */
 export interface PairLabelerQuality {
   worker: string;
@@ -50,6 +50,9 @@ export interface AggregatePairsOptions {
   quality?: QualityOptions;
 }
 
+/** Score differences this small are a tie. */
+const SCORE_TIE = 1e-9;
+
 export function pairQuality(
   p: PairMatrix,
   scores: Float64Array,
@@ -65,16 +68,18 @@ export function pairQuality(
   const truthLeft = new Float64Array(nWorkers);
   for (let e = 0; e < p.left.length; e++) {
     const w = p.worker[e];
+    const wt = p.weight ? p.weight[e] : 1;
     if (p.choice[e] === 0.5) {
-      ties[w]++;
+      ties[w] += wt;
       continue;
     }
     const d = scores[p.left[e]] - scores[p.right[e]];
-    const leftBetter = d > 0 ? 1 : d < 0 ? 0 : 0.5;
-    decided[w]++;
-    saidLeft[w] += p.choice[e];
-    truthLeft[w] += leftBetter;
-    agree[w] += p.choice[e] === 1 ? leftBetter : 1 - leftBetter;
+    // Scores equal by symmetry differ by rounding noise that depends on the numbering: count them as equal.
+    const leftBetter = d > SCORE_TIE ? 1 : d < -SCORE_TIE ? 0 : 0.5;
+    decided[w] += wt;
+    saidLeft[w] += wt * p.choice[e];
+    truthLeft[w] += wt * leftBetter;
+    agree[w] += wt * (p.choice[e] === 1 ? leftBetter : 1 - leftBetter);
   }
   return p.workerIds.map((worker, w) => {
     const n = decided[w];

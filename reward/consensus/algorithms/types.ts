@@ -55,6 +55,8 @@ export interface PairMatrix {
   left: Int32Array;
   right: Int32Array;
   choice: Float64Array;
+  /** How much each answer counts (a ranking's pairs share one ranking's weight); absent: 1 each. */
+  weight?: Float64Array;
 }
 
 /** Why a labeler's answers should not be trusted; a flagged labeler's quality is near 0. */

@@ -7,6 +7,7 @@ import {
   indexLabels,
 } from "../../../reward/consensus/algorithms/index.ts";
 import { simulateCrowd } from "../../support/label-crowds.ts";
+import { IMBALANCED_CROWDS } from "../../support/named-crowds.ts";
 
 describe("Dawid–Skene", () => {
   it("agrees with a unanimous crowd and returns proper posteriors", () => {
@@ -99,6 +100,46 @@ describe("Dawid–Skene", () => {
     expect(full.objective).toBeGreaterThan(one.objective);
     expect(full.converged).toBe(true);
     expect(full.iterations).toBeLessThan(100);
+  });
+
+  it.each(["binary 90/10, rare class often missed, 5 answers", "binary 75/25, misses and over-callers, 5 answers"])(
+    "%s: estimates the rare class's share without pulling its tasks into the common class",
+    (name) => {
+      for (const seed of [1, 2, 3]) {
+        const sim = simulateCrowd(IMBALANCED_CROWDS[name], seed);
+        const m = indexLabels(sim.answers);
+        const rare = [...sim.truth.values()].filter((c) => c === "c1").length / sim.truth.size;
+        const r = dawidSkene(m, { gold: goldByTask(m, undefined) });
+        expect(Math.abs(r.classPrior[m.classIds.indexOf("c1")] - rare)).toBeLessThan(0.025);
+      }
+    },
+  );
+
+  it("judges a labeler with a handful of answers by how the other answers on their tasks agree with them", () => {
+    // Six careful labelers answer 200 tasks; "liar" and "careful" answer six of them each, wrong and right.
+    const truthOf = (t: number) => (t % 3 === 0 ? "yes" : "no");
+    const flip = (label: string) => (label === "yes" ? "no" : "yes");
+    const answers = Array.from({ length: 200 }, (_, t) => {
+      const task = `t${String(t).padStart(3, "0")}`;
+      const rows = Array.from({ length: 3 }, (_, i) => ({
+        task,
+        worker: `w${(t + i) % 6}`,
+        label: (t * 7 + i) % 10 === 0 ? flip(truthOf(t)) : truthOf(t),
+      }));
+      if (t < 6)
+        rows.push({ task, worker: "liar", label: flip(truthOf(t)) }, { task, worker: "careful", label: truthOf(t) });
+      return rows;
+    }).flat();
+    const m = indexLabels(answers);
+    const r = dawidSkene(m, { gold: goldByTask(m, undefined) });
+    const K = m.classIds.length;
+    const rightShare = (worker: string) => {
+      const w = m.workerIds.indexOf(worker);
+      return m.classIds.map((_, k) => Math.exp(r.logConfusion[(w * K + k) * K + k]));
+    };
+    for (const p of rightShare("liar")) expect(p).toBeLessThan(0.5);
+    for (const p of rightShare("careful")) expect(p).toBeGreaterThan(0.8);
+    r.label.forEach((label, t) => expect(m.classIds[label]).toBe(truthOf(Number(m.taskIds[t].slice(1)))));
   });
 
   it("rejects input where no answers overlap and there is no gold", () => {

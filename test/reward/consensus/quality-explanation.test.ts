@@ -28,6 +28,15 @@ describe("the labeler's quality explained in plain words", () => {
     expect(text).toContain("times this score");
   });
 
+  it("words gold and screen order for a form project in answers to questions, not items", () => {
+    const text = explainStanding(standing({ taskType: "form", goldAnswered: 6, goldCorrect: 5, leftShare: 0.4 })).join(
+      "\n",
+    );
+    expect(text).toContain("5 of your 6 answers to them were right (83%)");
+    expect(text).toContain("You put the response shown first ahead in 40% of your comparisons");
+    expect(text).not.toMatch(/left-hand|of the items you answered/);
+  });
+
   it("says what each flag means, and leaves out pairwise-only and gold lines where they do not apply", () => {
     const text = explainStanding(
       standing({ taskType: "label", goldAnswered: 0, leftShare: null, flags: ["adversarial"] }),

@@ -1,5 +1,9 @@
 import type { z } from "zod";
+import { formProblems, questionsSchema } from "../../db/schema/questions.ts";
 import { parseCategories, type createProjectSchema } from "./schemas.ts";
+
+/** The form's questions' problems, for createProjectSchema on the server. */
+export const questionProblems = formProblems;
 
 /** Maps the validated form/API input onto createProject's parameters. */
 export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof createProjectSchema>>) {
@@ -14,6 +18,7 @@ export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof c
     categories: value.taskType === "label" ? parseCategories(value.categories) : null,
     ratingMin: value.taskType === "rating" ? value.ratingMin : null,
     ratingMax: value.taskType === "rating" ? value.ratingMax : null,
+    questions: value.taskType === "form" ? questionsSchema.parse(JSON.parse(value.questions!)) : null,
     leaseSeconds: value.leaseMinutes * 60,
   };
 }

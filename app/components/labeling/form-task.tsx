@@ -1,0 +1,169 @@
+import { Form, useNavigation, useSubmit } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { useAuthenticityToken } from "remix-utils/csrf/react";
+import type { Message, Question } from "../../../db/schema/questions.ts";
+import { FlagMenu } from "./flag-menu.tsx";
+import { FormQuestions } from "./form-questions.tsx";
+import { ItemView } from "./item-view.tsx";
+import {
+  answersPayload,
+  questionProblem,
+  textShown,
+  type RankingAnswer,
+  type ScreenAnswers,
+  type ScreenResponse,
+} from "./screen-answers.ts";
+import { ShortcutsHelp } from "./shortcuts-help.tsx";
+import "./labeling.css";
+
+export interface FormTaskView {
+  assignmentId: number;
+  prompt?: string;
+  messages?: Message[];
+  questions: Question[];
+  responses: ScreenResponse[];
+}
+
+/** What blocks sending each question as it stands (null: nothing). */
+export function formProblems(questions: readonly Question[], answers: ScreenAnswers, responses: ScreenResponse[]) {
+  const slots = responses.map((r) => r.slot);
+  return Object.fromEntries(
+    questions.map((q) => [
+      q.name,
+      questionProblem(q, q.type === "text" ? textShown(q, answers, questions, responses) : answers[q.name], slots),
+    ]),
+  );
+}
+
+/** The rank each response has in the form's ranking question, if any. */
+export function rankIn(questions: readonly Question[], answers: ScreenAnswers) {
+  const ranking = questions.find((q) => q.type === "ranking");
+  const groups = ranking ? ((answers[ranking.name] as RankingAnswer | undefined) ?? []) : [];
+  return (slot: string) => {
+    const at = groups.findIndex((g) => g.includes(slot));
+    return at < 0 ? undefined : at + 1;
+  };
+}
+
+/** Moves focus (without scrolling) into a question: its checked option, else its first control. */
+export function focusQuestion(question: Element | null | undefined) {
+  const target =
+    question?.querySelector<HTMLElement>("input:checked") ??
+    question?.querySelector<HTMLElement>("input, textarea, [tabindex='0']");
+  target?.focus({ preventScroll: true });
+}
+
+const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLTextAreaElement ||
+  (el instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit"].includes(el.type)) ||
+  (el instanceof HTMLElement && el.isContentEditable);
+
+/** A form item to label: the item, the project's questions on it, and send / skip / flag, all from the keyboard. */
+export function FormTask({ task }: { task: FormTaskView }) {
+  const [answers, setAnswers] = useState<ScreenAnswers>({});
+  const [attempted, setAttempted] = useState(false);
+  // When the item appeared on screen (set after mount: reading the clock during render is not pure).
+  const started = useRef(0);
+  const form = useRef<HTMLFormElement>(null);
+  const help = useRef<HTMLDialogElement>(null);
+  const submit = useSubmit();
+  const csrf = useAuthenticityToken();
+  const busy = useNavigation().state !== "idle";
+  const problems = formProblems(task.questions, answers, task.responses);
+  const blocking = task.questions.filter((q) => problems[q.name]);
+
+  useEffect(() => {
+    started.current = Date.now();
+    window.scrollTo({ top: 0 });
+    focusQuestion(form.current?.querySelector("[data-question]"));
+  }, []);
+
+  function send(intent: "answer" | "skip") {
+    if (busy) return;
+    if (intent === "answer" && blocking.length) {
+      setAttempted(true);
+      focusQuestion(form.current?.querySelector(`[data-question="${blocking[0].name}"]`));
+      return;
+    }
+    const fields: Record<string, string> = { csrf, intent, assignmentId: String(task.assignmentId) };
+    if (intent === "answer") {
+      fields.answers = JSON.stringify(answersPayload(task.questions, answers, task.responses));
+      fields.timeSpentMs = String(Date.now() - started.current);
+    }
+    submit(fields, { method: "post" });
+  }
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.defaultPrevented || help.current?.open) return;
+      const typing = isTyping(e.target);
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        send("answer");
+        return;
+      }
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      const onControl = e.target instanceof Element && e.target.closest("button, a, summary, select");
+      if (e.key === "Enter" && !onControl) {
+        e.preventDefault();
+        send("answer");
+      } else if (e.key === "s") {
+        e.preventDefault();
+        send("skip");
+      } else if (e.key === "?") {
+        e.preventDefault();
+        help.current?.showModal();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const rankOf = rankIn(task.questions, answers);
+  const hasRanking = task.questions.some((q) => q.type === "ranking");
+  return (
+    <>
+      <Form
+        method="post"
+        ref={form}
+        className="card form-task"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send("answer");
+        }}
+      >
+        <ItemView
+          prompt={task.prompt}
+          messages={task.messages}
+          responses={task.responses}
+          rankOf={hasRanking ? rankOf : undefined}
+        />
+        <h2 className="item-heading">Questions</h2>
+        <FormQuestions
+          idPrefix="task"
+          questions={task.questions}
+          responses={task.responses}
+          answers={answers}
+          problems={attempted ? problems : {}}
+          onAnswer={(name, value) => setAnswers((a) => ({ ...a, [name]: value }))}
+        />
+        <p className="submit-problem" aria-live="assertive">
+          {attempted && blocking.length ? `Still to answer: ${blocking.map((q) => q.title).join(", ")}.` : ""}
+        </p>
+        <div className="row task-actions">
+          <button type="submit" disabled={busy}>
+            Submit <kbd>Enter</kbd>
+          </button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
+            Skip <kbd>s</kbd>
+          </button>
+          <FlagMenu assignmentId={task.assignmentId} disabled={busy} />
+          <button type="button" className="secondary" onClick={() => help.current?.showModal()}>
+            Shortcuts <kbd>?</kbd>
+          </button>
+        </div>
+      </Form>
+      <ShortcutsHelp ref={help} questions={task.questions} responses={task.responses.length} />
+    </>
+  );
+}
