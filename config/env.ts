@@ -51,6 +51,11 @@ const schema = z.object({
     .optional(),
   TREASURY_KEYPAIR: z.string().optional(),
   TOKEN_DECIMALS: z.coerce.number().int().min(0).max(12).default(6),
+  /** What people read beside an amount (the mint has no name of its own on chain). */
+  TOKEN_SYMBOL: z
+    .string()
+    .regex(/^[A-Za-z0-9$]{1,10}$/, "must be 1–10 letters or digits")
+    .default("PWT"),
   TREASURY_INITIAL_SUPPLY: z.string().regex(/^\d+$/, "must be a whole number of base units").optional(),
   CREDITS_PER_TOKEN: z.coerce.number().int().positive().default(100),
   /** An OpenAI-compatible endpoint (base URL, e.g. https://api.openai.com/v1) for best-of-n chat. */

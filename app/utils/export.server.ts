@@ -1,6 +1,7 @@
 import {
   exportConsensus,
   exportFormConsensus,
+  exportFormFollowUp,
   exportFormPreferences,
   exportFormRatings,
   exportFormRawAnswers,
@@ -16,7 +17,7 @@ import { db } from "./db.server.ts";
 import { labelerPseudonym } from "./pseudonyms.server.ts";
 import { ExportParamsSchema, type ExportParams } from "./schemas.ts";
 
-export const EXPORT_KINDS = ["preferences", "ratings", "sft", "consensus", "raw"] as const;
+export const EXPORT_KINDS = ["preferences", "ratings", "sft", "followup", "consensus", "raw"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export function isExportKind(kind: string | null | undefined): kind is ExportKind {
@@ -45,13 +46,18 @@ export function exportsFor(project: Pick<Project, "taskType" | "questions">): { 
     ...(has("rating") ? [{ href: "ratings", label: "Ratings per response" }] : []),
     ...(rewrites ? [{ href: "sft", label: "Rewrites for SFT" }] : []),
     ...(compares && project.taskType === "form" ? [{ href: "sft?best=1", label: "SFT with best responses" }] : []),
+    ...(rewrites ? [{ href: "followup", label: "Rewrites as items to rate (follow-up project)" }] : []),
     { href: "consensus", label: "Consensus with confidence" },
     { href: "raw", label: "Raw answers" },
   ];
 }
 
-/** The kind each parameter belongs to. */
-const PARAMETER_KIND: Record<keyof ExportParams, ExportKind> = { pairs: "preferences", best: "sft", question: "sft" };
+/** The kinds each parameter belongs to. */
+const PARAMETER_KINDS: Record<keyof ExportParams, ExportKind[]> = {
+  pairs: ["preferences"],
+  best: ["sft"],
+  question: ["sft", "followup"],
+};
 
 /** An export's parameters from its query string (`question` may repeat or list names with commas). */
 export function readExportParams(query: URLSearchParams): ExportParams {
@@ -120,6 +126,16 @@ function formSource(project: FormProject, kind: ExportKind, params: ExportParams
         );
       return exportFormSft(db, project, { rewrites, best });
     }
+    case "followup": {
+      const named = params.question ?? sftRewrites(project.questions, undefined);
+      if (named.length !== 1)
+        throw new ExportRequestError(
+          "invalid_parameter",
+          "name the one text question whose answers become the follow-up project's responses: ?question=NAME",
+        );
+      const [question] = sftRewrites(project.questions, named);
+      return exportFormFollowUp(db, { projectId: project.id, question });
+    }
     case "consensus":
       return exportFormConsensus(db, project);
     case "raw":
@@ -130,11 +146,11 @@ function formSource(project: FormProject, kind: ExportKind, params: ExportParams
 /** The records of one export, not yet read (nothing is queried until the first record is asked for). */
 function exportSource(project: Project, kind: ExportKind, params: ExportParams): AsyncGenerator<object> {
   for (const [name, value] of Object.entries(params)) {
-    const owner = PARAMETER_KIND[name as keyof ExportParams];
-    if (value !== undefined && owner !== kind)
+    const owners = PARAMETER_KINDS[name as keyof ExportParams];
+    if (value !== undefined && !owners.includes(kind))
       throw new ExportRequestError(
         "invalid_parameter",
-        `${name} is a parameter of the ${owner} export, not of ${kind}`,
+        `${name} is a parameter of the ${owners.join(" and ")} export${owners.length > 1 ? "s" : ""}, not of ${kind}`,
       );
   }
   if (project.taskType === "form" && project.questions)
@@ -146,6 +162,7 @@ function exportSource(project: Project, kind: ExportKind, params: ExportParams):
       return exportPreferences(db, project.id);
     case "ratings":
     case "sft":
+    case "followup":
       throw refuse(`The ${kind} export is for projects with a form of questions; use the consensus export.`);
     case "consensus":
       return exportConsensus(db, project.id);
@@ -168,7 +185,8 @@ export async function exportResponse(
   signal?: AbortSignal,
 ): Promise<Response> {
   const source = exportSource(project, kind, params);
-  if (kind !== "raw" && (kind !== "sft" || params.best)) await ensureFreshConsensus(db, project.id);
+  const needsConsensus = kind !== "raw" && kind !== "followup" && (kind !== "sft" || params.best);
+  if (needsConsensus) await ensureFreshConsensus(db, project.id);
   const encoder = new TextEncoder();
   let stopped = false;
   /** Ends the page loop: the generator's return() runs once the page query in flight (if any) is done. */

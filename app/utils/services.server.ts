@@ -2,6 +2,7 @@ import { chainConfig, env } from "../../config/env.ts";
 import { createServices, type Services } from "../../jobs/services.ts";
 import { openPlatform, type Platform } from "../../reward/tokens/chain/platform.ts";
 import { db } from "./db.server.ts";
+import type { TokenDisplay } from "./tokens.ts";
 
 declare global {
   var __pairwisePlatform: Promise<Platform> | undefined;
@@ -35,4 +36,10 @@ export async function treasuryBalances(): Promise<{ tokens: bigint; lamports: bi
     chain.getBalance(token.treasury.publicKey),
   ]);
   return { tokens, lamports };
+}
+
+/** How this deployment shows amounts: the mint's decimals and the configured symbol. */
+export async function tokenDisplay(): Promise<TokenDisplay> {
+  const { token } = await getPlatform();
+  return { decimals: token.decimals, symbol: env.TOKEN_SYMBOL };
 }

@@ -8,6 +8,7 @@ export type { FormProject } from "./exports/form-items.ts";
 export * from "./exports/form-preferences.ts";
 export * from "./exports/form-ratings.ts";
 export * from "./exports/form-sft.ts";
+export * from "./exports/form-followup.ts";
 export * from "./exports/form-consensus.ts";
 export * from "./exports/form-raw.ts";
 

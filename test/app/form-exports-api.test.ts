@@ -126,7 +126,7 @@ describe("form project exports over the API", () => {
     ["kind=raw&pairs=best", "invalid_parameter", /pairs is a parameter of the preferences export, not of raw/],
     ["kind=sft&question=rank", "invalid_parameter", /question "rank" is not a text question.*rewrite, note/],
     ["kind=ratings", "invalid_kind", /no rating question/],
-    ["kind=everything", "invalid_kind", /kind must be one of preferences, ratings, sft, consensus, raw/],
+    ["kind=everything", "invalid_kind", /kind must be one of preferences, ratings, sft, followup, consensus, raw/],
   ])("refuses %s with a 400 saying why", async (query, code, message) => {
     const response = await apiExport(query);
     expect(response.status).toBe(400);
@@ -173,6 +173,6 @@ describe("the dashboard's export links", () => {
   it("answer a parameter that does not fit with a 400 naming it", async () => {
     const response = await pageExport("consensus?question=rewrite");
     expect(response.status).toBe(400);
-    expect(await response.text()).toBe("question is a parameter of the sft export, not of consensus");
+    expect(await response.text()).toBe("question is a parameter of the sft and followup exports, not of consensus");
   });
 });

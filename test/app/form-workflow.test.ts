@@ -154,6 +154,42 @@ describe("a ranking, rating and rewrite form from upload to reward model", () =>
       content: "An even more careful answer.",
     });
 
+    // The rewrites go on to a follow-up project where other labelers rate them: the export is that project's upload.
+    const followUpText = await (await exported("kind=followup")).text();
+    const followUp = followUpText
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(followUp).toHaveLength(ITEMS);
+    expect(followUp[0]).toMatchObject({
+      messages: [{ role: "system" }, { role: "user" }],
+      responses: [{ text: "An even more careful answer." }, {}, {}],
+      metadata: { question: "rewrite", left_out: 0 },
+    });
+    const { action: create } = await import("~/routes/api.v1+/projects.ts");
+    const rating = await call(
+      create as never,
+      apiRequest("/api/v1/projects", requesterKey, {
+        title: "Rate the rewrites",
+        rewardPerLabel: 100,
+        budget: 100_000,
+        questions: [{ name: "quality", type: "rating", title: "How good is it?", min: 1, max: 5, per: "response" }],
+      }),
+    );
+    const followUpId = (await rating.json()).project.id;
+    const items = await import("~/routes/api.v1+/projects.$projectId.items.ts");
+    const uploaded = await call(
+      items.action as never,
+      request(`/api/v1/projects/${followUpId}/items?filename=rewrites.jsonl`, {
+        method: "POST",
+        headers: bearer(requesterKey),
+        body: followUpText,
+      }),
+      { projectId: followUpId },
+    );
+    expect(uploaded.status).toBe(201);
+    expect((await uploaded.json()).upload).toMatchObject({ rows: ITEMS, inserted: ITEMS });
+
     const raw = await readLines(await exported("kind=raw"));
     expect(raw).toHaveLength(ITEMS * 3);
     expect(raw[0].answers).toMatchObject({ rewrite: "An even more careful answer." });
