@@ -1,9 +1,7 @@
 import { env } from "../../config/env.ts";
-import type { Db } from "../../db/client.ts";
-import { getLinkedWallet } from "../../db/queries/wallets.ts";
 import { payoutContext } from "../../jobs/services.ts";
 import { EpochNotOverError, parseEpochId, previousEpoch } from "../../reward/tokens/payouts/epochs.ts";
-import { runPayout, type PayoutStep, type PayoutSummary } from "../../reward/tokens/payouts/executor.ts";
+import { runPayout, type PayoutStep } from "../../reward/tokens/payouts/executor.ts";
 import type { Command } from "../command.ts";
 import { CliError } from "../cli-error.ts";
 import { openConfiguredServices } from "../open-db.ts";
@@ -19,22 +17,6 @@ function crashHook(spec: string | undefined): ((step: PayoutStep) => void) | und
   return (reached) => {
     if (reached === step && ++seen === Number(nth)) process.kill(process.pid, "SIGKILL");
   };
-}
-
-/**
- * The epoch's labelers who have no linked wallet and what they are owed: the executor keeps their ledger rows
- * queued until they link one. Counted from the summary's labelers, so a dry run (which writes no ledger) reports
- * the same as the payout it previews.
- */
-async function awaitingWallet(db: Db, labelers: PayoutSummary["labelers"]) {
-  let count = 0;
-  let amount = 0n;
-  for (const labeler of labelers) {
-    if ((await getLinkedWallet(db, labeler.labelerId)) !== null) continue;
-    count++;
-    amount += BigInt(labeler.amount);
-  }
-  return { awaitingWallet: count, awaitingWalletAmount: amount.toString() };
 }
 
 export const command: Command = {
@@ -72,7 +54,7 @@ Chain: the embedded LiteSVM chain under DATA_DIR/chain, or SOLANA_RPC_URL with P
         if (error instanceof EpochNotOverError) throw new CliError(error.message);
         throw error;
       });
-      console.log(JSON.stringify({ ...summary, ...(await awaitingWallet(ctx.db, summary.labelers)) }));
+      console.log(JSON.stringify(summary));
     } finally {
       await opened.close();
     }

@@ -1,6 +1,7 @@
 import { EpochNotOverError } from "./epochs.ts";
 import { PublicKey, type AddressLookupTableAccount } from "@solana/web3.js";
 import type { Db } from "../../../db/client.ts";
+import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import {
   confirmBatch,
   createBatches,
@@ -56,8 +57,9 @@ export interface PayoutSummary {
   planned: boolean;
   labelers: Array<{ labelerId: string; amount: string }>;
   transactions: Array<{ batch: string; signature: string | null; recipients: number; total: string; status: string }>;
-  /** Owed to labelers without a linked wallet; paid once they link one. */
+  /** How many labelers are owed but have no linked wallet, and what they are owed: paid once they link one. */
   awaitingWallet: number;
+  awaitingWalletAmount: string;
   /** Projects left out of this planning because their numbers cannot be paid (the others are paid). */
   isolated?: IsolatedProject[];
 }
@@ -118,16 +120,17 @@ export async function runPayout(
       tallies.map((t) => t.projectId),
       { lock: false },
     );
-    const totals = totalsByLabeler(earningsFor(tallies, remaining));
+    const totals = [...totalsByLabeler(earningsFor(tallies, remaining))].filter(([, a]) => a > 0n);
+    const walletless: bigint[] = [];
+    for (const [labelerId, amount] of totals)
+      if ((await getLinkedWallet(db, labelerId)) === null) walletless.push(amount);
     return {
       epoch: epoch.id,
       dryRun: true,
       planned: false,
-      labelers: [...totals]
-        .filter(([, a]) => a > 0n)
-        .map(([labelerId, amount]) => ({ labelerId, amount: amount.toString() })),
+      labelers: totals.map(([labelerId, amount]) => ({ labelerId, amount: amount.toString() })),
       transactions: [],
-      awaitingWallet: 0,
+      ...awaitingWallet(walletless),
       isolated,
     };
   }
@@ -172,7 +175,15 @@ async function summarize(
       total: b.total.toString(),
       status: b.status,
     })),
-    awaitingWallet: ledger.filter((l) => l.waiting).length,
+    ...awaitingWallet(ledger.filter((l) => l.waiting).map((l) => BigInt(l.amount))),
+  };
+}
+
+/** The summary's count and total of what is owed to labelers without a linked wallet. */
+function awaitingWallet(amounts: bigint[]) {
+  return {
+    awaitingWallet: amounts.length,
+    awaitingWalletAmount: amounts.reduce((sum, a) => sum + a, 0n).toString(),
   };
 }
 
