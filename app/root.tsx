@@ -8,8 +8,10 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { useState } from "react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
 import styles from "./styles.css?url";
@@ -36,42 +38,58 @@ export function useOptionalUser() {
 
 function Nav() {
   const user = useOptionalUser();
+  // On a phone the links fold behind a menu button, so the header stays one line high; the menu opened on one page
+  // is folded again on the page a link leads to.
+  const { pathname } = useLocation();
+  const [menu, setMenu] = useState({ open: false, on: pathname });
+  const menuOpen = menu.open && menu.on === pathname;
   return (
     <header className="topbar">
       <NavLink to="/" className="brand">
         Pairwise
       </NavLink>
-      <nav>
-        {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
-        {user ? (
-          <NavLink to="/work" end>
-            Label
-          </NavLink>
-        ) : null}
-        {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
-        {user && user.role !== "admin" ? <NavLink to="/wallet">Wallet</NavLink> : null}
-        {user ? <NavLink to="/playground">Playground</NavLink> : null}
-        {user ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
-        {user?.role === "admin" ? <NavLink to="/admin/treasury">Treasury</NavLink> : null}
-        {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
-        <NavLink to="/transparency">Transparency</NavLink>
-      </nav>
-      <div className="who">
-        {user ? (
-          <Form method="post" action="/logout">
-            <AuthenticityTokenInput />
-            <span className="muted">
-              {user.name} · {user.role}
-            </span>{" "}
-            <button type="submit" className="link">
-              Sign out
-            </button>
-          </Form>
-        ) : (
-          <>
-            <NavLink to="/login">Sign in</NavLink> <NavLink to="/signup">Sign up</NavLink>
-          </>
-        )}
+      <button
+        type="button"
+        className="menu-toggle"
+        aria-expanded={menuOpen}
+        aria-controls="site-menu"
+        onClick={() => setMenu({ open: !menuOpen, on: pathname })}
+      >
+        Menu
+      </button>
+      <div id="site-menu" className={menuOpen ? "topbar-menu open" : "topbar-menu"}>
+        <nav aria-label="Main">
+          {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
+          {user ? (
+            <NavLink to="/work" end>
+              Label
+            </NavLink>
+          ) : null}
+          {user?.role === "labeler" ? <NavLink to="/work/quality">My quality</NavLink> : null}
+          {user && user.role !== "admin" ? <NavLink to="/wallet">Wallet</NavLink> : null}
+          {user ? <NavLink to="/playground">Playground</NavLink> : null}
+          {user ? <NavLink to="/settings/api-keys">API keys</NavLink> : null}
+          {user?.role === "admin" ? <NavLink to="/admin/treasury">Treasury</NavLink> : null}
+          {user?.role === "admin" ? <NavLink to="/admin/abuse">Abuse signals</NavLink> : null}
+          <NavLink to="/transparency">Transparency</NavLink>
+        </nav>
+        <div className="who">
+          {user ? (
+            <Form method="post" action="/logout">
+              <AuthenticityTokenInput />
+              <span className="muted">
+                {user.name} · {user.role}
+              </span>{" "}
+              <button type="submit" className="link">
+                Sign out
+              </button>
+            </Form>
+          ) : (
+            <>
+              <NavLink to="/login">Sign in</NavLink> <NavLink to="/signup">Sign up</NavLink>
+            </>
+          )}
+        </div>
       </div>
     </header>
   );
@@ -108,10 +126,15 @@ export default function App() {
   );
 }
 
+/** An error above every route still gets the header, so the person can go on from it. */
 export function ErrorBoundary() {
+  const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <main>
-      <GeneralErrorBoundary />
-    </main>
+    <AuthenticityTokenProvider token={data?.csrfToken ?? ""}>
+      <Nav />
+      <main>
+        <GeneralErrorBoundary />
+      </main>
+    </AuthenticityTokenProvider>
   );
 }

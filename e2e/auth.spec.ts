@@ -59,6 +59,7 @@ test("the form shows why a password is refused, and a taken email gets the same 
   await page.getByLabel("Name").fill("Walt Weak");
   await page.getByLabel("Email").fill(uniqueEmail("weak"));
   await page.getByLabel("Password").fill("password1234");
+  await page.getByLabel("label data and earn tokens").check();
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page.getByText(/This password is too easy to guess/)).toBeVisible();
   await expect(page).toHaveURL(/\/signup$/);

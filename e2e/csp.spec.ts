@@ -64,6 +64,6 @@ test("a requester's and a labeler's pages hydrate under the policy without viola
     expect(violations).toEqual([]);
   }
   // Client-side navigation from a signed-in page.
-  await labelerPage.getByRole("link", { name: "My quality" }).click();
+  await labelerPage.getByRole("navigation").getByRole("link", { name: "My quality" }).click();
   await expect(labelerPage).toHaveURL(/\/work\/quality$/);
 });

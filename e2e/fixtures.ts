@@ -194,7 +194,8 @@ export async function fundOnTreasury(admin: Page, title: string, tokens: string)
   await admin.getByLabel("Tokens").fill(tokens);
   await admin.getByLabel("Reason").fill("paid by invoice (e2e)");
   await admin.getByRole("button", { name: "Record funding" }).click();
-  await expect(admin.getByRole("status")).toContainText(`Recorded ${tokens} tokens of funding for ${title}`);
+  const shown = `${Number(tokens).toLocaleString("en-US", { maximumFractionDigits: 6 })} PWT`;
+  await expect(admin.getByRole("status")).toContainText(`Recorded ${shown} of funding for ${title}`);
   await expect(admin.getByTestId("funding-ledger").getByRole("row", { name: new RegExp(title) })).toContainText(
     "paid by invoice (e2e)",
   );

@@ -66,8 +66,8 @@ test("a form built in the builder is answered from the keyboard and exported by 
 
   await page.getByLabel("Instructions (Markdown)").fill("Rank by **correctness**.");
   await page.getByLabel("Labels per item (k)").fill("2");
-  await page.getByLabel("Reward per label (token base units)").fill("1000");
-  await page.getByLabel("Token budget (base units)").fill("1000000");
+  await page.getByLabel("Reward per label (PWT)").fill("0.001");
+  await page.getByLabel("Budget (PWT)").fill("1");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
   const projectId = /\/projects\/([0-9a-f-]{36})/.exec(page.url())![1];
@@ -77,7 +77,9 @@ test("a form built in the builder is answered from the keyboard and exported by 
     .getByLabel("Dataset file")
     .setInputFiles({ name: "items.jsonl", mimeType: "application/octet-stream", buffer: Buffer.from(items) });
   await page.getByRole("button", { name: "Upload" }).click();
-  await expect(page.getByRole("status")).toContainText("Upload complete: 2 rows, 2 new items");
+  await expect(page.getByRole("status").filter({ hasText: "Upload complete" })).toContainText(
+    "Upload complete: 2 rows, 2 new items",
+  );
 
   const labeler = await signedInPage({ role: "labeler", name: "Kim Keyboard" });
   await labeler.setViewportSize({ width: 1280, height: 800 });
@@ -100,6 +102,8 @@ test("a form built in the builder is answered from the keyboard and exported by 
   await expect(help).toBeHidden();
 
   const answered: Record<string, { slots: Record<string, string>; rewrite: string }> = {};
+  const item = labeler.locator(".item-prompt, ol.chat").first();
+  let undone = false;
   for (let n = 0; n < 2; n++) {
     await expect(ranking).toBeFocused();
     const conversation = await labeler.getByRole("list", { name: "Conversation" }).isVisible();
@@ -158,10 +162,23 @@ test("a form built in the builder is answered from the keyboard and exported by 
       await labeler.keyboard.press("Control+End");
       await labeler.keyboard.type(" Or `xs[:] = xs[::-1]`.");
       await labeler.screenshot({ path: test.info().outputPath("labeling-desktop.png"), fullPage: true });
+      await labeler.screenshot({ path: "/tmp/screens/L-form-desktop.png", fullPage: true });
       answered.reverse = { slots: { best, middle, worst }, rewrite: `${BEST} Or \`xs[:] = xs[::-1]\`.` };
     }
+    const itemText = await item.textContent();
     await labeler.keyboard.press("Control+Enter");
-    if (n === 0) await expect(labeler.getByTestId("task-announcement")).toHaveText(/Item 2 loaded/);
+    await expect(labeler.getByRole("status").filter({ hasText: "Saved" })).toHaveText(`Saved · ${n + 1} today`);
+    if (n === 0)
+      await expect(labeler.getByTestId("task-announcement")).toHaveText(undone ? /Item 4 loaded/ : /Item 2 loaded/);
+    if (n === 0 && !undone) {
+      // `u` takes the first answer back: the same item comes again, to be answered anew.
+      await labeler.keyboard.press("u");
+      await expect(labeler.getByRole("status").filter({ hasText: "taken back" })).toBeVisible();
+      await expect(labeler.getByTestId("task-announcement")).toHaveText(/Item 3 loaded/);
+      await expect(item).toHaveText(itemText!);
+      undone = true;
+      n--;
+    }
   }
   await expect(labeler.getByText("No more items for you in this project")).toBeVisible();
 
@@ -173,13 +190,24 @@ test("a form built in the builder is answered from the keyboard and exported by 
   const cards = phone.locator("section.form-response");
   const [first, second] = [await cards.nth(0).boundingBox(), await cards.nth(1).boundingBox()];
   expect(second!.y).toBeGreaterThanOrEqual(first!.y + first!.height);
-  for (const control of [phone.getByRole("button", { name: /Submit/ }), phone.getByRole("button", { name: /Skip/ })]) {
-    const box = (await control.boundingBox())!;
-    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  // The answer bar stays at the bottom of the screen wherever the page is scrolled.
+  for (const y of [0, 700]) {
+    await phone.evaluate((top) => window.scrollTo({ top }), y);
+    for (const control of [
+      phone.getByRole("button", { name: /Submit/ }),
+      phone.getByRole("button", { name: /Skip/ }),
+    ]) {
+      const box = (await control.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      expect(box.y, `at scroll ${y}`).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height, `at scroll ${y}`).toBeLessThanOrEqual(844);
+    }
   }
+  await phone.screenshot({ path: "/tmp/screens/L-form-phone.png" });
   await phone.screenshot({ path: test.info().outputPath("labeling-phone.png"), fullPage: true });
   const announced = await phone.getByTestId("task-announcement").textContent();
   await phone.keyboard.press("s");
+  await expect(phone.getByRole("status").filter({ hasText: "Skipped" })).toBeVisible();
   await expect(phone.getByTestId("task-announcement")).not.toHaveText(announced!);
 
   // The raw export: each answer by question name, in the item's own terms (response i is responses[i]).

@@ -84,26 +84,31 @@ test("a labeler links a wallet by signing, is paid for a past day, redeems token
   await expect(paid.locator("code").first()).toHaveText(/^[1-9A-HJ-NP-Za-km-z]{16}…$/);
   await expect(paid.locator("[data-verified]")).toHaveAttribute("data-verified", "true");
   await expect(paid).toContainText("✓ verified");
-  const balance = Number(await walt.getByTestId("token-balance").textContent());
+  const shown = (await walt.getByTestId("token-balance").textContent()) ?? "";
+  expect(shown).toMatch(/ PWT$/);
+  const balance = Number(shown.replace(/ PWT$/, "").replaceAll(",", ""));
   expect(balance).toBeGreaterThan(0.5);
 
-  await walt.getByRole("button", { name: "Connect Pairwise Test Wallet" }).click();
   await walt.getByLabel("Tokens to redeem").fill("0.5");
   await walt.getByRole("button", { name: "Redeem for credits" }).click();
-  await expect(walt.getByRole("status")).toContainText("Redeemed: +50 credits");
+  await walt.getByRole("button", { name: "Sign with Pairwise Test Wallet" }).click();
+  await expect(walt.getByRole("status").filter({ hasText: "Redeemed" })).toContainText("Redeemed 0.5 PWT: +50 credits");
   await expect(walt.getByTestId("credits")).toHaveText("50");
-  await expect(walt.getByTestId("token-balance")).toHaveText(String(Math.round((balance - 0.5) * 1e6) / 1e6));
+  const left = Math.round((balance - 0.5) * 1e6) / 1e6;
+  await expect(walt.getByTestId("token-balance")).toHaveText(
+    `${left.toLocaleString("en-US", { maximumFractionDigits: 6 })} PWT`,
+  );
 
   // The same wallet funds a project by a deposit from the dashboard. Only its requester or an admin may fund it, and
   // only a wallet holding tokens can: Walt is made an admin in the database, as the fixtures make admins.
   await sql`update users set role = 'admin' where id =
     (select user_id from wallet_links where address = ${testWalletAddress(SEED)} and replaced_at is null)`;
   await walt.goto(`/projects/${project.id}`);
-  await expect(walt.getByTestId("funds-funded")).toHaveText("1000");
+  await expect(walt.getByTestId("funds-funded")).toHaveText("1,000 PWT");
   await walt.getByRole("button", { name: "Connect Pairwise Test Wallet" }).click();
   await expect(walt.getByRole("status").filter({ hasText: "Connected" })).toBeVisible();
   await walt.getByLabel("Tokens to deposit").fill("1.25");
   await walt.getByRole("button", { name: "Fund", exact: true }).click();
-  await expect(walt.getByRole("status").filter({ hasText: "Funded: +1.25 tokens" })).toContainText("funded 1001.25");
-  await expect(walt.getByTestId("funds-funded")).toHaveText("1001.25");
+  await expect(walt.getByRole("status").filter({ hasText: "Funded: +1.25 PWT" })).toContainText("funded 1,001.25 PWT");
+  await expect(walt.getByTestId("funds-funded")).toHaveText("1,001.25 PWT");
 });

@@ -1,7 +1,9 @@
 import { useRevalidator } from "@remix-run/react";
-import { useRef, useState } from "react";
+import { useRef, useState, type DragEvent } from "react";
 import { useAuthenticityToken } from "remix-utils/csrf/react";
+import { previewFile, type DatasetPreview } from "~/utils/dataset-preview.ts";
 import { ProgressBar } from "./progress-bar.tsx";
+import "./dataset-upload.css";
 
 type Problem = { line: number; column?: number; message: string };
 type Status =
@@ -11,12 +13,40 @@ type Status =
   | { state: "done"; rows: number; inserted: number; duplicates: number }
   | { state: "error"; problems: Problem[] };
 
-/** Sends the file as the request body (streamed on the server) and shows upload, then storing, progress. */
+/**
+ * A file is chosen or dropped, its first rows are shown, and Upload sends it as the request body (streamed on the
+ * server) with upload, then storing, progress.
+ */
 export function DatasetUpload({ projectId }: { projectId: string }) {
   const token = useAuthenticityToken();
   const revalidator = useRevalidator();
   const input = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<Status>({ state: "idle" });
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<DatasetPreview | null>(null);
+  const [dragging, setDragging] = useState(false);
+  // The preview shown is always the latest file's, however the reads of earlier ones finish.
+  const latest = useRef<File | null>(null);
+  const busy = status.state === "sending" || status.state === "storing";
+
+  function choose(next: File | null) {
+    latest.current = next;
+    setFile(next);
+    setPreview(null);
+    setStatus({ state: "idle" });
+    if (next) void previewFile(next).then((p) => latest.current === next && setPreview(p));
+  }
+
+  function drop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    if (busy) return;
+    const files = e.dataTransfer.files;
+    if (!files.length) return;
+    // The file input shows the dropped file's name too.
+    if (input.current) input.current.files = files;
+    choose(files[0]);
+  }
 
   function upload(file: File) {
     const xhr = new XMLHttpRequest();
@@ -51,10 +81,21 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
     xhr.send(file);
   }
 
-  const busy = status.state === "sending" || status.state === "storing";
   return (
     <div className="stack" data-testid="upload">
-      <div className="row">
+      <div
+        className={dragging ? "dropzone dragging" : "dropzone"}
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={drop}
+      >
+        <p className="dropzone-hint">
+          <strong>Drop a JSONL or CSV file here</strong>, or choose one:
+        </p>
         <input
           ref={input}
           type="file"
@@ -62,17 +103,15 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
           accept=".jsonl,.ndjson,.csv"
           aria-label="Dataset file"
           disabled={busy}
+          onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)}
         />
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => {
-            const file = input.current?.files?.[0];
-            if (file) upload(file);
-          }}
-        >
-          Upload
+      </div>
+      {file && preview ? <Preview file={file} preview={preview} /> : null}
+      <div className="row">
+        <button type="button" disabled={busy || !file} onClick={() => file && upload(file)}>
+          {file ? `Upload ${file.name}` : "Upload"}
         </button>
+        {file ? null : <span className="small muted">Choose a file first.</span>}
       </div>
       {status.state === "sending" ? (
         <ProgressBar
@@ -89,7 +128,7 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
         />
       ) : null}
       {status.state === "done" ? (
-        <p className="notice" role="status">
+        <p className="notice success" role="status">
           Upload complete: {status.rows} rows, {status.inserted} new items
           {status.duplicates ? `, ${status.duplicates} already in the project` : ""}.
         </p>
@@ -109,6 +148,52 @@ export function DatasetUpload({ projectId }: { projectId: string }) {
       ) : null}
     </div>
   );
+}
+
+/** The file's first rows as a table, or why they cannot be shown. */
+function Preview({ file, preview }: { file: File; preview: DatasetPreview }) {
+  const { columns, rows, problem } = preview;
+  return (
+    <figure className="dataset-preview" data-testid="dataset-preview">
+      <figcaption>
+        {rows.length
+          ? `The first ${rows.length === 1 ? "row" : `${rows.length} rows`} of ${file.name} (${size(file.size)}), as read here; the upload checks every row.`
+          : `${file.name} (${size(file.size)})`}
+      </figcaption>
+      {rows.length ? (
+        // Focusable, so the table can be scrolled sideways from the keyboard on a narrow screen.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={`First rows of ${file.name}`}>
+          <table>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, r) => (
+                <tr key={r}>
+                  {row.map((text, c) => (
+                    <td key={c}>{text}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {problem ? <p className="notice warning">{problem}</p> : null}
+    </figure>
+  );
+}
+
+function size(bytes: number) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function pct(a: number, b: number) {

@@ -1,8 +1,8 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
-import { formatTokens, parseTokens } from "~/utils/tokens.ts";
+import { formatAmount, parseTokens, type TokenDisplay } from "~/utils/tokens.ts";
 import { base64ToBytes, bytesToBase64, signTransaction, type WalletConnection } from "~/utils/wallet.client.ts";
-import { postJson } from "./wallet-panel.tsx";
+import { postJson } from "~/utils/post-json.ts";
 import { WalletPicker } from "./wallet-picker.tsx";
 
 export interface ProjectFundsData {
@@ -11,7 +11,6 @@ export interface ProjectFundsData {
   committed: string;
   paid: string;
   remaining: string;
-  decimals: number;
   /** The requester's linked wallet, which signs deposits; null when none is linked. */
   linked: string | null;
 }
@@ -23,10 +22,12 @@ export interface ProjectFundsData {
 export function ProjectFunds({
   projectId,
   data,
+  token,
   closed,
 }: {
   projectId: string;
   data: ProjectFundsData;
+  token: TokenDisplay;
   closed: boolean;
 }) {
   const revalidator = useRevalidator();
@@ -34,7 +35,6 @@ export function ProjectFunds({
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const tokens = (baseUnits: string) => formatTokens(BigInt(baseUnits), data.decimals);
 
   function onConnect(c: WalletConnection) {
     if (c.address !== data.linked)
@@ -45,10 +45,10 @@ export function ProjectFunds({
   }
 
   async function fund(form: HTMLFormElement) {
-    const amount = parseTokens(String(new FormData(form).get("amount") ?? ""), data.decimals);
+    const amount = parseTokens(String(new FormData(form).get("amount") ?? ""), token.decimals);
     setError(null);
     if (amount === null || amount <= 0n)
-      return setError(`Enter an amount of tokens with at most ${data.decimals} decimals.`);
+      return setError(`Enter an amount of ${token.symbol} above 0, with at most ${token.decimals} decimals.`);
     if (!connection) return setError("Connect your linked wallet first to sign the deposit.");
     setBusy(true);
     try {
@@ -65,8 +65,8 @@ export function ProjectFunds({
         { signedTransaction: bytesToBase64(signed) },
       );
       setStatus(
-        `Funded: +${formatTokens(amount, data.decimals)} tokens (funded ${tokens(done.funded)}, remaining ` +
-          `${tokens(done.remaining)}). Transaction ${done.signature.slice(0, 12)}…`,
+        `Funded: +${formatAmount(amount, token)} (funded ${formatAmount(done.funded, token)}, remaining ` +
+          `${formatAmount(done.remaining, token)}). Transaction ${done.signature.slice(0, 12)}…`,
       );
       form.reset();
       revalidator.revalidate();
@@ -84,10 +84,14 @@ export function ProjectFunds({
         Funds
       </h2>
       <div className="grid">
-        <FundsStat label="tokens funded" value={tokens(data.funded)} testId="funds-funded" />
-        <FundsStat label="committed to labelers" value={tokens(data.committed)} testId="funds-committed" />
-        <FundsStat label="paid out" value={tokens(data.paid)} testId="funds-paid" />
-        <FundsStat label="remaining" value={tokens(data.remaining)} testId="funds-remaining" />
+        <FundsStat label="funded" value={formatAmount(data.funded, token)} testId="funds-funded" />
+        <FundsStat label="committed to labelers" value={formatAmount(data.committed, token)} testId="funds-committed" />
+        <FundsStat label="paid out" value={formatAmount(data.paid, token)} testId="funds-paid" />
+        <FundsStat
+          label="remaining, within the budget"
+          value={formatAmount(data.remaining, token)}
+          testId="funds-remaining"
+        />
       </div>
       <p className="small muted">
         Labelers are paid only from what was deposited: the budget is a cap, and a project stops serving tasks once its
@@ -122,7 +126,7 @@ export function ProjectFunds({
                 style={{ width: "8rem" }}
                 aria-label="Tokens to deposit"
               />{" "}
-              tokens
+              {token.symbol}
             </label>
             <button type="submit" disabled={busy}>
               Fund
@@ -145,7 +149,7 @@ export function ProjectFunds({
 function FundsStat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <div>
-      <div className="stat" data-testid={testId}>
+      <div className="stat" data-testid={testId} style={{ overflowWrap: "anywhere" }}>
         {value}
       </div>
       <div className="stat-label">{label}</div>

@@ -1,66 +1,353 @@
 import { Form } from "@remix-run/react";
+import { useId, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { loadProjectModels } from "~/utils/project-models.server.ts";
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import type { TrainingReadiness } from "../../jobs/model-readiness.ts";
+import {
+  CHART_STYLE,
+  ChartFrame,
+  ChartGrid,
+  GRID,
+  legendText,
+  referenceLabel,
+  runTime,
+  SERIES,
+  TICK,
+  xAxisTitle,
+  yAxisTitle,
+} from "./charts.tsx";
 
 export type ProjectModelsData = Awaited<ReturnType<typeof loadProjectModels>>;
-type Curve = NonNullable<NonNullable<ProjectModelsData["models"][number]["progress"]>["curve"]>;
+type Model = ProjectModelsData["models"][number];
+type Curve = NonNullable<NonNullable<Model["progress"]>["curve"]>;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
+const points = (x: number) => `${Math.abs(x * 100).toFixed(1)} points`;
 
-function TrainingCurves({ curve }: { curve: Curve }) {
+function TrainingLoss({ model, curve }: { model: Model; curve: Curve }) {
+  const title = `Training loss, version ${model.version}`;
   return (
-    <figure aria-label="Training curves" style={{ margin: 0 }}>
-      <LineChart width={460} height={200} data={curve} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ef" />
-        <XAxis dataKey="epoch" fontSize={11} />
-        <YAxis yAxisId="loss" fontSize={11} />
-        <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} fontSize={11} />
-        <Tooltip formatter={(v) => (typeof v === "number" ? v.toFixed(3) : String(v))} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Line yAxisId="loss" dataKey="loss" name="train loss" stroke="#3b5bdb" dot={false} isAnimationActive={false} />
+    <ChartFrame
+      title={title}
+      summary="Bradley–Terry loss per epoch on the training pairs and on the held-out pairs (lower is better). The version keeps the weights of the epoch with the lowest held-out loss."
+    >
+      <LineChart
+        title={title}
+        responsive
+        style={CHART_STYLE}
+        data={curve}
+        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
+        <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
+        <YAxis tick={TICK} width={56} label={yAxisTitle("Loss")} tickFormatter={(v: number) => v.toFixed(2)} />
+        <Tooltip
+          labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
+          formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "—")}
+        />
+        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} />
+        {model.bestEpoch ? (
+          <ReferenceLine
+            x={model.bestEpoch}
+            stroke="#5c6478"
+            strokeDasharray="2 3"
+            label={referenceLabel("kept", "insideTopRight")}
+          />
+        ) : null}
         <Line
-          yAxisId="loss"
-          dataKey="valLoss"
-          name="held-out loss"
-          stroke="#f08c00"
-          dot={false}
+          dataKey="loss"
+          name="training loss"
+          stroke={SERIES.blue}
+          strokeWidth={2}
+          dot={{ r: 2 }}
           isAnimationActive={false}
         />
         <Line
-          yAxisId="acc"
-          dataKey="valAccuracy"
-          name="held-out accuracy"
-          stroke="#2b8a3e"
-          dot={false}
+          dataKey="valLoss"
+          name="held-out loss"
+          stroke={SERIES.orange}
+          strokeWidth={2}
+          strokeDasharray="6 4"
+          dot={{ r: 2 }}
+          connectNulls
           isAnimationActive={false}
         />
       </LineChart>
-      <figcaption className="small muted">Loss and held-out accuracy per epoch</figcaption>
-    </figure>
+    </ChartFrame>
   );
 }
 
-export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pairwise: boolean }) {
+function HeldOutAccuracy({ model, curve }: { model: Model; curve: Curve }) {
+  const data = curve.map((c) => ({ epoch: c.epoch, accuracy: c.valAccuracy === null ? null : c.valAccuracy * 100 }));
+  const verdict =
+    model.heldOutAccuracy === null
+      ? ""
+      : ` The kept epoch ranks ${pct(model.heldOutAccuracy)} of held-out pairs like the consensus` +
+        (model.lengthBaseline === null ? "." : `; "the longer response wins" ranks ${pct(model.lengthBaseline)}.`);
+  const title = `Held-out accuracy, version ${model.version}`;
+  return (
+    <ChartFrame
+      title={title}
+      summary={`Share of held-out pairs (never trained on) that the model orders like the consensus, per epoch.${verdict}`}
+    >
+      <LineChart
+        title={title}
+        responsive
+        style={CHART_STYLE}
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
+        <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
+        <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Held-out accuracy")} />
+        <Tooltip
+          labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
+          formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
+        />
+        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} />
+        {model.lengthBaseline !== null ? (
+          <ReferenceLine
+            y={model.lengthBaseline * 100}
+            stroke="#5c6478"
+            strokeDasharray="4 4"
+            label={referenceLabel(`longer response wins: ${pct(model.lengthBaseline)}`, "insideBottomRight")}
+          />
+        ) : null}
+        {model.bestEpoch ? (
+          <ReferenceLine
+            x={model.bestEpoch}
+            stroke="#5c6478"
+            strokeDasharray="2 3"
+            label={referenceLabel(`kept: ${pct(model.heldOutAccuracy)}`, "insideTopRight")}
+          />
+        ) : null}
+        <Line
+          dataKey="accuracy"
+          name="held-out accuracy"
+          stroke={SERIES.green}
+          strokeWidth={2}
+          dot={{ r: 2 }}
+          connectNulls
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ChartFrame>
+  );
+}
+
+function ModelAgreement({ agreement, published }: { agreement: ProjectModelsData["agreement"]; published?: Model }) {
+  const title = "Published model vs consensus";
+  if (!published)
+    return (
+      <ChartFrame
+        title={title}
+        summary="Once a version is published, each consensus run adds a point here: the share of decided items the model orders like the consensus."
+      />
+    );
+  if (agreement.length < 2)
+    return (
+      <ChartFrame
+        title={title}
+        summary={
+          agreement.length
+            ? `Version ${published.version} orders ${pct(agreement[0].agreement)} of ${agreement[0].items} decided items like the consensus. The line starts with the next consensus run.`
+            : `Version ${published.version} is compared with the consensus after the next consensus run.`
+        }
+      />
+    );
+  const data = agreement.map((a, i) => ({ run: i + 1, at: a.at, agreement: a.agreement * 100, items: a.items }));
+  const last = agreement[agreement.length - 1];
+  return (
+    <ChartFrame
+      title={title}
+      summary={`Share of decided items that version ${published.version} orders like the consensus, at each consensus run since it was published; latest ${pct(last.agreement)} of ${last.items}.`}
+    >
+      <LineChart
+        title={title}
+        responsive
+        style={CHART_STYLE}
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
+        <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run since publishing")} />
+        <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Agrees with consensus")} />
+        <Tooltip
+          labelFormatter={(run) => {
+            const point = data[Number(run) - 1];
+            return point ? `Run ${String(run)}, ${runTime(point.at)}, ${point.items} items` : `Run ${String(run)}`;
+          }}
+          formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
+        />
+        <Line
+          dataKey="agreement"
+          name="model agrees with consensus"
+          stroke={SERIES.green}
+          strokeWidth={2}
+          dot={{ r: 3 }}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </ChartFrame>
+  );
+}
+
+function BaselineComparison({ model }: { model: Model }) {
+  if (model.heldOutAccuracy === null || model.lengthBaseline === null) return <>—</>;
+  const gap = model.heldOutAccuracy - model.lengthBaseline;
+  if (gap < 0) return <span className="badge paused">{points(gap)} below</span>;
+  return <span>{gap === 0 ? "level" : `${points(gap)} above`}</span>;
+}
+
+function PublishForm({
+  model,
+  confirm,
+  label,
+  className,
+}: {
+  model: Model;
+  confirm: boolean;
+  label: string;
+  className: string;
+}) {
+  return (
+    <Form method="post">
+      <AuthenticityTokenInput />
+      <input type="hidden" name="modelId" value={model.id} />
+      {confirm ? <input type="hidden" name="confirm" value="weak" /> : null}
+      <button name="intent" value="publish" className={className}>
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+const COLUMNS = 7;
+
+/** A version's row; publishing a weak one first opens a row under it that compares it with the baseline. */
+function ModelRow({ model, projectId }: { model: Model; projectId: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const confirmId = useId();
+  const publishable = model.status === "ready" && !model.published;
+  return (
+    <>
+      <tr>
+        <td>
+          v{model.version} {model.published ? <span className="badge">published</span> : null}
+        </td>
+        <td>
+          {model.status}
+          {model.error ? <span className="small muted"> — {model.error}</span> : null}
+        </td>
+        <td>{model.pairs ?? "—"}</td>
+        <td>{pct(model.heldOutAccuracy)}</td>
+        <td>{pct(model.lengthBaseline)}</td>
+        <td>
+          <BaselineComparison model={model} />
+        </td>
+        <td>
+          <div className="row">
+            {publishable && !model.weak ? (
+              <PublishForm model={model} confirm={false} label={`Publish v${model.version}`} className="secondary" />
+            ) : null}
+            {publishable && model.weak ? (
+              <button
+                type="button"
+                className="secondary"
+                aria-expanded={confirming}
+                aria-controls={confirmId}
+                onClick={() => setConfirming(!confirming)}
+              >
+                Publish v{model.version}…
+              </button>
+            ) : null}
+            {model.status === "ready" ? (
+              <>
+                <a href={`/projects/${projectId}/models/${model.id}/model.onnx`} download>
+                  model.onnx
+                </a>
+                <a href={`/projects/${projectId}/models/${model.id}/metadata.json`} download>
+                  metadata.json
+                </a>
+              </>
+            ) : null}
+          </div>
+        </td>
+      </tr>
+      {publishable && model.weak && confirming ? (
+        <tr id={confirmId}>
+          <td colSpan={COLUMNS}>
+            <div className="row" style={{ alignItems: "center" }}>
+              <p className="small" style={{ margin: 0, flex: "1 1 20rem" }}>
+                {model.heldOutAccuracy === null
+                  ? `Version ${model.version} has no held-out accuracy, so nobody knows how well it judges.`
+                  : `Version ${model.version} ranks ${pct(model.heldOutAccuracy)} of held-out pairs like the consensus; simply picking the longer response ranks ${pct(model.lengthBaseline)}.`}{" "}
+                Published, it answers premium calls and decides which of your items labelers see first. More decided
+                items usually make a better version.
+              </p>
+              <PublishForm model={model} confirm label="Publish anyway" className="danger" />
+              <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+                Keep unpublished
+              </button>
+            </div>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+export function ProjectModels({
+  projectId,
+  data,
+  pairwise,
+  readiness,
+}: {
+  projectId: string;
+  data: ProjectModelsData;
+  pairwise: boolean;
+  readiness: TrainingReadiness;
+}) {
   if (!pairwise) return null;
   const active = data.models.find((m) => m.status === "queued" || m.status === "training");
   const shown = active ?? data.models.find((m) => m.status === "ready");
+  const published = data.models.find((m) => m.published);
+  const curve = shown?.progress?.curve ?? [];
+  const tooFew = readiness.pairs < readiness.minimum;
+  const trainBlocked = active
+    ? `Version ${active.version} is ${active.status === "queued" ? "waiting to start" : "training"}.`
+    : tooFew
+      ? `Training needs at least ${readiness.minimum} items with a consensus preference; ${readiness.pairs} so far.`
+      : null;
   return (
     <section className="card" aria-labelledby="models-heading">
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2 id="models-heading" style={{ margin: 0 }}>
           Reward models
         </h2>
-        <Form method="post">
+        <Form method="post" className="row">
           <AuthenticityTokenInput />
-          <button name="intent" value="train" disabled={Boolean(active)}>
+          {trainBlocked ? (
+            <span id="train-blocked" className="small muted" data-testid="train-blocked">
+              {trainBlocked}
+            </span>
+          ) : null}
+          <button
+            name="intent"
+            value="train"
+            disabled={Boolean(trainBlocked)}
+            aria-describedby={trainBlocked ? "train-blocked" : undefined}
+          >
             Train a reward model
           </button>
         </Form>
       </div>
       <p className="small muted">
-        Trained on this project's consensus preferences (each weighted by its confidence), with a held-out split. A
-        published version serves the premium API and puts the items it is least sure about first in the labeling queue.
+        Trained on this project&apos;s consensus preferences ({readiness.pairs} decided item
+        {readiness.pairs === 1 ? "" : "s"} so far, each weighted by its confidence), with a held-out split to measure
+        it. A published version serves the premium API and puts the items it is least sure about first in the labeling
+        queue.
       </p>
       {active ? (
         <p role="status" data-testid="training-status">
@@ -68,87 +355,52 @@ export function ProjectModels({ data, pairwise }: { data: ProjectModelsData; pai
           {active.status === "queued"
             ? "waiting to start…"
             : `epoch ${active.progress?.epoch ?? 0} of ${active.progress?.epochs ?? "?"}`}{" "}
-          {active.progress?.steps ? <progress max={active.progress.steps} value={active.progress.step ?? 0} /> : null}
+          {active.progress?.steps ? (
+            <progress
+              max={active.progress.steps}
+              value={active.progress.step ?? 0}
+              aria-label={`training version ${active.version}`}
+            />
+          ) : null}
         </p>
       ) : null}
-      <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
-        {shown?.progress?.curve?.length ? <TrainingCurves curve={shown.progress.curve} /> : null}
-        {data.agreement.length ? (
-          <figure aria-label="Model and consensus agreement" style={{ margin: 0 }}>
-            <LineChart
-              width={460}
-              height={200}
-              data={data.agreement.map((a) => ({ ...a, when: new Date(a.at).toLocaleTimeString() }))}
-              margin={{ top: 8, right: 16, bottom: 0, left: -16 }}
-            >
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ef" />
-              <XAxis dataKey="when" fontSize={11} />
-              <YAxis domain={[0, 1]} fontSize={11} />
-              <Tooltip />
-              <Line
-                dataKey="agreement"
-                name="model agrees with consensus"
-                stroke="#2b8a3e"
-                dot={false}
-                isAnimationActive={false}
-              />
-            </LineChart>
-            <figcaption className="small muted">Published model vs consensus over time</figcaption>
-          </figure>
-        ) : null}
-      </div>
+      <ChartGrid>
+        {shown && curve.length ? (
+          <>
+            <TrainingLoss model={shown} curve={curve} />
+            <HeldOutAccuracy model={shown} curve={curve} />
+          </>
+        ) : (
+          <ChartFrame
+            title="Training"
+            summary="While a version trains, its loss and held-out accuracy per epoch are drawn here, with the length baseline to beat."
+          />
+        )}
+        <ModelAgreement agreement={data.agreement} published={published} />
+      </ChartGrid>
       {data.models.length ? (
-        <table data-testid="models">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Status</th>
-              <th>Pairs</th>
-              <th>Held-out accuracy</th>
-              <th>Longer-wins baseline</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.models.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  v{m.version} {m.published ? <span className="badge">published</span> : null}
-                </td>
-                <td>
-                  {m.status}
-                  {m.error ? <span className="small muted"> — {m.error}</span> : null}
-                </td>
-                <td>{m.pairs ?? "—"}</td>
-                <td>{pct(m.heldOutAccuracy)}</td>
-                <td>{pct(m.lengthBaseline)}</td>
-                <td className="row">
-                  {m.status === "ready" && !m.published ? (
-                    <Form method="post">
-                      <AuthenticityTokenInput />
-                      <input type="hidden" name="modelId" value={m.id} />
-                      <button name="intent" value="publish" className="secondary">
-                        Publish
-                      </button>
-                    </Form>
-                  ) : null}
-                  {m.status === "ready" ? (
-                    <>
-                      <a href={`models/${m.id}/model.onnx`} download>
-                        model.onnx
-                      </a>
-                      <a href={`models/${m.id}/metadata.json`} download>
-                        metadata.json
-                      </a>
-                    </>
-                  ) : null}
-                </td>
+        <div style={{ overflowX: "auto" }} role="region" aria-label="Model versions" tabIndex={0}>
+          <table data-testid="models" style={{ minWidth: "44rem" }}>
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>Status</th>
+                <th>Pairs</th>
+                <th>Held-out accuracy</th>
+                <th>&quot;Longer response wins&quot;</th>
+                <th>Compared</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.models.map((m) => (
+                <ModelRow key={m.id} model={m} projectId={projectId} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
-        <p className="muted">No models yet.</p>
+        <p className="muted">No versions yet.</p>
       )}
     </section>
   );

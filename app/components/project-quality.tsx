@@ -1,23 +1,30 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import type { loadProjectQuality } from "~/utils/consensus.server.ts";
-import { AgreementChart, ConfidenceChart } from "./charts.tsx";
+import { AgreementChart, ChartGrid, ConfidenceChart } from "./charts.tsx";
 
 export type ProjectQualityData = Awaited<ReturnType<typeof loadProjectQuality>>;
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fixed = (x: number | null, digits = 2) => (x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits));
 
+/** The consensus job's state, in one live region so each change is announced. */
 function JobStatus({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRunAt: string | null }) {
+  return (
+    <span role="status" data-testid="consensus-status">
+      <JobStatusText job={job} lastRunAt={lastRunAt} />
+    </span>
+  );
+}
+
+function JobStatusText({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRunAt: string | null }) {
   if (!job)
     return (
       <span className="muted">{lastRunAt ? `updated ${new Date(lastRunAt).toLocaleTimeString()}` : "not run yet"}</span>
     );
   if (job.status === "queued" || job.status === "running")
     return (
-      <span role="status" className="badge">
-        {job.status === "queued" ? "waiting for new answers to settle…" : "computing…"}
-      </span>
+      <span className="badge">{job.status === "queued" ? "waiting for new answers to settle…" : "computing…"}</span>
     );
   if (job.status === "failed") return <span className="badge paused">failed: {job.error}</span>;
   const skipped = job.result?.status === "skipped" ? ` (skipped: ${String(job.result.reason)})` : "";
@@ -66,13 +73,17 @@ export function ProjectQuality({
             <strong data-testid="alpha">{fixed(last.krippendorffAlpha)}</strong>, Fleiss' κ {fixed(last.fleissKappa)},
             mean confidence {fixed(last.meanConfidence)}.
           </p>
-          <div className="row" style={{ alignItems: "flex-start", flexWrap: "wrap" }}>
+          <ChartGrid>
             <AgreementChart runs={data.runs} />
             <ConfidenceChart bins={last.confidenceBins} />
-          </div>
+          </ChartGrid>
         </>
       ) : (
-        <p className="muted">Consensus appears once items have answers from two or more labelers.</p>
+        <p className="muted">
+          Consensus appears once items have answers from two or more labelers: then a chart of agreement
+          (Krippendorff&apos;s α, Fleiss&apos; κ, mean confidence) per consensus run, one of items by consensus
+          confidence, and a score per labeler.
+        </p>
       )}
 
       <Form method="post" className="row inline-form" style={{ marginTop: "1rem" }}>
@@ -124,47 +135,49 @@ export function ProjectQuality({
 
       <h3>Labelers</h3>
       {data.labelers.length ? (
-        <table data-testid="quality-table">
-          <thead>
-            <tr>
-              <th>Labeler</th>
-              <th title="How far the answers can be trusted as evidence, 0 to 1">Quality</th>
-              <th title="Share of answers that match the consensus, and what chance alone gives">Agreement</th>
-              <th>Gold</th>
-              <th>Answers</th>
-              <th>Median time</th>
-              {pairwise ? <th title="Share of decisive picks that were the left-hand response">Left picks</th> : null}
-              <th>Notes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.labelers.map((l) => (
-              <tr key={l.labeler}>
-                <td>Labeler {l.labeler}</td>
-                <td>{l.quality.toFixed(2)}</td>
-                <td>
-                  {pct(l.agreement)} <span className="muted small">(chance {pct(l.chance)})</span>
-                </td>
-                <td>{l.goldAnswered ? `${l.goldCorrect}/${l.goldAnswered}` : "—"}</td>
-                <td>{l.answers}</td>
-                <td>{l.medianMs === null ? "—" : `${(l.medianMs / 1000).toFixed(1)} s`}</td>
-                {pairwise ? <td>{l.leftShare === null ? "—" : pct(l.leftShare)}</td> : null}
-                <td>
-                  {l.flags.map((f) => (
-                    <span key={f} className="badge paused" style={{ marginRight: ".25rem" }}>
-                      {f}
-                    </span>
-                  ))}
-                  {l.pausedAt ? (
-                    <span className="badge paused" title={l.pausedReason ?? ""}>
-                      paused
-                    </span>
-                  ) : null}
-                </td>
+        <div style={{ overflowX: "auto" }} role="region" aria-label="Labeler quality" tabIndex={0}>
+          <table data-testid="quality-table" style={{ minWidth: "40rem" }}>
+            <thead>
+              <tr>
+                <th>Labeler</th>
+                <th title="How far the answers can be trusted as evidence, 0 to 1">Quality</th>
+                <th title="Share of answers that match the consensus, and what chance alone gives">Agreement</th>
+                <th>Gold</th>
+                <th>Answers</th>
+                <th>Median time</th>
+                {pairwise ? <th title="Share of decisive picks that were the left-hand response">Left picks</th> : null}
+                <th>Notes</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.labelers.map((l) => (
+                <tr key={l.labeler}>
+                  <td>Labeler {l.labeler}</td>
+                  <td>{l.quality.toFixed(2)}</td>
+                  <td>
+                    {pct(l.agreement)} <span className="muted small">(chance {pct(l.chance)})</span>
+                  </td>
+                  <td>{l.goldAnswered ? `${l.goldCorrect}/${l.goldAnswered}` : "—"}</td>
+                  <td>{l.answers}</td>
+                  <td>{l.medianMs === null ? "—" : `${(l.medianMs / 1000).toFixed(1)} s`}</td>
+                  {pairwise ? <td>{l.leftShare === null ? "—" : pct(l.leftShare)}</td> : null}
+                  <td>
+                    {l.flags.map((f) => (
+                      <span key={f} className="badge paused" style={{ marginRight: ".25rem" }}>
+                        {f}
+                      </span>
+                    ))}
+                    {l.pausedAt ? (
+                      <span className="badge paused" title={l.pausedReason ?? ""}>
+                        paused
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p className="muted">No quality scores yet.</p>
       )}

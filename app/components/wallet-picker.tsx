@@ -16,10 +16,13 @@ import {
 export function WalletPicker({
   onConnect,
   needsTransactions = false,
+  label,
 }: {
   onConnect: (connection: WalletConnection) => void | Promise<void>;
   /** Also require `solana:signTransaction` (redemptions). */
   needsTransactions?: boolean;
+  /** The button's whole text for a wallet, e.g. "Sign with Phantom", where it does more than connect. */
+  label?: (walletName: string) => string;
 }) {
   const [wallets, setWallets] = useState<SolanaWallet[] | null>(null);
   const [connecting, setConnecting] = useState<string | null>(null);
@@ -61,14 +64,14 @@ export function WalletPicker({
           return (
             <li key={wallet.name} className="row">
               <img src={wallet.icon} alt="" width={28} height={28} />
-              <span>{wallet.name}</span>
+              {label ? null : <span>{wallet.name}</span>}
               <button
                 type="button"
-                aria-label={`Connect ${wallet.name}`}
+                aria-label={label ? undefined : `Connect ${wallet.name}`}
                 disabled={connecting !== null || unsupported}
                 onClick={() => connect(wallet)}
               >
-                {connecting === wallet.name ? "Connecting…" : "Connect"}
+                {label ? label(wallet.name) : connecting === wallet.name ? "Connecting…" : "Connect"}
               </button>
               {unsupported ? <span className="muted small">cannot sign transactions</span> : null}
             </li>

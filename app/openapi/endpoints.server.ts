@@ -458,7 +458,7 @@ export const ENDPOINTS: Endpoint[] = [
     errors: {
       400: INVALID,
       404: "`not_found`: no such order of yours.",
-      409: "`signature_reused`, `order_done`, `order_expired`.",
+      409: "`signature_reused`, `order_done`, `order_expired`, `insufficient_tokens` (spent since the order was issued).",
       422: "The transaction does not do what the order says: `wrong_mint`, `wrong_amount`, `wrong_authority`, `memo_mismatch`, `signature_invalid`, …",
       429: LIMITED,
     },
@@ -513,7 +513,11 @@ export const ENDPOINTS: Endpoint[] = [
       schema: RedemptionStartSchema.openapi("RedemptionRequest", { example: { amount: "1000000", mode: "burn" } }),
     },
     ok: { 201: { description: "The order and its transaction.", schema: z.object({ order: Order, transaction }) } },
-    errors: { 400: INVALID, 409: "`no_wallet`: link a wallet first.", 429: LIMITED },
+    errors: {
+      400: INVALID,
+      409: "`no_wallet`: link a wallet first; `insufficient_tokens`: the wallet holds less than `amount` (nothing is done).",
+      429: LIMITED,
+    },
   },
   {
     method: "post",
@@ -532,7 +536,7 @@ export const ENDPOINTS: Endpoint[] = [
     errors: {
       400: INVALID,
       404: "`not_found`: no such order of yours.",
-      409: "`signature_reused`, `order_done`, `order_expired`.",
+      409: "`signature_reused`, `order_done`, `order_expired`, `insufficient_tokens` (spent since the order was issued).",
       422: "`wrong_mint`, `wrong_amount`, `wrong_authority`, `memo_mismatch`, `not_found`, `signature_invalid`, …",
       429: LIMITED,
     },

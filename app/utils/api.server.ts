@@ -57,6 +57,7 @@ const DOMAIN_STATUS: Record<string, number> = {
   project_paused: 409,
   project_closed: 409,
   out_of_funds: 409,
+  insufficient_tokens: 409,
   already_finished: 409,
   lease_expired: 409,
   signature_reused: 409,

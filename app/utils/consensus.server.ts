@@ -5,7 +5,7 @@ import {
   listLabelerQuality,
   raiseLabelsWanted,
 } from "../../db/queries/consensus.ts";
-import { latestJob } from "../../db/queries/jobs.ts";
+import { latestJob, type Job } from "../../db/queries/jobs.ts";
 import type { Project } from "../../db/queries/projects.ts";
 import { db } from "./db.server.ts";
 import { labelerPseudonym } from "./pseudonyms.server.ts";
@@ -14,6 +14,13 @@ import type { ConsensusActionSchema } from "./schemas.ts";
 
 /** Items below this confidence are offered for more answers by default. */
 export const LOW_CONFIDENCE = 0.7;
+
+/** The latest consensus job of a project, as the dashboard shows it. */
+export function consensusJobJson(job: Job | null) {
+  return job
+    ? { status: job.status, error: job.error, result: job.result, finishedAt: job.finishedAt?.toISOString() ?? null }
+    : null;
+}
 
 /** What the requester's dashboard shows about consensus and labeler quality. */
 export async function loadProjectQuality(projectId: string) {
@@ -43,9 +50,7 @@ export async function loadProjectQuality(projectId: string) {
       pausedAt: l.pausedAt?.toISOString() ?? null,
       computedAt: l.computedAt.toISOString(),
     })),
-    job: job
-      ? { status: job.status, error: job.error, result: job.result, finishedAt: job.finishedAt?.toISOString() ?? null }
-      : null,
+    job: consensusJobJson(job),
     lowConfidence,
     lowConfidenceCutoff: LOW_CONFIDENCE,
   };

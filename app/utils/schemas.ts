@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatTokens, parseTokens } from "./tokens.ts";
+import { formatAmount, parseTokens, type TokenDisplay } from "./tokens.ts";
 
 // Shared by forms (Conform, in the browser) and actions (on the server).
 
@@ -41,6 +41,35 @@ export const baseUnits = (what: string, max: bigint, min = 0n) =>
     .refine((n) => n >= min, min === 1n ? `${what} must be more than 0` : `${what} must be at least ${min} base units`)
     .refine((n) => n <= max, `${what} must be at most ${max} base units`);
 
+/**
+ * An amount typed in tokens ("1,234.5"), converted exactly to base units, from `min` to `max` base units; its messages
+ * speak in tokens with the symbol.
+ */
+export const tokenAmount = (what: string, token: TokenDisplay, max: bigint, min = 0n) =>
+  z
+    .string({ required_error: `Enter the ${what.toLowerCase()} in ${token.symbol}` })
+    .trim()
+    .transform((text, ctx) => {
+      const amount = parseTokens(text, token.decimals);
+      const problem = tokenAmountProblem(what, token, amount, min, max);
+      if (problem === null) return amount!;
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    });
+
+function tokenAmountProblem(what: string, token: TokenDisplay, amount: bigint | null, min: bigint, max: bigint) {
+  if (amount === null) {
+    const shape = token.decimals === 0 ? "a whole number" : `a number with at most ${token.decimals} decimals`;
+    return `${what} must be ${shape} of ${token.symbol}`;
+  }
+  if (amount < min)
+    return min === 1n
+      ? `${what} must be more than 0 ${token.symbol}`
+      : `${what} must be at least ${formatAmount(min, token)}`;
+  if (amount > max) return `${what} must be at most ${formatAmount(max, token)}`;
+  return null;
+}
+
 /** Upper bounds of the amounts a project form takes, in base units (from the server's amount limits). */
 export interface ProjectAmountLimits {
   rewardPerLabel: bigint;
@@ -50,10 +79,13 @@ export interface ProjectAmountLimits {
 /**
  * The project form and API input. A "form" project's questions arrive as JSON text (`questions`); the server passes
  * `checkQuestions` (questionsSchema lives outside app/, so the browser bundle cannot hold it) to validate them.
+ * Amounts are base units (the API), or tokens as people type them when `token` is given (the web form); either way
+ * the parsed value is base units.
  */
 export const createProjectSchema = (
   limits: ProjectAmountLimits,
   checkQuestions?: (questions: unknown) => { path: (string | number)[]; message: string }[],
+  token?: TokenDisplay,
 ) =>
   z
     .object({
@@ -62,8 +94,10 @@ export const createProjectSchema = (
       taskType: z.enum(["pairwise", "rating", "label", "form"]),
       questions: z.string().max(200_000).optional(),
       labelsPerItem: z.coerce.number().int().min(1).max(50).default(3),
-      rewardPerLabel: baseUnits("Reward per label", limits.rewardPerLabel),
-      budget: baseUnits("Budget", limits.budget),
+      rewardPerLabel: token
+        ? tokenAmount("Reward per label", token, limits.rewardPerLabel)
+        : baseUnits("Reward per label", limits.rewardPerLabel),
+      budget: token ? tokenAmount("Budget", token, limits.budget) : baseUnits("Budget", limits.budget),
       categories: z.string().max(5_000).optional(),
       ratingMin: z.coerce.number().int().min(-100).max(100).optional(),
       ratingMax: z.coerce.number().int().min(-100).max(100).optional(),
@@ -152,6 +186,12 @@ export const TaskActionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
+/** The labeling page's posts: TaskActionSchema's, and `undo` of the labeler's last answer (by its assignment). */
+export const LabelingPageActionSchema = z.discriminatedUnion("intent", [
+  ...TaskActionSchema.options,
+  z.object({ intent: z.literal("undo"), assignmentId: z.coerce.number().int().positive() }),
+]);
+
 export const ApiKeySchema = z.object({
   name: z.string().trim().min(1, "Name the key").max(80),
   scope: z.enum(["api", "premium"]).default("api"),
@@ -179,11 +219,18 @@ export const ConsensusActionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export const PauseUserSchema = z.object({
-  userId: z.string().uuid(),
-  intent: z.enum(["pause", "unpause"]),
-  reason: z.string().trim().max(300).optional(),
-});
+export const PauseUserSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("pause"),
+    userId: z.string().uuid(),
+    reason: z
+      .string({ required_error: "Give the reason: the account is shown it" })
+      .trim()
+      .min(3, "Give the reason in a few words: the account is shown it")
+      .max(300, "Keep the reason under 300 characters"),
+  }),
+  z.object({ intent: z.literal("unpause"), userId: z.string().uuid() }),
+]);
 
 const base58 = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,88}$/, "must be base58");
 
@@ -200,10 +247,17 @@ export const RedemptionCompleteSchema = z
   .object({ signedTransaction: z.string().max(4000).optional(), signature: base58.optional() })
   .refine((v) => v.signedTransaction || v.signature, "send signedTransaction (base64) or signature");
 
+/** "2026-11-23" naming a day that exists (not 2026-02-30). */
+const isCalendarDay = (text: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().startsWith(text);
+
 export const TreasuryActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("payout"),
-    epoch: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Pick a day like 2026-11-23"),
+    epoch: z
+      .string({ required_error: "Pick the day to pay" })
+      .trim()
+      .refine(isCalendarDay, "Pick a day from the calendar, like 2026-11-23"),
   }),
   z.object({
     intent: z.literal("grant"),
@@ -238,23 +292,11 @@ export const depositStartSchema = (max: bigint) => z.object({ amount: baseUnits(
 export const DepositCompleteSchema = RedemptionCompleteSchema;
 
 /** An admin's record of a project funded off chain: tokens as typed (at most `max` base units) and a reason. */
-export const projectFundingSchema = (decimals: number, max: bigint) =>
+export const projectFundingSchema = (token: TokenDisplay, max: bigint) =>
   z.object({
     intent: z.literal("fund"),
     projectId: z.string({ required_error: "Pick a project" }).uuid("Pick a project"),
-    amount: z
-      .string({ required_error: "Enter an amount of tokens" })
-      .trim()
-      .transform((text, ctx) => {
-        const amount = parseTokens(text, decimals);
-        if (amount === null) {
-          ctx.addIssue({ code: "custom", message: `Enter an amount of tokens with at most ${decimals} decimals` });
-          return z.NEVER;
-        }
-        return amount;
-      })
-      .refine((n) => n > 0n, "Fund more than 0 tokens")
-      .refine((n) => n <= max, `Fund at most ${formatTokens(max, decimals)} tokens at a time`),
+    amount: tokenAmount("Amount", token, max, 1n),
     reason: z
       .string({ required_error: "Give the reason, e.g. the invoice or payment reference" })
       .trim()

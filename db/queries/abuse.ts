@@ -45,14 +45,20 @@ export async function upsertAbuseSignals(db: Db, signals: AbuseSignalInput[]) {
     });
 }
 
-export async function listAbuseSignals(db: Db, limit = 200) {
+/**
+ * The newest signals, for admins to review; admins' own accounts are left out (an admin trying the labeler pages
+ * on their own browser is not abuse).
+ */
+export async function listAbuseSignals(db: Db, limit = 500) {
   return db
     .select({
       id: abuseSignals.id,
       userId: abuseSignals.userId,
       email: users.email,
       name: users.name,
+      role: users.role,
       userPausedAt: users.pausedAt,
+      userPausedReason: users.pausedReason,
       kind: abuseSignals.kind,
       scope: abuseSignals.scope,
       projectId: abuseSignals.projectId,
@@ -63,14 +69,18 @@ export async function listAbuseSignals(db: Db, limit = 200) {
     .from(abuseSignals)
     .innerJoin(users, eq(users.id, abuseSignals.userId))
     .leftJoin(projects, eq(projects.id, abuseSignals.projectId))
+    .where(ne(users.role, "admin"))
     .orderBy(desc(abuseSignals.detectedAt), desc(abuseSignals.id))
     .limit(limit);
 }
 
+export type AbuseSignalRow = Awaited<ReturnType<typeof listAbuseSignals>>[number];
+
 /**
  * Remembers a device identifier for an account. Only server-issued identifiers (`source: "server"`) are compared
  * across accounts: when other accounts have the same one, each of them gets a shared_device signal (one device,
- * several accounts), and the other accounts are returned. A `hint` (what the client says about itself) stays on
+ * several accounts), and the other accounts are returned. Admins' accounts are never compared: an admin trying the
+ * labeler pages on their own browser is not abuse. A `hint` (what the client says about itself) stays on
  * the account that sent it, so nobody can attach a signal to another account by quoting its fingerprint.
  */
 export async function recordDevice(
@@ -86,11 +96,19 @@ export async function recordDevice(
       set: { lastSeen: sql`now()` },
     });
   if (source !== "server") return [];
+  const [self] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  if (!self || self.role === "admin") return [];
   const others = await db
     .select({ userId: userDevices.userId })
     .from(userDevices)
+    .innerJoin(users, eq(users.id, userDevices.userId))
     .where(
-      and(eq(userDevices.source, "server"), eq(userDevices.fingerprint, fingerprint), ne(userDevices.userId, userId)),
+      and(
+        eq(userDevices.source, "server"),
+        eq(userDevices.fingerprint, fingerprint),
+        ne(userDevices.userId, userId),
+        ne(users.role, "admin"),
+      ),
     );
   if (others.length === 0) return [];
   const accounts = [userId, ...others.map((o) => o.userId)];

@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import { jobs } from "../schema/index.ts";
+import { jobs, projects } from "../schema/index.ts";
 
 export type Job = typeof jobs.$inferSelect;
 
@@ -64,6 +64,22 @@ export async function latestJob(db: Db, params: { kind: string; key?: string }):
     .limit(1);
   return job ?? null;
 }
+
+/**
+ * The newest runs of the given kinds, newest first, each with the title of the project a per-project job (keyed by
+ * the project's id, as consensus runs are) is for.
+ */
+export async function listRecentJobs(db: Db, params: { kinds: string[]; limit: number }) {
+  return db
+    .select({ ...getTableColumns(jobs), projectTitle: projects.title })
+    .from(jobs)
+    .leftJoin(projects, sql`${projects.id}::text = ${jobs.key}`)
+    .where(inArray(jobs.kind, params.kinds))
+    .orderBy(desc(jobs.id))
+    .limit(params.limit);
+}
+
+export type RecentJob = Awaited<ReturnType<typeof listRecentJobs>>[number];
 
 export async function reportJobProgress(
   db: Db,

@@ -48,7 +48,10 @@ export async function setQualityThreshold(db: Db, params: { projectId: string; t
   await db.update(projects).set({ qualityThreshold: params.threshold }).where(eq(projects.id, params.projectId));
 }
 
-/** Projects a labeler can work on, with how many items are still open to them. */
+/**
+ * Projects a labeler can work on, with how many items are still open to them, the start of the instructions (what
+ * the project is about) and the median time its answers took (null before any).
+ */
 export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
   return db
     .select({
@@ -56,6 +59,9 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       title: projects.title,
       taskType: projects.taskType,
       rewardPerLabel: projects.rewardPerLabel,
+      instructionsStart: sql<string>`left(${projects.instructions}, 1000)`,
+      medianTimeMs: sql<number | null>`(select percentile_cont(0.5) within group (order by l.time_spent_ms)::int
+        from ${labels} l where l.project_id = ${projectIdRef})`,
       open: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and not i.done
         and not i.awaiting_responses and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
       mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
@@ -67,10 +73,13 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
 
 export interface ProjectProgress {
   items: number;
+  /** Items with all the answers they want. */
   done: number;
   /** Form items waiting for the platform to generate their responses (not yet served). */
   awaitingResponses: number;
+  /** Items a labeler holds a live lease on, or that have some but not all of their first k answers. */
   inProgress: number;
+  /** Items waiting for a labeler: never answered, or sent back for more answers and not leased since. */
   open: number;
   answers: number;
   skipped: number;
@@ -78,12 +87,15 @@ export interface ProjectProgress {
 }
 
 export async function getProjectProgress(db: Db, projectId: string): Promise<ProjectProgress> {
+  // An item sent back for more answers already has the project's k: its old answers do not make it "in progress".
+  const firstRound = sql`(select p.labels_per_item from ${projects} p where p.id = ${projectId})`;
   const [row] = await db
     .select({
       items: sql<number>`count(*)::int`,
       done: sql<number>`count(*) filter (where ${items.done})::int`,
       awaitingResponses: sql<number>`count(*) filter (where ${items.awaitingResponses})::int`,
-      inProgress: sql<number>`count(*) filter (where not ${items.done} and (${items.answers} > 0 or exists (
+      inProgress: sql<number>`count(*) filter (where not ${items.done} and not ${items.awaitingResponses} and (
+        (${items.answers} > 0 and ${items.answers} < ${firstRound}) or exists (
         select 1 from ${assignments} a where a.item_id = ${itemIdRef} and a.status = 'leased' and a.expires_at > now())))::int`,
       answers: sql<number>`coalesce(sum(${items.answers}), 0)::int`,
     })

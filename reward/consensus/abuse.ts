@@ -21,12 +21,25 @@ export interface AbuseFinding {
 }
 
 export interface AbuseOptions {
-  /** Fastest plausible reading, in characters per second (about 700 words a minute, a quick skim). */
-  charsPerSecond: number;
-  /** Time to look at the task and press a key at all. */
+  /**
+   * A quick skim of what the item shows, in characters per second: about 35 (some 400 words a minute) for reading
+   * a prompt and two responses well enough to compare them.
+   */
+  skimCharsPerSecond: number;
+  /** Time to take in the task and press a key at all, on top of the skim. */
   baseMs: number;
+  /**
+   * An answer is clearly too fast below this share of the skim time. Careful labelers skim faster than the model
+   * on easy items (one response is empty, off topic or a refusal), so only a fraction of it is implausible.
+   */
+  floorShare: number;
+  /**
+   * The floor never exceeds this: a long item can be decided from its first lines, and an answer this slow is
+   * not clicking blindly, whatever the item's length.
+   */
+  maxFloorMs: number;
   minAnswers: number;
-  /** Share of too-fast answers that raises the signal. */
+  /** Share of a labeler's answers below the floor that raises the signal: most of them, not an unlucky few. */
   tooFastShare: number;
   /** A run of identical answers at least this long raises the signal... */
   streakLength: number;
@@ -35,17 +48,27 @@ export interface AbuseOptions {
 }
 
 export const DEFAULT_ABUSE: AbuseOptions = {
-  charsPerSecond: 60,
+  skimCharsPerSecond: 35,
   baseMs: 1500,
+  floorShare: 0.25,
+  maxFloorMs: 6000,
   minAnswers: 10,
-  tooFastShare: 0.3,
+  tooFastShare: 0.5,
   streakLength: 12,
   streakDisagreement: 1 / 3,
 };
 
-export function plausibleReadingMs(textChars: number, o: AbuseOptions = DEFAULT_ABUSE): number {
-  return o.baseMs + (textChars * 1000) / o.charsPerSecond;
+/** How long a quick skim of `textChars` characters takes, the task's first look included. */
+export function skimMs(textChars: number, o: AbuseOptions = DEFAULT_ABUSE): number {
+  return o.baseMs + (textChars * 1000) / o.skimCharsPerSecond;
 }
+
+/** Below this an answer to an item of `textChars` characters cannot have been read. */
+export function tooFastFloorMs(textChars: number, o: AbuseOptions = DEFAULT_ABUSE): number {
+  return Math.min(o.maxFloorMs, Math.round(skimMs(textChars, o) * o.floorShare));
+}
+
+const median = (values: number[]) => values.sort((x, y) => x - y)[values.length >> 1];
 
 function byLabeler(answers: readonly TimedAnswer[]): Map<string, TimedAnswer[]> {
   const out = new Map<string, TimedAnswer[]>();
@@ -69,13 +92,17 @@ export function detectAbuse(
   const findings: AbuseFinding[] = [];
   for (const [labelerId, list] of byLabeler(answers)) {
     if (list.length < o.minAnswers) continue;
-    const fast = list.filter((a) => a.timeSpentMs < plausibleReadingMs(a.textChars, o));
-    if (fast.length / list.length >= o.tooFastShare) {
-      const times = fast.map((a) => a.timeSpentMs).sort((x, y) => x - y);
+    const fast = list.filter((a) => a.timeSpentMs < tooFastFloorMs(a.textChars, o));
+    if (fast.length / list.length > o.tooFastShare) {
       findings.push({
         labelerId,
         kind: "too_fast",
-        detail: { fast: fast.length, answers: list.length, medianFastMs: times[times.length >> 1] },
+        detail: {
+          fast: fast.length,
+          answers: list.length,
+          fastMedianMs: median(fast.map((a) => a.timeSpentMs)),
+          floorMedianMs: median(fast.map((a) => tooFastFloorMs(a.textChars, o))),
+        },
       });
     }
     const streak = longestStreak(list, sideIsRandom);

@@ -1,5 +1,8 @@
 // Plain-words explanations of a labeler's quality score, shared by the labeler's pages.
 
+import { MIN_ANSWERS_TO_PAUSE } from "./quality-policy.ts";
+import { formatQuality } from "./quality-format.ts";
+
 export interface Standing {
   title: string;
   taskType: string;
@@ -26,9 +29,17 @@ const FLAG_WORDS: Record<string, string> = {
   "position-bias": "You pick one side of the screen far more often than the other, although the order is random.",
 };
 
+/** Whether the labeler has given enough answers on the project for their score to say much (and to pause them). */
+export const hasEnoughAnswers = (s: Pick<Standing, "answers">) => s.answers >= MIN_ANSWERS_TO_PAUSE;
+
+const WHAT_IT_MEASURES =
+  "It says how far your answers can be trusted as evidence of the right answer: the model compares each of your answers with what the other labelers, weighted by their own reliability, concluded about the same item, and with what random answers would achieve. Careful work scores near 1, random clicking near 0.";
+
 export function explainStanding(s: Standing): string[] {
   const lines = [
-    `Your quality score is ${s.quality.toFixed(2)} out of 1. It says how far your answers can be trusted as evidence of the right answer: the model compares each of your answers with what the other labelers, weighted by their own reliability, concluded about the same item, and with what random answers would achieve. Careful work scores near 1, random clicking near 0.`,
+    hasEnoughAnswers(s)
+      ? `Your quality score is ${formatQuality(s.quality)} out of 1. ${WHAT_IT_MEASURES}`
+      : `Not enough answers yet: ${s.answers} of yours have been scored, and a score settles only from ${MIN_ANSWERS_TO_PAUSE}. Until then it is held low on purpose, even for careful answers, and it rises as you answer more; so far it is ${formatQuality(s.quality)} out of 1. ${WHAT_IT_MEASURES}`,
     `Of your ${s.answers} answers, ${pct(s.agreement)} match the consensus; answering at random would match about ${pct(s.chance)}.`,
   ];
   if (s.goldAnswered > 0 && s.taskType === "form") {
@@ -54,14 +65,24 @@ export function explainStanding(s: Standing): string[] {
   return lines;
 }
 
-/** A warning to show, if the score fell or is close to the project's pause threshold. */
+/**
+ * A warning to show, if the score fell or is close to the project's pause threshold; none before the labeler has
+ * enough answers, when the score moves with every answer and cannot pause them yet.
+ */
 export function qualityWarning(s: Standing): string | null {
-  if (s.pausedReason) return null;
+  if (s.pausedReason || !hasEnoughAnswers(s)) return null;
   if (s.previousQuality !== null && s.quality < s.previousQuality - 0.05) {
-    return `Your quality on ${s.title} fell from ${s.previousQuality.toFixed(2)} to ${s.quality.toFixed(2)}. Read the instructions again and take your time on each item.`;
+    return `Your quality on ${s.title} fell from ${formatQuality(s.previousQuality)} to ${formatQuality(s.quality)}. Read the instructions again and take your time on each item.`;
   }
   if (s.threshold !== null && s.quality < s.threshold + 0.1) {
-    return `Your quality on ${s.title} (${s.quality.toFixed(2)}) is close to the project's minimum of ${s.threshold.toFixed(2)}; below it you will be paused on this project.`;
+    return `Your quality on ${s.title} (${formatQuality(s.quality)}) is close to the project's minimum of ${formatQuality(s.threshold)}; below it you will be paused on this project.`;
   }
   return null;
+}
+
+/** Why the labeler is paused on the project, in plain words (null when they are not). */
+export function pauseExplanation(s: Standing): string | null {
+  if (!s.pausedReason) return null;
+  const minimum = s.threshold === null ? "" : ` of ${formatQuality(s.threshold)}`;
+  return `You are paused on this project: your quality score ${formatQuality(s.quality)} is below its minimum${minimum} after ${s.answers} answers. What lowered it is explained below. Once a later score is above the minimum, you can label here again.`;
 }

@@ -41,6 +41,7 @@ const routes = {
   abuse: () => import("~/routes/admin+/abuse.tsx"),
   wallet: () => import("~/routes/_account+/wallet.tsx"),
   treasury: () => import("~/routes/admin+/treasury.tsx"),
+  jobRuns: () => import("~/routes/admin+/job-runs.ts"),
   playground: () => import("~/routes/_account+/playground.tsx"),
   modelFile: () => import("~/routes/projects+/$projectId.models.$modelId.$file.ts"),
 };
@@ -93,6 +94,7 @@ const cases: Case[] = [
   { route: "abuse", path: "/admin/abuse", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
   { route: "wallet", path: "/wallet", expect: { anonymous: 302, labeler: 200, owner: 200 } },
   { route: "treasury", path: "/admin/treasury", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
+  { route: "jobRuns", path: "/admin/job-runs", expect: { anonymous: 302, owner: 403, labeler: 403, admin: 200 } },
   { route: "treasury", path: "/admin/treasury", method: "POST", expect: { anonymous: 302, owner: 403, labeler: 403 } },
   { route: "playground", path: "/playground", expect: { anonymous: 302, labeler: 200, owner: 200 } },
   {

@@ -219,10 +219,10 @@ describe("deposits over the JSON API", () => {
       error: expect.stringMatching(/reason/),
     });
     expect(await post({ projectId, amount: "-1", reason: "invoice 7" })).toMatchObject({
-      error: expect.stringMatching(/Enter an amount of tokens/),
+      error: "Amount must be a number with at most 6 decimals of PWT",
     });
     expect(await post({ projectId, amount: "1000000001", reason: "invoice 7" })).toMatchObject({
-      error: "Fund at most 1000000000 tokens at a time",
+      error: "Amount must be at most 1,000,000,000 PWT",
     });
     const noCsrf = await call(
       action as never,
@@ -232,7 +232,7 @@ describe("deposits over the JSON API", () => {
     expect((await listProjectFunds(h.db, projectId)).length).toBe(before);
 
     expect(await post({ projectId, amount: "2.5", reason: "invoice 7, paid by wire" })).toMatchObject({
-      message: expect.stringMatching(/Recorded 2.5 tokens/),
+      message: "Recorded 2.5 PWT of funding for Test project.",
       error: null,
     });
     const [row] = await listProjectFunds(h.db, projectId);
@@ -245,8 +245,8 @@ describe("deposits over the JSON API", () => {
     });
     const page = await (await call(loader as never, request("/admin/treasury", { cookie: admin }))).json();
     expect(page.funds.slice(0, 2)).toMatchObject([
-      { kind: "admin_credit", amount: "2.5", reason: "invoice 7, paid by wire" },
-      { kind: "deposit", amount: "5", signature: expect.any(String) },
+      { kind: "admin_credit", amount: "2.5 PWT", reason: "invoice 7, paid by wire" },
+      { kind: "deposit", amount: "5 PWT", signature: expect.any(String) },
     ]);
     const [{ n }] = await h.db.select({ n: count() }).from(projectFunds).where(eq(projectFunds.projectId, projectId));
     expect(n).toBe(before + 1);

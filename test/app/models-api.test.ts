@@ -9,9 +9,10 @@ import type { DbHandle } from "../../db/client.ts";
 import { ingestDataset } from "../../datasets/index.ts";
 import { getCreditBalance, grantCredits, sumCreditLedger } from "../../db/queries/credits.ts";
 import { latestJob } from "../../db/queries/jobs.ts";
-import { getModel, listModelAgreement } from "../../db/queries/models.ts";
+import { createModelVersion, getModel, listModelAgreement, updateModel } from "../../db/queries/models.ts";
 import { createApiKey } from "../../db/queries/identity.ts";
 import { items, rewardModels } from "../../db/schema/index.ts";
+import { judgementWords } from "~/utils/judgement.ts";
 import { apiRequest, bootApp, call, csrfFormPost, request, sessionCookie } from "../support/app.ts";
 import { answerTasks, makeProject, makeUser } from "../support/fixtures.ts";
 
@@ -320,5 +321,92 @@ describe("reward models in the product", () => {
     );
     expect(wrongKey.status).toBe(401);
     expect(await wrongKey.json()).not.toHaveProperty("credits");
+  });
+  it("refuses to train below the minimum of decided items, making no version, from the API too", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const key = await createApiKey(h.db, { userId: owner.id, name: "few" });
+    const few = await makeProject(h.db, owner.id, { labelsPerItem: 1 });
+    await ingestDataset(h.db, {
+      project: few,
+      input: Readable.from([Array.from({ length: 5 }, (_, i) => line(i)).join("\n")]),
+      filename: "few.jsonl",
+      format: "jsonl",
+    });
+    await answerTasks(h.db, { projectId: few.id, labelerId: (await makeUser(h.db, "labeler")).id, answer: () => "a" });
+    const { action } = await import("~/routes/api.v1+/projects.$projectId.models.ts");
+    // The consensus is brought up to date first: the five answers count although no run has happened yet.
+    const refused = await call(action as never, apiRequest(`/api/v1/projects/${few.id}/models`, key, {}), {
+      projectId: few.id,
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toEqual({
+      code: "not_enough_pairs",
+      message: "Training needs at least 20 items with a consensus preference; the project has 5 so far.",
+    });
+    expect(await h.db.select().from(rewardModels).where(eq(rewardModels.projectId, few.id))).toEqual([]);
+  });
+
+  it("asks before publishing, from the dashboard, a version that does worse than the longer response", async () => {
+    const trained = (await getModel(h.db, modelId))!;
+    const weak = await createModelVersion(h.db, projectId);
+    await updateModel(h.db, weak.id, {
+      status: "ready",
+      dir: trained.dir,
+      pairs: 60,
+      metrics: { bestEpoch: 3, heldOut: { n: 11, accuracy: 0.545, lengthBaselineAccuracy: 0.636 } },
+    });
+    const cookie = await sessionCookie(requesterId);
+    const page = await import("~/routes/projects+/$projectId._index.tsx");
+    const loaded = await (
+      await call(page.loader as never, request(`/projects/${projectId}`, { cookie }), { projectId })
+    ).json();
+    expect(loaded.status.models.find((m: { id: string }) => m.id === weak.id)).toMatchObject({
+      weak: true,
+      heldOutAccuracy: 0.545,
+      lengthBaseline: 0.636,
+      bestEpoch: 3,
+    });
+    expect(loaded.status.models.find((m: { id: string }) => m.id === modelId)).toMatchObject({ weak: false });
+
+    const publish = async (fields: Record<string, string>) =>
+      (
+        await call(
+          page.action as never,
+          await csrfFormPost(`/projects/${projectId}`, cookie, { intent: "publish", modelId: weak.id, ...fields }),
+          { projectId },
+        )
+      ).json();
+    expect(await publish({})).toEqual({
+      message: null,
+      errors: [
+        `Version ${weak.version} ranks 54.5% of held-out pairs like the consensus, below the 63.6% of "the longer response wins": confirm to publish it anyway.`,
+      ],
+    });
+    expect((await getModel(h.db, weak.id))!.publishedAt).toBeNull();
+    expect((await getModel(h.db, modelId))!.publishedAt).not.toBeNull();
+
+    expect((await publish({ confirm: "weak" })).errors).toBeNull();
+    expect((await getModel(h.db, weak.id))!.publishedAt).not.toBeNull();
+    // A version that beats the baseline is published at once.
+    expect((await publish({ modelId })).errors).toBeNull();
+    expect((await getModel(h.db, modelId))!.publishedAt).not.toBeNull();
+  });
+
+  it("judges in words that name the better response, whichever side it is on", async () => {
+    await grantCredits(h.db, { userId: premiumUserId, credits: 4n, ref: "test" });
+    const judge = (await import("~/routes/api.v1+/models.$modelId.judge.ts")).action;
+    const good = "A careful, correct and helpful explanation of topic 3 with an example.";
+    const verdict = async (a: string, b: string) => {
+      const response = await call(
+        judge as never,
+        apiRequest(`/api/v1/models/${modelId}/judge`, premiumKey, { prompt: "Question: explain topic 3", a, b }),
+        { modelId },
+      );
+      return judgementWords((await response.json()).probability);
+    };
+    const bWins = await verdict("idk", good);
+    expect(bWins.winner).toBe("B");
+    expect(bWins.text).toMatch(/^B is better, (5[1-9]|[6-9]\d|100)%$/);
+    expect((await verdict(good, "idk")).text).toMatch(/^A is better, \d+%$/);
   });
 });

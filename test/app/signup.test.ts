@@ -83,3 +83,28 @@ describe("sign-up does not reveal whether an email has an account", () => {
     expect((await signIn(email, "another long passphrase")).status).toBe(400);
   });
 });
+
+describe("sign-up role", () => {
+  it("is never chosen for the person: a sign-up without one is refused and creates no account", async () => {
+    const { action } = await import("~/routes/_auth+/signup.tsx");
+    const { token, cookie } = await csrfPair();
+    const email = freshEmail();
+    const body = formData({ name: "No Role", email, password: "correct horse battery", csrf: token });
+    const response = await call(action as never, request("/signup", { method: "POST", cookie, body }), {}, {});
+    expect(response.status).toBe(400);
+    const reply = (await response.json()) as { error?: Record<string, string[] | null> };
+    expect(reply.error?.role).toEqual(["Choose a role"]);
+    expect(await accounts(email)).toEqual([]);
+  });
+
+  it("is created as the role the person picked", async () => {
+    const email = freshEmail();
+    const { action } = await import("~/routes/_auth+/signup.tsx");
+    const { token, cookie } = await csrfPair();
+    const body = formData({ name: "Req", email, password: "correct horse battery", role: "requester", csrf: token });
+    expect((await call(action as never, request("/signup", { method: "POST", cookie, body }), {}, {})).status).toBe(
+      302,
+    );
+    expect((await accounts(email)).map((u) => u.role)).toEqual(["requester"]);
+  });
+});

@@ -1,6 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
+import { setUserPaused } from "../../db/queries/identity.ts";
+import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
 import { assignments, items, labels, questionsSchema } from "../../db/schema/index.ts";
 import { bootApp, call, csrfFormPost, request, sessionCookie } from "../support/app.ts";
 import { makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
@@ -119,5 +121,132 @@ describe("the labeling page", () => {
     expect(sent.status).toBe(400);
     expect((await sent.json()).error).toMatch(/helpfulness.*"Helpful\?" is required/);
     expect(await h.db.select().from(labels).where(eq(labels.assignmentId, task.assignmentId))).toEqual([]);
+  });
+});
+
+/** A labeler holding the lease on the first of `n` pairs; the page's loader and action as they see them. */
+async function pairTask(n = 2, overrides: Parameters<typeof makeProject>[2] = {}) {
+  const page = await import("~/routes/work+/$projectId.tsx");
+  const owner = await makeUser(h.db, "requester");
+  const project = await makeProject(h.db, owner.id, { labelsPerItem: 1, ...overrides });
+  await uploadPairs(h.db, project, n);
+  const labeler = await makeUser(h.db, "labeler");
+  const session = await sessionCookie(labeler.id);
+  const params = { projectId: project.id };
+  const post = async (fields: Record<string, string>) =>
+    call(page.action as never, await csrfFormPost(`/work/${project.id}`, session, fields), params);
+  const load = async () =>
+    (await call(page.loader as never, request(`/work/${project.id}`, { cookie: session }), params)).json();
+  await post({ intent: "next" });
+  return { project, labeler, post, load };
+}
+
+describe("undo on the labeling page", () => {
+  it("takes the last answer back: the item is shown again with the answer picked as it was on screen", async () => {
+    const { post, load } = await pairTask();
+    const first = await load();
+    expect(first.undoable).toBeNull();
+    const answered = await post({
+      intent: "answer",
+      assignmentId: String(first.task.assignmentId),
+      choice: "right",
+      strength: "3",
+      rationale: "B is exact",
+    });
+    expect(await answered.json()).toMatchObject({ error: null, feedback: { intent: "answer" } });
+    const next = await load();
+    expect(next.task.assignmentId).not.toBe(first.task.assignmentId);
+    expect(next.counts.projectTotal).toBe(1);
+    expect(next.undoable).toEqual({ assignmentId: first.task.assignmentId });
+
+    const undone = await post({ intent: "undo", assignmentId: String(first.task.assignmentId) });
+    // Stored in the item's own terms (a/b), given back in the screen's: the side the labeler picked.
+    expect(await undone.json()).toMatchObject({
+      error: null,
+      feedback: { intent: "undo" },
+      restored: { assignmentId: first.task.assignmentId, choice: "right", strength: 3, rationale: "B is exact" },
+    });
+    const again = await load();
+    expect(again.task).toEqual(first.task);
+    expect(again.counts.projectTotal).toBe(0);
+    expect(again.undoable).toBeNull();
+  });
+
+  it("says why when it is too late, and keeps the answer", async () => {
+    const { post, load } = await pairTask();
+    const { task } = await load();
+    await post({ intent: "answer", assignmentId: String(task.assignmentId), choice: "left" });
+    await h.db
+      .update(assignments)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(assignments.id, task.assignmentId));
+    expect((await load()).undoable).toBeNull();
+    const refused = await post({ intent: "undo", assignmentId: String(task.assignmentId) });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect((await refused.json()).error).toMatch(/Too late to undo/);
+    expect(await h.db.select().from(labels).where(eq(labels.assignmentId, task.assignmentId))).toHaveLength(1);
+  });
+
+  it("confirms a skip and a flag with what was done", async () => {
+    const { post, load } = await pairTask(2);
+    const skipped = await post({ intent: "skip", assignmentId: String((await load()).task.assignmentId) });
+    expect(await skipped.json()).toMatchObject({ feedback: { intent: "skip" } });
+    const flagged = await post({
+      intent: "flag",
+      assignmentId: String((await load()).task.assignmentId),
+      reason: "harmful",
+    });
+    expect(await flagged.json()).toMatchObject({ feedback: { intent: "flag", reason: "harmful" }, exhausted: true });
+  });
+});
+
+describe("the project list", () => {
+  async function list(labelerId: string) {
+    const { loader } = await import("~/routes/work+/_index.tsx");
+    return (await call(loader as never, request("/work", { cookie: await sessionCookie(labelerId) }))).json();
+  }
+
+  it("tells what a project is, how long an item takes and what it pays, in tokens, before starting", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, {
+      title: "Sums",
+      instructions: "# Sums\n\nPick the **correct** sum; see [the guide](https://example.com).\n\nMore detail.",
+      rewardPerLabel: 2_500n,
+    });
+    await uploadPairs(h.db, project, 3);
+    const labeler = await makeUser(h.db, "labeler");
+    const before = (await list(labeler.id)).projects.find((p: { id: string }) => p.id === project.id);
+    expect(before).toMatchObject({
+      summary: "Pick the correct sum; see the guide.",
+      payPerItem: "0.0025 PWT",
+      timePerItem: null,
+      payPerHour: null,
+      standing: { kind: "start" },
+    });
+
+    const other = await makeUser(h.db, "labeler");
+    for (const ms of [20_000, 30_000, 90_000]) {
+      const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: other.id }))!;
+      await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: other.id, answer: { value: "a" } });
+      await h.db.update(labels).set({ timeSpentMs: ms }).where(eq(labels.assignmentId, task.assignmentId));
+    }
+    const after = (await list(labeler.id)).projects.find((p: { id: string }) => p.id === project.id);
+    // The median of 20, 30 and 90 s; 2,500 base units × 120 items an hour.
+    expect(after).toMatchObject({ timePerItem: "30 s", payPerHour: "0.3 PWT" });
+  });
+
+  it("offers no Start to a paused account, saying why", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id);
+    await uploadPairs(h.db, project, 2);
+    const labeler = await makeUser(h.db, "labeler");
+    await setUserPaused(h.db, { userId: labeler.id, reason: "Several accounts on one device." });
+    const page = await list(labeler.id);
+    expect(page.paused).toBe("Several accounts on one device.");
+    expect(page.projects.find((p: { id: string }) => p.id === project.id).standing).toEqual({
+      kind: "account_paused",
+      reason: "Several accounts on one device.",
+    });
+    expect(page.projects.some((p: { standing: { kind: string } }) => p.standing.kind === "start")).toBe(false);
   });
 });

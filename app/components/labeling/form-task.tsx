@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { useAuthenticityToken } from "remix-utils/csrf/react";
 import type { Message, Question } from "../../../db/schema/questions.ts";
 import { FlagMenu } from "./flag-menu.tsx";
-import { FormQuestions } from "./form-questions.tsx";
+import { FormQuestions, questionHint } from "./form-questions.tsx";
 import { ItemView } from "./item-view.tsx";
 import {
   answersPayload,
@@ -13,7 +13,9 @@ import {
   type ScreenAnswers,
   type ScreenResponse,
 } from "./screen-answers.ts";
-import { ShortcutsHelp } from "./shortcuts-help.tsx";
+import { ShortcutsHelp, type TaskShortcut } from "./shortcuts-help.tsx";
+import { useTaskKeys } from "./task-keys.ts";
+import { UndoButton } from "./undo-answer.tsx";
 import "./labeling.css";
 
 export interface FormTaskView {
@@ -53,15 +55,19 @@ export function focusQuestion(question: Element | null | undefined) {
   target?.focus({ preventScroll: true });
 }
 
-const isTyping = (el: EventTarget | null) =>
-  el instanceof HTMLTextAreaElement ||
-  (el instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit"].includes(el.type)) ||
-  (el instanceof HTMLElement && el.isContentEditable);
+/** What a form's own keys are, for the shortcut list: moving between questions, then each question's keys. */
+function formShortcuts(task: FormTaskView): TaskShortcut[] {
+  return [
+    { keys: "Tab / Shift+Tab", what: "next / previous question (a per-response question has a row per response)" },
+    ...task.questions.map((q) => ({ title: q.title, what: questionHint(q, task.responses.length) })),
+  ];
+}
 
-/** A form item to label: the item, the project's questions on it, and send / skip / flag, all from the keyboard. */
-export function FormTask({ task }: { task: FormTaskView }) {
+/** A form item to label: the item, the project's questions on it, and send / skip / flag / undo, all from the keyboard. */
+export function FormTask({ task, undo }: { task: FormTaskView; undo?: () => void }) {
   const [answers, setAnswers] = useState<ScreenAnswers>({});
   const [attempted, setAttempted] = useState(false);
+  const [flagOpen, setFlagOpen] = useState(false);
   // When the item appeared on screen (set after mount: reading the clock during render is not pure).
   const started = useRef(0);
   const form = useRef<HTMLFormElement>(null);
@@ -93,30 +99,12 @@ export function FormTask({ task }: { task: FormTaskView }) {
     submit(fields, { method: "post" });
   }
 
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      if (e.defaultPrevented || help.current?.open) return;
-      const typing = isTyping(e.target);
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        send("answer");
-        return;
-      }
-      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-      const onControl = e.target instanceof Element && e.target.closest("button, a, summary, select");
-      if (e.key === "Enter" && !onControl) {
-        e.preventDefault();
-        send("answer");
-      } else if (e.key === "s") {
-        e.preventDefault();
-        send("skip");
-      } else if (e.key === "?") {
-        e.preventDefault();
-        help.current?.showModal();
-      }
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+  useTaskKeys({
+    submit: () => send("answer"),
+    skip: () => send("skip"),
+    flag: () => setFlagOpen(true),
+    undo,
+    help: () => help.current?.showModal(),
   });
 
   const rankOf = rankIn(task.questions, answers);
@@ -147,23 +135,26 @@ export function FormTask({ task }: { task: FormTaskView }) {
           problems={attempted ? problems : {}}
           onAnswer={(name, value) => setAnswers((a) => ({ ...a, [name]: value }))}
         />
-        <p className="submit-problem" aria-live="assertive">
-          {attempted && blocking.length ? `Still to answer: ${blocking.map((q) => q.title).join(", ")}.` : ""}
-        </p>
-        <div className="row task-actions">
-          <button type="submit" disabled={busy}>
-            Submit <kbd>Enter</kbd>
-          </button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
-            Skip <kbd>s</kbd>
-          </button>
-          <FlagMenu assignmentId={task.assignmentId} disabled={busy} />
-          <button type="button" className="secondary" onClick={() => help.current?.showModal()}>
-            Shortcuts <kbd>?</kbd>
-          </button>
+        <div className="answer-bar">
+          <p className="submit-problem" aria-live="assertive">
+            {attempted && blocking.length ? `Still to answer: ${blocking.map((q) => q.title).join(", ")}.` : ""}
+          </p>
+          <div className="row task-actions">
+            <button type="submit" disabled={busy}>
+              Submit <kbd aria-hidden="true">Enter</kbd>
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
+              Skip <kbd aria-hidden="true">s</kbd>
+            </button>
+            <FlagMenu assignmentId={task.assignmentId} disabled={busy} open={flagOpen} onOpenChange={setFlagOpen} />
+            <UndoButton undo={undo} disabled={busy} />
+            <button type="button" className="secondary key-help" onClick={() => help.current?.showModal()}>
+              Shortcuts <kbd aria-hidden="true">?</kbd>
+            </button>
+          </div>
         </div>
       </Form>
-      <ShortcutsHelp ref={help} questions={task.questions} responses={task.responses.length} />
+      <ShortcutsHelp ref={help} shortcuts={formShortcuts(task)} />
     </>
   );
 }

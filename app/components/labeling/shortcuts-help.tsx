@@ -1,34 +1,21 @@
-import { forwardRef } from "react";
-import type { Question } from "../../../db/schema/questions.ts";
-import { questionHint } from "./form-questions.tsx";
+import { forwardRef, type ReactNode } from "react";
+import { GENERAL_SHORTCUTS } from "./task-keys.ts";
 
-const GENERAL: [string, string][] = [
-  ["Tab / Shift+Tab", "next / previous question (a per-response question has a row per response)"],
-  ["Enter", "send the answers (outside a text box)"],
-  ["Ctrl+Enter / ⌘+Enter", "send the answers, from anywhere"],
-  ["s", "skip this item"],
-  ["?", "this list; Esc closes it"],
-];
+/** A shortcut of the task itself: its keys (shown as keys), or a question's title (shown as text), and what it does. */
+export type TaskShortcut = { keys: string; what: ReactNode } | { title: string; what: ReactNode };
 
-/** Every shortcut of the page: the general ones, then each question's own keys. Opened with `?`. */
-export const ShortcutsHelp = forwardRef<HTMLDialogElement, { questions: readonly Question[]; responses: number }>(
-  function ShortcutsHelp({ questions, responses }, ref) {
+/** Every shortcut of the page: the general ones, then the task's own. Opened with `?`. */
+export const ShortcutsHelp = forwardRef<HTMLDialogElement, { shortcuts: readonly TaskShortcut[] }>(
+  function ShortcutsHelp({ shortcuts }, ref) {
+    const rows: TaskShortcut[] = [...shortcuts, ...GENERAL_SHORTCUTS.map(([keys, what]) => ({ keys, what }))];
     return (
       <dialog ref={ref} className="shortcuts" aria-labelledby="shortcuts-title">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <dl>
-          {GENERAL.map(([keys, what]) => (
-            <div key={keys} className="shortcut">
-              <dt>
-                <kbd>{keys}</kbd>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-          {questions.map((q) => (
-            <div key={q.name} className="shortcut">
-              <dt>{q.title}</dt>
-              <dd>{questionHint(q, responses)}</dd>
+          {rows.map((row) => (
+            <div key={"keys" in row ? row.keys : row.title} className="shortcut">
+              <dt>{"keys" in row ? <kbd>{row.keys}</kbd> : row.title}</dt>
+              <dd>{row.what}</dd>
             </div>
           ))}
         </dl>

@@ -4,13 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { FieldError, FormErrors } from "~/components/forms.tsx";
+import { FieldError, FormErrors, VALIDATE_ON_SUBMIT_THEN_INPUT } from "~/components/forms.tsx";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../../db/queries/identity.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { ApiKeySchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { utcTime } from "~/utils/utc-time.ts";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Pairwise" }];
 
@@ -53,6 +54,7 @@ export default function ApiKeys() {
     id: "api-key",
     lastResult: actionData?.result,
     constraint: getZodConstraint(ApiKeySchema),
+    ...VALIDATE_ON_SUBMIT_THEN_INPUT,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ApiKeySchema }),
   });
   return (
@@ -66,7 +68,7 @@ export default function ApiKeys() {
       </p>
       <FormErrors errors={actionData?.error ? [actionData.error.message] : undefined} />
       {actionData?.key ? (
-        <div className="notice" role="status">
+        <div className="notice success" role="status">
           <p>Your new key — copy it now, it is shown only once:</p>
           <p className="secret" data-testid="new-api-key">
             {actionData.key}
@@ -91,44 +93,56 @@ export default function ApiKeys() {
           Create key
         </button>
       </Form>
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Key</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>{k.scope}</td>
-              <td>
-                <code>{k.prefix}…</code>
-              </td>
-              <td>{new Date(k.createdAt).toLocaleString()}</td>
-              <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
-              <td>
-                {k.revokedAt ? (
-                  <span className="badge paused">revoked</span>
-                ) : (
-                  <Form method="post">
-                    <AuthenticityTokenInput />
-                    <input type="hidden" name="keyId" value={k.id} />
-                    <button name="intent" value="revoke" className="danger">
-                      Revoke
-                    </button>
-                  </Form>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {keys.length === 0 ? (
+        <p className="card muted" data-testid="no-api-keys">
+          You have no API keys yet. Create one above: an <strong>API</strong> key for scripts that create projects,
+          upload items and export results, or a <strong>premium</strong> key to call the reward models with your
+          credits.
+        </p>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Your API keys">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Key</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>
+                  <span className="visually-hidden">Revoke</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>{k.scope}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{utcTime(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? utcTime(k.lastUsedAt) : "never"}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span className="badge paused">revoked</span>
+                    ) : (
+                      <Form method="post">
+                        <AuthenticityTokenInput />
+                        <input type="hidden" name="keyId" value={k.id} />
+                        <button name="intent" value="revoke" className="danger">
+                          Revoke
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PublicKey } from "@solana/web3.js";
 import { useEffect, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { EarningsTable } from "~/components/earnings-table.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { PayoutsChart } from "~/components/payouts-chart.tsx";
 import { SignatureLink } from "~/components/signature-link.tsx";
 import { WalletPanel } from "~/components/wallet-panel.tsx";
 import { getCreditBalance, listCreditLedger } from "../../../db/queries/credits.ts";
@@ -12,11 +13,13 @@ import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import { ownerTokenBalance } from "../../../reward/tokens/chain/token-accounts.ts";
 import { rootedPayoutProof } from "../../../reward/tokens/payouts/proofs.ts";
 import { readRootMemo, type RootMemoReading } from "../../../reward/tokens/payouts/root-transaction.ts";
-import { getPlatform } from "~/utils/services.server.ts";
+import { creditUnit } from "../../../reward/tokens/redemptions/service.ts";
+import { getPlatform, tokenDisplay } from "~/utils/services.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { loadEarnings } from "~/utils/earnings.server.ts";
 import { env } from "../../../config/env.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { formatTokens } from "~/utils/tokens.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 import { verifyAgainstMemo, type BrowserPayoutProof } from "~/utils/payout-verify.ts";
 
 export const meta: MetaFunction = () => [{ title: "Wallet and earnings · Pairwise" }];
@@ -35,14 +38,15 @@ interface PayoutCheckData {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler", "requester"]);
-  const platform = await getPlatform();
+  const [platform, token] = await Promise.all([getPlatform(), tokenDisplay()]);
   const { mint, decimals } = platform.token;
-  const [linked, credits, ledger, earnings, payouts] = await Promise.all([
+  const [linked, credits, ledger, earnings, payouts, accrued] = await Promise.all([
     getLinkedWallet(db, user.id),
     getCreditBalance(db, user.id),
     listCreditLedger(db, user.id, 20),
     listLabelerEarnings(db, user.id),
     listLabelerPayouts(db, user.id),
+    user.role === "labeler" ? loadEarnings(user.id) : null,
   ]);
   const tokenBalance = linked ? await ownerTokenBalance(platform.chain, platform.token, new PublicKey(linked)) : 0n;
   // Money rule 4: each payout's proof against its epoch's root memo, read from the chain here, checked in the browser.
@@ -77,14 +81,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       });
     }),
   );
-  const fmt = (n: bigint) => formatTokens(n, decimals);
+  const fmt = (n: bigint) => formatAmount(n, token);
   return {
     linked,
-    decimals,
+    token,
     mint: mint.toBase58(),
     creditsPerToken: env.CREDITS_PER_TOKEN,
-    tokenBalance: fmt(tokenBalance),
+    creditUnit: creditUnit(decimals, BigInt(env.CREDITS_PER_TOKEN)).toString(),
+    tokenBalance: tokenBalance.toString(),
     credits: credits.toString(),
+    accrued,
     ledger: ledger.map((e) => ({
       id: e.id,
       delta: e.delta.toString(),
@@ -104,8 +110,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     payouts: payouts.map((p) => ({
       id: p.id,
       epochId: p.epochId,
-      amount: fmt(p.amount),
-      amountNumber: Number(p.amount) / 10 ** decimals,
+      amount: p.amount.toString(),
       status: p.status,
       signature: p.status === "paid" ? p.signature : null,
       explorer: p.status === "paid" && p.signature ? platform.explorerUrl(p.signature) : null,
@@ -115,11 +120,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const STATUS_WORDS: Record<string, string> = {
-  queued: "waiting for a linked wallet or the next payout run",
-  batched: "being sent",
-  paid: "paid",
-};
+/** A ledger row's status in words; a queued row waits for the next payout run, or for a wallet when none is linked. */
+function statusWords(status: string, linked: boolean): string {
+  if (status === "queued") return linked ? "pending: paid in the next payout run" : "awaiting a wallet";
+  return { batched: "being sent", paid: "paid" }[status] ?? status;
+}
 
 /** Checks the payout's proof in this browser (Web Crypto) against the root memo read from the chain. */
 function PayoutCheck({ check, committing }: { check: PayoutCheckData | null; committing: boolean }) {
@@ -162,17 +167,22 @@ function PayoutCheck({ check, committing }: { check: PayoutCheckData | null; com
 
 export default function Wallet() {
   const data = useLoaderData<typeof loader>();
-  const byEpoch = [...data.payouts].reverse().map((p) => ({ epoch: p.epochId, tokens: p.amountNumber }));
+  const fmt = (amount: string) => formatAmount(amount, data.token);
   return (
     <>
       <h1>Wallet and earnings</h1>
-      <section className="card">
+      {data.accrued ? <EarningsTable earnings={data.accrued} /> : null}
+
+      <section className="card" aria-labelledby="wallet-heading">
+        <h2 id="wallet-heading" style={{ marginTop: 0 }}>
+          Wallet and credits
+        </h2>
         <div className="grid">
           <div>
             <div className="stat" data-testid="token-balance">
-              {data.tokenBalance}
+              {fmt(data.tokenBalance)}
             </div>
-            <div className="stat-label">tokens in your wallet</div>
+            <div className="stat-label">{data.linked ? "in your linked wallet" : "no wallet linked yet"}</div>
           </div>
           <div>
             <div className="stat" data-testid="credits">
@@ -181,34 +191,31 @@ export default function Wallet() {
             <div className="stat-label">premium AI credits</div>
           </div>
         </div>
+        <WalletPanel
+          linked={data.linked}
+          token={data.token}
+          balance={data.tokenBalance}
+          creditsPerToken={data.creditsPerToken}
+          creditUnit={data.creditUnit}
+        />
         <p className="small muted">
-          Platform token (mint <code>{data.mint}</code>), {data.decimals} decimals.
+          {data.token.symbol} is the platform's token on Solana (mint{" "}
+          <code className="wallet-address">{data.mint}</code>, {data.token.decimals} decimals).
         </p>
-        <WalletPanel linked={data.linked} decimals={data.decimals} creditsPerToken={data.creditsPerToken} />
       </section>
 
-      <section className="card">
-        <h2 style={{ marginTop: 0 }}>Payouts</h2>
+      <section className="card" aria-labelledby="payouts-heading">
+        <h2 id="payouts-heading" style={{ marginTop: 0 }}>
+          Payouts
+        </h2>
         {data.payouts.length ? (
           <>
-            <BarChart
-              width={460}
-              height={180}
-              data={byEpoch}
-              margin={{ top: 8, right: 16, bottom: 0, left: -8 }}
-              aria-label="Earnings per day"
-            >
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ef" />
-              <XAxis dataKey="epoch" fontSize={11} />
-              <YAxis fontSize={11} />
-              <Tooltip />
-              <Bar dataKey="tokens" fill="#2b8a3e" isAnimationActive={false} />
-            </BarChart>
-            <table data-testid="payouts">
+            <PayoutsChart payouts={data.payouts} token={data.token} />
+            <table data-testid="payouts" className="cards-on-phone">
               <thead>
                 <tr>
                   <th>Day</th>
-                  <th>Tokens</th>
+                  <th className="amount">Amount</th>
                   <th>Status</th>
                   <th>Transaction</th>
                   <th>Merkle proof</th>
@@ -217,13 +224,15 @@ export default function Wallet() {
               <tbody>
                 {data.payouts.map((p) => (
                   <tr key={p.id}>
-                    <td>{p.epochId}</td>
-                    <td>{p.amount}</td>
-                    <td>{STATUS_WORDS[p.status] ?? p.status}</td>
-                    <td>
+                    <td data-label="Day">{p.epochId}</td>
+                    <td data-label="Amount" className="amount">
+                      {fmt(p.amount)}
+                    </td>
+                    <td data-label="Status">{statusWords(p.status, data.linked !== null)}</td>
+                    <td data-label="Transaction">
                       <SignatureLink signature={p.signature} explorer={p.explorer} />
                     </td>
-                    <td>
+                    <td data-label="Merkle proof">
                       <PayoutCheck check={p.check} committing={p.committing} />
                     </td>
                   </tr>
@@ -241,34 +250,30 @@ export default function Wallet() {
         </p>
       </section>
 
-      <section className="card">
-        <h2 style={{ marginTop: 0 }}>How each amount was computed</h2>
-        {data.earnings.length ? (
-          <table>
+      {data.earnings.length ? (
+        <section className="card" aria-labelledby="computed-heading">
+          <h2 id="computed-heading" style={{ marginTop: 0 }}>
+            How each planned amount was computed
+          </h2>
+          <table className="cards-on-phone">
             <thead>
               <tr>
                 <th>Day</th>
                 <th>Project</th>
-                <th>Your labels</th>
-                <th>Reward per label</th>
-                <th>Quality weight</th>
-                <th>Earned</th>
+                <th>Labels × reward × quality weight = earned</th>
               </tr>
             </thead>
             <tbody>
               {data.earnings.map((e) => (
                 <tr key={`${e.epochId}-${e.title}`}>
-                  <td>{e.epochId}</td>
-                  <td>{e.title}</td>
-                  <td>{e.labels}</td>
-                  <td>{e.rewardPerLabel}</td>
-                  <td>{e.weight.toFixed(3)}</td>
-                  <td>
+                  <td data-label="Day">{e.epochId}</td>
+                  <td data-label="Project">{e.title}</td>
+                  <td data-label="Labels × reward × weight">
                     {e.labels} × {e.rewardPerLabel} × {e.weight.toFixed(3)} = {e.earned}
                     {e.capped ? (
                       <span className="small muted">
                         {" "}
-                        → {e.amount} (the project's budget ran out; everyone's share was scaled alike)
+                        → {e.amount} (the project's funds ran short; everyone's share was scaled alike)
                       </span>
                     ) : null}
                   </td>
@@ -276,32 +281,32 @@ export default function Wallet() {
               ))}
             </tbody>
           </table>
-        ) : (
-          <p className="muted">Nothing earned yet.</p>
-        )}
-        <p className="small muted">
-          The quality weight is your quality score on the project when the day was paid (see My quality). A labeler
-          flagged as answering against the truth earns nothing.
-        </p>
-      </section>
+          <p className="small muted">
+            The quality weight is your quality score on the project when the day was planned (see My quality). A labeler
+            flagged as answering against the truth earns nothing.
+          </p>
+        </section>
+      ) : null}
 
-      <section className="card">
-        <h2 style={{ marginTop: 0 }}>Credits</h2>
+      <section className="card" aria-labelledby="credits-heading">
+        <h2 id="credits-heading" style={{ marginTop: 0 }}>
+          Credits
+        </h2>
         {data.ledger.length ? (
           <table>
             <thead>
               <tr>
                 <th>When</th>
-                <th>Change</th>
+                <th className="amount">Change</th>
                 <th>Why</th>
               </tr>
             </thead>
             <tbody>
               {data.ledger.map((e) => (
                 <tr key={e.id}>
-                  <td>{new Date(e.at).toLocaleString()}</td>
-                  <td>{e.delta}</td>
-                  <td>{e.reason.replace("_", " ")}</td>
+                  <td>{e.at.slice(0, 16).replace("T", " ")} UTC</td>
+                  <td className="amount">{e.delta.startsWith("-") ? e.delta : `+${e.delta}`}</td>
+                  <td>{e.reason.replaceAll("_", " ")}</td>
                 </tr>
               ))}
             </tbody>

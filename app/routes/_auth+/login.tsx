@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { FieldError, FormErrors } from "~/components/forms.tsx";
+import { FieldError, FormErrors, VALIDATE_ON_SUBMIT_THEN_INPUT } from "~/components/forms.tsx";
 import { verifyLogin } from "~/utils/auth.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -45,14 +45,14 @@ export default function Login() {
     id: "login",
     lastResult,
     constraint: getZodConstraint(LoginSchema),
-    shouldRevalidate: "onBlur",
+    ...VALIDATE_ON_SUBMIT_THEN_INPUT,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
   return (
     <div className="card" style={{ maxWidth: 480 }}>
       <h1>Sign in</h1>
       {searchParams.get("signedUp") ? (
-        <p className="notice" role="status">
+        <p className="notice success" role="status">
           Thanks for signing up. Sign in with your email and the password you chose to continue. (If this email already
           had an account, sign in with that account&apos;s password.)
         </p>

@@ -1,10 +1,10 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, Form, Link, redirect, useActionData, useNavigation } from "@remix-run/react";
+import { data, Form, Link, redirect, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { FieldError, FormErrors } from "~/components/forms.tsx";
+import { FieldError, FormErrors, VALIDATE_ON_SUBMIT_THEN_INPUT } from "~/components/forms.tsx";
 import { signUp } from "~/utils/auth.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -37,13 +37,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Signup() {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
+  // The landing page's "Sign up to label" / "Sign up to request labels" carry the choice the person just made.
+  const chosen = useSearchParams()[0].get("role");
   const [form, fields] = useForm({
     id: "signup",
+    defaultValue: { role: chosen === "labeler" || chosen === "requester" ? chosen : undefined },
     lastResult,
     constraint: getZodConstraint(SignupSchema),
-    shouldRevalidate: "onBlur",
+    ...VALIDATE_ON_SUBMIT_THEN_INPUT,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
-    defaultValue: { role: "labeler" },
   });
   return (
     <div className="card" style={{ maxWidth: 480 }}>
@@ -69,13 +71,22 @@ export default function Signup() {
           </span>
           <FieldError field={fields.password} />
         </label>
-        <fieldset className="row" style={{ border: "none", padding: 0 }}>
-          <legend className="small muted">I want to</legend>
-          <label className="row" style={{ flexDirection: "row" }}>
-            <input {...getInputProps(fields.role, { type: "radio", value: "labeler" })} /> label data and earn tokens
+        {/* No role is chosen for the person: what they sign up as decides their pages, so they pick it. */}
+        <fieldset className="radio-fieldset">
+          <legend>I want to</legend>
+          <label className="radio-option">
+            <input {...getInputProps(fields.role, { type: "radio", value: "labeler" })} />
+            <span>
+              label data and earn tokens
+              <span className="small muted">compare and rate AI answers, paid for each label</span>
+            </span>
           </label>
-          <label className="row" style={{ flexDirection: "row" }}>
-            <input {...getInputProps(fields.role, { type: "radio", value: "requester" })} /> request labels
+          <label className="radio-option">
+            <input {...getInputProps(fields.role, { type: "radio", value: "requester" })} />
+            <span>
+              request labels
+              <span className="small muted">upload prompts with responses, get people's preferences back</span>
+            </span>
           </label>
           <FieldError field={fields.role} />
         </fieldset>

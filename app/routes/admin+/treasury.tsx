@@ -6,13 +6,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { SignatureLink } from "~/components/signature-link.tsx";
 import { grantCredits } from "../../../db/queries/credits.ts";
 import { listRecentFunds, recordFunding } from "../../../db/queries/funds.ts";
-import { latestJob } from "../../../db/queries/jobs.ts";
 import { listBudgets, listRecentBatches } from "../../../db/queries/payouts/statements.ts";
 import { listRecentRedemptions } from "../../../db/queries/redemptions.ts";
 import { findUserByEmail } from "../../../db/queries/identity.ts";
 import { getProject } from "../../../db/queries/projects.ts";
-import { previousEpoch } from "../../../reward/tokens/payouts/epochs.ts";
-import { getPlatform, treasuryBalances } from "~/utils/services.server.ts";
+import { parseEpochId, previousEpoch } from "../../../reward/tokens/payouts/epochs.ts";
+import { hasActiveRuns, JobRunsTable, latestPayoutWords, useLiveJobRuns } from "~/components/job-runs.tsx";
+import { loadTreasuryJobRuns } from "~/utils/job-runs.server.ts";
+import { getPlatform, tokenDisplay, treasuryBalances } from "~/utils/services.server.ts";
 import { limits } from "~/utils/amount-limits.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -20,8 +21,7 @@ import { db } from "~/utils/db.server.ts";
 import { queuePayout } from "../../../jobs/queue.ts";
 import { projectFundingSchema, TreasuryActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { formatTokens } from "~/utils/tokens.ts";
-import { usePollWhile } from "~/utils/use-poll.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 
 export const meta: MetaFunction = () => [{ title: "Treasury · Pairwise" }];
 
@@ -30,24 +30,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const platform = await getPlatform();
   const { token } = platform;
   const yesterday = previousEpoch(new Date()).id;
-  const [{ tokens, lamports }, budgets, batches, job, redemptions, funds] = await Promise.all([
+  const [{ tokens, lamports }, budgets, batches, jobRuns, redemptions, funds] = await Promise.all([
     treasuryBalances(),
     listBudgets(db),
     listRecentBatches(db),
-    latestJob(db, { kind: "payout" }),
+    loadTreasuryJobRuns(),
     listRecentRedemptions(db),
     listRecentFunds(db),
   ]);
-  const fmt = (n: bigint) => formatTokens(n, token.decimals);
+  const display = await tokenDisplay();
+  const fmt = (n: bigint) => formatAmount(n, display);
   return {
     chain: platform.kind,
     mint: token.mint.toBase58(),
     decimals: token.decimals,
+    symbol: display.symbol,
     treasury: token.treasury.publicKey.toBase58(),
     tokens: fmt(tokens),
     sol: (Number(lamports) / 1e9).toFixed(4),
     yesterday,
-    job: job ? { epoch: job.key, status: job.status, error: job.error } : null,
+    jobRuns,
     budgets: budgets.map((b) => ({
       id: b.id,
       title: b.title,
@@ -105,8 +107,10 @@ export async function action({ request }: ActionFunctionArgs) {
     };
   const input = submission.value;
   if (input.intent === "payout") {
+    const unfinished = unfinishedDay(input.epoch, new Date());
+    if (unfinished) return { message: null, error: unfinished };
     await queuePayout(db, input.epoch);
-    return { message: `Payout for ${input.epoch} queued.`, error: null };
+    return { message: `Payout for ${input.epoch} queued; its run is listed under Payout runs.`, error: null };
   }
   const user = await findUserByEmail(db, input.email);
   if (!user) return { message: null, error: `No account with the email ${input.email}.` };
@@ -114,10 +118,19 @@ export async function action({ request }: ActionFunctionArgs) {
   return { message: `Granted ${input.credits} credits to ${input.email}; balance ${balance}.`, error: null };
 }
 
+/** Why a day cannot be paid yet (it has not ended, or is still to come), or null once it has ended. */
+function unfinishedDay(epochId: string, now: Date): string | null {
+  const day = parseEpochId(epochId);
+  if (day.endsAt <= now) return null;
+  const lastFinished = previousEpoch(now).id;
+  const why = day.startsAt > now ? "is still to come" : "has not ended yet (days end at midnight UTC)";
+  return `${epochId} ${why}: only a finished day can be paid, ${lastFinished} or earlier.`;
+}
+
 /** An admin's off-chain funding of a project: appended to its funding ledger with the admin and the reason. */
 async function recordAdminFunding(formData: FormData, adminId: string) {
-  const { decimals } = (await getPlatform()).token;
-  const submission = parseWithZod(formData, { schema: projectFundingSchema(decimals, limits.deposit) });
+  const token = await tokenDisplay();
+  const submission = parseWithZod(formData, { schema: projectFundingSchema(token, limits.deposit) });
   if (submission.status !== "success")
     return {
       message: null,
@@ -130,13 +143,13 @@ async function recordAdminFunding(formData: FormData, adminId: string) {
   if (!project) return { message: null, error: "No such project." };
   if (project.closedAt) return { message: null, error: `${project.title} is closed; it takes no more funds.` };
   await recordFunding(db, { projectId, kind: "admin_credit", amount, reason, actorId: adminId });
-  return { message: `Recorded ${formatTokens(amount, decimals)} tokens of funding for ${project.title}.`, error: null };
+  return { message: `Recorded ${formatAmount(amount, token)} of funding for ${project.title}.`, error: null };
 }
 
 export default function Treasury() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  usePollWhile(data.job?.status === "queued" || data.job?.status === "running");
+  const jobRuns = useLiveJobRuns(data.jobRuns);
   return (
     <>
       <h1>Treasury</h1>
@@ -156,30 +169,57 @@ export default function Treasury() {
             <div className="stat" data-testid="treasury-tokens">
               {data.tokens}
             </div>
-            <div className="stat-label">tokens in the treasury</div>
+            <div className="stat-label">in the treasury</div>
           </div>
           <div>
             <div className="stat">{data.sol}</div>
             <div className="stat-label">SOL for fees and rent</div>
           </div>
         </div>
-        <p className="small">
+        <p className="small" style={{ overflowWrap: "anywhere" }}>
           Chain: {data.chain === "embedded" ? "embedded (LiteSVM, state under ./data/chain)" : "RPC"} · mint{" "}
           <code>{data.mint}</code> ({data.decimals} decimals) · treasury <code>{data.treasury}</code>
         </p>
         <Form method="post" className="row inline-form">
           <AuthenticityTokenInput />
           <label>
-            Pay the day <input name="epoch" defaultValue={data.yesterday} style={{ width: "8rem" }} />
+            Pay the day (UTC){" "}
+            <input
+              name="epoch"
+              type="date"
+              required
+              max={data.yesterday}
+              defaultValue={data.yesterday}
+              aria-describedby="payout-day-help"
+            />
           </label>
           <button name="intent" value="payout">
             Run payout
           </button>
-          <span className="small muted">
-            {data.job ? `Latest payout run (${data.job.epoch}): ${data.job.status}` : "No payout run yet"}
-            {data.job?.error ? ` (${data.job.error})` : ""}. Yesterday is paid hourly on its own.
+          <span id="payout-day-help" className="small muted">
+            Only finished days: a day ends at midnight UTC, so {data.yesterday} is the latest. Yesterday is also paid
+            hourly on its own.
           </span>
         </Form>
+      </section>
+
+      <section className="card" aria-labelledby="job-runs-title">
+        <h2 id="job-runs-title" style={{ marginTop: 0 }}>
+          Job runs
+        </h2>
+        <p aria-live="polite" className="small">
+          {latestPayoutWords(jobRuns.payouts)}{" "}
+          <span className="muted">
+            {hasActiveRuns(jobRuns) ? "Updating live while runs are queued or running. " : ""}Times are UTC.
+          </span>
+        </p>
+        <h3>Payout runs</h3>
+        <JobRunsTable label="Payout runs" runs={jobRuns.payouts} empty="No payout has run yet." />
+        <h3>Consensus runs</h3>
+        <p className="small muted">
+          They score the labels that payouts pay for; a payout brings them up to date first.
+        </p>
+        <JobRunsTable label="Consensus runs" runs={jobRuns.consensus} empty="No consensus has run yet." />
       </section>
 
       <section className="card">
@@ -297,7 +337,7 @@ export default function Treasury() {
             </select>
           </label>
           <label>
-            Tokens <input name="amount" inputMode="decimal" required style={{ width: "8rem" }} />
+            Tokens ({data.symbol}) <input name="amount" inputMode="decimal" required style={{ width: "8rem" }} />
           </label>
           <label>
             Reason <input name="reason" required minLength={3} maxLength={500} />

@@ -14,13 +14,7 @@ import { StackedProgress } from "~/components/progress-bar.tsx";
 import { DomainError } from "../../../db/errors.ts";
 import { collectsPreferences } from "../../../db/schema/index.ts";
 import { isOutOfFunds } from "../../../db/queries/labeling.ts";
-import {
-  getProjectProgress,
-  listFlaggedItems,
-  listProjectLabelers,
-  listUploads,
-  setProjectPaused,
-} from "../../../db/queries/projects.ts";
+import { listFlaggedItems, listProjectLabelers, listUploads, setProjectPaused } from "../../../db/queries/projects.ts";
 import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -29,13 +23,16 @@ import { loadProjectFunds } from "~/utils/deposits.server.ts";
 import { generateFromForm, loadGenerations } from "~/utils/generation.server.ts";
 import { exportsFor } from "~/utils/export.server.ts";
 import { loadGoldCommitments, revealGoldNow } from "~/utils/gold.server.ts";
-import { loadProjectModels } from "~/utils/project-models.server.ts";
+import { loadProjectModels, loadTrainingReadiness } from "~/utils/project-models.server.ts";
+import { loadProjectStatus } from "~/utils/project-status.server.ts";
 import { closeAndRefund, publishVersion, startTraining } from "../../../jobs/project-commands.ts";
 import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
 import { labelerPseudonym } from "~/utils/pseudonyms.server.ts";
 import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
-import { usePollWhile } from "~/utils/use-poll.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
+import { useLiveStatus } from "~/utils/use-live-status.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.project.title ?? "Project"} · Pairwise` },
@@ -44,21 +41,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const project = await requireOwnedProject(user, params.projectId);
-  const [progress, labelers, flagged, uploads, quality, models] = await Promise.all([
-    getProjectProgress(db, project.id),
+  const comparesResponses = collectsPreferences(project);
+  const [status, labelers, flagged, uploads, quality, models, training] = await Promise.all([
+    loadProjectStatus(project.id),
     listProjectLabelers(db, project.id),
     listFlaggedItems(db, project.id),
     listUploads(db, project.id),
     loadProjectQuality(project.id),
     loadProjectModels(project.id),
+    comparesResponses ? loadTrainingReadiness(project) : null,
   ]);
   const outOfFunds = project.closedAt ? false : await isOutOfFunds(db, project.id);
   return {
     project: projectJson(project),
-    comparesResponses: collectsPreferences(project),
+    comparesResponses,
     exportLinks: exportsFor(project),
     outOfFunds,
-    progress,
+    status,
     // Requesters see labelers by pseudonym only (no email, name or account id).
     labelers: labelers.map(({ labeler_id, ...activity }) => ({
       labeler: labelerPseudonym(project.id, labeler_id),
@@ -67,9 +66,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     flagged: flagged.map((f) => ({ ...f, at: f.at?.toISOString() ?? null })),
     uploads: uploads.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     quality,
-    models,
+    modelAgreement: models.agreement,
+    training,
     gold: await loadGoldCommitments(project.id),
     funds: await loadProjectFunds(user, project.id),
+    token: await tokenDisplay(),
     generations: project.taskType === "form" ? await loadGenerations(project) : null,
   };
 }
@@ -101,7 +102,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { message: `Training version ${model.version}…`, errors: null };
     }
     if (intent === "publish") {
-      await publishVersion(db, project, String(formData.get("modelId") ?? ""));
+      await publishVersion(db, project, String(formData.get("modelId") ?? ""), {
+        ifWeak: formData.get("confirm") === "weak" ? "publish" : "refuse",
+      });
       return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
     }
   } catch (error) {
@@ -126,19 +129,21 @@ export default function ProjectDashboard() {
     comparesResponses,
     exportLinks,
     outOfFunds,
-    progress,
+    status: loadedStatus,
     labelers,
     flagged,
     uploads,
     quality,
-    models,
+    modelAgreement,
+    training,
     gold,
     funds,
+    token,
     generations,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const training = models.models.some((m) => m.status === "queued" || m.status === "training");
-  usePollWhile(training || quality.job?.status === "queued" || quality.job?.status === "running");
+  const status = useLiveStatus(`/projects/${project.id}/status`, loadedStatus);
+  const { progress } = status;
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -176,8 +181,9 @@ export default function ProjectDashboard() {
         </p>
       ) : null}
       <p className="muted">
-        {project.taskType} · {project.labelsPerItem} labels per item · reward {project.rewardPerLabel} per label ·
-        budget {project.budget}
+        {project.taskType} · {project.labelsPerItem} labels per item · {formatAmount(project.rewardPerLabel, token)} per
+        label ({formatAmount(BigInt(project.rewardPerLabel) * BigInt(project.labelsPerItem), token)} per item) · budget{" "}
+        {formatAmount(project.budget, token)}
       </p>
       {actionData?.message ? (
         <p role="status" className="notice">
@@ -194,38 +200,61 @@ export default function ProjectDashboard() {
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Progress</h2>
-        <div className="grid">
-          <Stat label="items" value={progress.items} />
+        <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(8rem, 1fr))" }}>
+          <Stat label="items" value={progress.items} testId="items" />
           <Stat label="done" value={progress.done} testId="done" />
-          <Stat label="in progress" value={progress.inProgress} />
-          <Stat label="open" value={progress.open} />
+          <Stat label="in progress" value={progress.inProgress} testId="in-progress" />
+          <Stat label="open" value={progress.open} testId="open" />
+          {progress.awaitingResponses ? (
+            <Stat label="awaiting responses" value={progress.awaitingResponses} testId="awaiting" />
+          ) : null}
           <Stat label="answers" value={progress.answers} testId="answers" />
           <Stat label="skipped / flagged" value={`${progress.skipped} / ${progress.flagged}`} />
         </div>
         <div style={{ marginTop: "1rem" }}>
-          <StackedProgress done={progress.done} inProgress={progress.inProgress} open={progress.open} />
-          <div className="legend" style={{ marginTop: ".4rem" }}>
-            <span>
+          <StackedProgress
+            done={progress.done}
+            inProgress={progress.inProgress}
+            open={progress.open}
+            awaitingResponses={progress.awaitingResponses}
+          />
+          <ul className="legend small" style={{ marginTop: ".4rem", paddingLeft: 0, listStyle: "none" }}>
+            <li>
               <i className="dot" style={{ background: "var(--ok)" }} />
-              done
-            </span>
-            <span>
+              <strong>done</strong>: has all the answers it asks for
+            </li>
+            <li>
               <i className="dot" style={{ background: "var(--warn)" }} />
-              in progress
-            </span>
-            <span>
+              <strong>in progress</strong>: a labeler is on it now, or it has some of its first {project.labelsPerItem}{" "}
+              answers
+            </li>
+            <li>
               <i className="dot" style={{ background: "#c9cfdb" }} />
-              open
-            </span>
-          </div>
+              <strong>open</strong>: waiting for a labeler, including items sent back for more answers
+            </li>
+          </ul>
+          <p className="small muted" style={{ margin: ".25rem 0 0" }}>
+            Updates every few seconds while this page is open.
+          </p>
         </div>
       </section>
 
-      <ProjectFunds projectId={project.id} data={funds} closed={Boolean(project.closedAt)} />
+      <ProjectFunds projectId={project.id} data={funds} token={token} closed={Boolean(project.closedAt)} />
 
-      <ProjectQuality data={quality} threshold={project.qualityThreshold} pairwise={project.taskType === "pairwise"} />
+      <ProjectQuality
+        data={{ ...quality, job: status.consensusJob }}
+        threshold={project.qualityThreshold}
+        pairwise={project.taskType === "pairwise"}
+      />
 
-      <ProjectModels data={models} pairwise={comparesResponses} />
+      {training ? (
+        <ProjectModels
+          projectId={project.id}
+          data={{ models: status.models, agreement: modelAgreement }}
+          pairwise={comparesResponses}
+          readiness={training}
+        />
+      ) : null}
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Upload items</h2>

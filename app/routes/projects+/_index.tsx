@@ -4,14 +4,17 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { StackedProgress } from "~/components/progress-bar.tsx";
 import { listOwnedProjectsWithProgress } from "../../../db/queries/projects.ts";
 import { db } from "~/utils/db.server.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
+import "~/components/project-list.css";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Projects · Pairwise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const projects = await listOwnedProjectsWithProgress(db, user.id);
-  return { projects: projects.map((p) => ({ ...p, rewardPerLabel: p.rewardPerLabel.toString() })) };
+  const [projects, token] = await Promise.all([listOwnedProjectsWithProgress(db, user.id), tokenDisplay()]);
+  return { projects: projects.map((p) => ({ ...p, rewardPerLabel: formatAmount(p.rewardPerLabel, token) })) };
 }
 
 export default function Projects() {
@@ -27,11 +30,12 @@ export default function Projects() {
       {projects.length === 0 ? (
         <p className="card muted">No projects yet. Create one, then upload a JSONL or CSV dataset.</p>
       ) : (
-        <table>
+        <table className="project-list">
           <thead>
             <tr>
               <th>Title</th>
               <th>Type</th>
+              <th>Reward per label</th>
               <th>Items</th>
               <th style={{ width: "30%" }}>Progress</th>
               <th>Status</th>
@@ -43,8 +47,9 @@ export default function Projects() {
                 <td>
                   <Link to={`/projects/${p.id}`}>{p.title}</Link>
                 </td>
-                <td>{p.taskType}</td>
-                <td>{p.items}</td>
+                <td data-label="Type">{p.taskType}</td>
+                <td data-label="Reward per label">{p.rewardPerLabel}</td>
+                <td data-label="Items">{p.items}</td>
                 <td>
                   <StackedProgress done={p.done} inProgress={p.items - p.done - p.untouched} open={p.untouched} />
                 </td>

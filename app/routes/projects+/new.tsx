@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { FormBuilder, toDrafts } from "~/components/form-builder.tsx";
 import { FORM_TEMPLATES } from "~/components/form-templates.ts";
 import { FieldError, FormErrors } from "~/components/forms.tsx";
+import { ProjectCost } from "~/components/project-cost.tsx";
 import { createProject } from "../../../db/queries/projects.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -15,20 +16,23 @@ import { db } from "~/utils/db.server.ts";
 import { questionProblems, toNewProject } from "~/utils/project-input.server.ts";
 import { limits, limitsJson } from "~/utils/amount-limits.server.ts";
 import { createProjectSchema } from "~/utils/schemas.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "New project · Pairwise" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["requester"]);
-  return { limits: limitsJson() };
+  return { limits: limitsJson(), token: await tokenDisplay() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  const submission = parseWithZod(formData, { schema: createProjectSchema(limits, questionProblems) });
+  const submission = parseWithZod(formData, {
+    schema: createProjectSchema(limits, questionProblems, await tokenDisplay()),
+  });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const project = await createProject(db, toNewProject(user.id, submission.value));
   return redirect(`/projects/${project.id}`);
@@ -37,10 +41,15 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewProject() {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { limits: bounds } = useLoaderData<typeof loader>();
+  const { limits: bounds, token } = useLoaderData<typeof loader>();
   const schema = useMemo(
-    () => createProjectSchema({ rewardPerLabel: BigInt(bounds.rewardPerLabel), budget: BigInt(bounds.budget) }),
-    [bounds],
+    () =>
+      createProjectSchema(
+        { rewardPerLabel: BigInt(bounds.rewardPerLabel), budget: BigInt(bounds.budget) },
+        undefined,
+        token,
+      ),
+    [bounds, token],
   );
   const [form, fields] = useForm({
     id: "new-project",
@@ -116,16 +125,26 @@ export default function NewProject() {
           </div>
           <div className="row">
             <label>
-              Reward per label (token base units)
-              <input {...getInputProps(fields.rewardPerLabel, { type: "text" })} inputMode="numeric" />
+              Reward per label ({token.symbol})
+              <input
+                {...getInputProps(fields.rewardPerLabel, { type: "text" })}
+                inputMode="decimal"
+                placeholder="0.5"
+              />
               <FieldError field={fields.rewardPerLabel} />
             </label>
             <label>
-              Token budget (base units)
-              <input {...getInputProps(fields.budget, { type: "text" })} inputMode="numeric" />
+              Budget ({token.symbol})
+              <input {...getInputProps(fields.budget, { type: "text" })} inputMode="decimal" placeholder="1,000" />
               <FieldError field={fields.budget} />
             </label>
           </div>
+          <ProjectCost
+            reward={fields.rewardPerLabel.value}
+            budget={fields.budget.value}
+            labelsPerItem={fields.labelsPerItem.value}
+            token={token}
+          />
           <FormErrors errors={form.errors} />
           <button type="submit" disabled={navigation.state !== "idle"}>
             Create project

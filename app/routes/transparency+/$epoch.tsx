@@ -6,8 +6,8 @@ import { listEpochBatches, listEpochRoots } from "../../../db/queries/payouts/ro
 import { isEpochId } from "../../../reward/tokens/payouts/merkle.ts";
 import { memoOfRoot } from "../../../reward/tokens/payouts/roots.ts";
 import { db } from "~/utils/db.server.ts";
-import { getPlatform } from "~/utils/services.server.ts";
-import { formatTokens } from "~/utils/tokens.ts";
+import { getPlatform, tokenDisplay } from "~/utils/services.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Payouts of ${data?.epoch ?? "an epoch"} · Transparency · Pairwise` },
@@ -22,10 +22,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!isEpochId(epoch)) throw new Response("No such epoch", { status: 404 });
   const platform = await getPlatform();
   const { token } = platform;
-  const [roots, batches] = await Promise.all([listEpochRoots(db, epoch), listEpochBatches(db, epoch)]);
+  const [roots, batches, display] = await Promise.all([
+    listEpochRoots(db, epoch),
+    listEpochBatches(db, epoch),
+    tokenDisplay(),
+  ]);
   if (roots.length === 0 && batches.length === 0)
     throw new Response(`Nothing of ${epoch} has been committed yet`, { status: 404 });
-  const fmt = (n: bigint) => formatTokens(n, token.decimals);
+  const fmt = (n: bigint) => formatAmount(n, display);
   const link = (signature: string | null, status: string) =>
     signature && status === "confirmed" ? platform.explorerUrl(signature) : null;
   return {

@@ -3,15 +3,15 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { listRootedEpochs } from "../../../db/queries/payouts/roots.ts";
 import { db } from "~/utils/db.server.ts";
-import { getPlatform } from "~/utils/services.server.ts";
-import { formatTokens } from "~/utils/tokens.ts";
+import { getPlatform, tokenDisplay } from "~/utils/services.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 
 export const meta: MetaFunction = () => [{ title: "Transparency · Pairwise" }];
 
 /** Public (no sign-in): the epochs whose ledgers are committed on chain, newest first. */
 export async function loader() {
   const { token } = await getPlatform();
-  const epochs = await listRootedEpochs(db, 60);
+  const [epochs, display] = await Promise.all([listRootedEpochs(db, 60), tokenDisplay()]);
   return {
     treasury: token.treasury.publicKey.toBase58(),
     mint: token.mint.toBase58(),
@@ -21,7 +21,7 @@ export async function loader() {
       roots: e.roots,
       confirmed: e.confirmed,
       leaves: e.leaves,
-      total: formatTokens(e.total, token.decimals),
+      total: formatAmount(e.total, display),
     })),
   };
 }

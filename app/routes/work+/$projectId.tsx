@@ -1,23 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/react";
+import { EarningsSummary } from "~/components/earnings-summary.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { FlagMenu } from "~/components/labeling/flag-menu.tsx";
+import { FixedTask, fixedOptions, type RestoredAnswer } from "~/components/labeling/fixed-task.tsx";
 import { FormTask } from "~/components/labeling/form-task.tsx";
+import { TaskToast } from "~/components/labeling/task-toast.tsx";
+import { UndoButton, useUndoAnswer } from "~/components/labeling/undo-answer.tsx";
 import { Markdown } from "~/components/markdown.tsx";
 import { DomainError } from "../../../db/errors.ts";
 import { getHeldTask, getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
-import { getProject } from "../../../db/queries/projects.ts";
+import { findUndoableAnswer, undoAnswer, type UndoneAnswer } from "../../../db/queries/labeling-undo.ts";
+import { getProject, type Project } from "../../../db/queries/projects.ts";
 import { domainErrorStatus } from "~/utils/api.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { loadEarnings } from "~/utils/earnings.server.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
 import { RateLimitedError, rateLimit } from "~/utils/rate-limit.server.ts";
-import { TaskActionSchema } from "~/utils/schemas.ts";
+import { LabelingPageActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { toTaskView, type TaskView } from "../../../labeling/task-view.ts";
+import "~/components/labeling/labeling.css";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.project.title ?? "Label"} · Pairwise` },
@@ -32,14 +38,17 @@ async function requireOpenProject(projectId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
   const project = await requireOpenProject(params.projectId);
+  const mine = { projectId: project.id, labelerId: user.id };
   // Reading the page leases nothing (an image or a prefetch of this URL must not take items): the task shown is
   // the lease the labeler holds; the page asks for one with a POST when it holds none.
-  const held = await getHeldTask(db, { projectId: project.id, labelerId: user.id });
-  const task: TaskView | null = held && toTaskView(held, project.questions);
-  const [inProject, overall] = await Promise.all([
-    getLabelerCounts(db, { labelerId: user.id, projectId: project.id }),
+  const [held, inProject, overall, undoable, earnings] = await Promise.all([
+    getHeldTask(db, mine),
+    getLabelerCounts(db, mine),
     getLabelerCounts(db, { labelerId: user.id }),
+    findUndoableAnswer(db, mine),
+    loadEarnings(user.id),
   ]);
+  const task: TaskView | null = held && toTaskView(held, project.questions);
   return {
     project: {
       id: project.id,
@@ -52,7 +61,50 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     task,
     counts: { projectTotal: inProject.total, today: overall.today, total: overall.total },
+    undoable,
+    earnings,
   };
+}
+
+type Feedback = { intent: "answer" | "skip" | "undo" } | { intent: "flag"; reason: string };
+
+interface ActionResult {
+  error: string | null;
+  /** Why no next task could be leased (paused, out of funds…). */
+  blocked: string | null;
+  exhausted: boolean;
+  /** What the action did, confirmed to the labeler. */
+  feedback: Feedback | null;
+  /** The answer an undo took back, to show its item with it again (fixed shapes). */
+  restored: RestoredAnswer | null;
+}
+
+const result = (fields: Partial<ActionResult>): ActionResult => ({
+  error: null,
+  blocked: null,
+  exhausted: false,
+  feedback: null,
+  restored: null,
+  ...fields,
+});
+
+/** An undone answer in screen terms: a pair's stored a/b back to the side it was shown on. */
+function restoredAnswer(project: Project, undone: UndoneAnswer): RestoredAnswer | null {
+  if (project.taskType === "form") return null;
+  const side = { a: undone.swapped ? "right" : "left", b: undone.swapped ? "left" : "right" };
+  const choice = project.taskType === "pairwise" ? (side[undone.value as "a" | "b"] ?? undone.value) : undone.value;
+  return { assignmentId: undone.assignmentId, choice, strength: undone.strength, rationale: undone.rationale };
+}
+
+/** Leases the labeler's next task, which the page then shows as the held one. */
+async function leaseNext(project: Project, labelerId: string, feedback: Feedback | null) {
+  try {
+    const next = await leaseNextTask(db, { projectId: project.id, labelerId });
+    return result({ feedback, exhausted: next === null });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return result({ feedback, blocked: error.message });
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -60,53 +112,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const project = await requireOpenProject(params.projectId);
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  if (formData.get("intent") !== "next") {
-    const parsed = TaskActionSchema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return data({ error: parsed.error.issues[0].message, blocked: null, exhausted: false }, 400);
-    try {
-      await rateLimit("answer", user.id);
-      await performTaskAction(db, project, user.id, parsed.data);
-    } catch (error) {
-      if (error instanceof RateLimitedError)
-        return data(
-          { error: error.message, blocked: null, exhausted: false },
-          { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
-        );
-      if (error instanceof DomainError)
-        return data({ error: error.message, blocked: null, exhausted: false }, { status: domainErrorStatus(error) });
-      throw error;
-    }
-  }
-  // The next lease, taken by this POST; the page then shows it as the held task.
+  if (formData.get("intent") === "next") return leaseNext(project, user.id, null);
+  const parsed = LabelingPageActionSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return data(result({ error: parsed.error.issues[0].message }), 400);
+  const act = parsed.data;
   try {
-    const next = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
-    return { error: null, blocked: null, exhausted: next === null };
+    await rateLimit("answer", user.id);
+    if (act.intent === "undo") {
+      const undone = await undoAnswer(db, {
+        assignmentId: act.assignmentId,
+        labelerId: user.id,
+        projectId: project.id,
+      });
+      return result({ feedback: { intent: "undo" }, restored: restoredAnswer(project, undone) });
+    }
+    await performTaskAction(db, project, user.id, act);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return { error: null, blocked: error.message, exhausted: false };
+    if (error instanceof RateLimitedError)
+      return data(result({ error: error.message }), {
+        status: 429,
+        headers: { "Retry-After": String(error.retryAfterSeconds) },
+      });
+    if (error instanceof DomainError)
+      return data(result({ error: error.message }), { status: domainErrorStatus(error) });
+    throw error;
   }
-}
-
-type Option = { value: string; label: string; key: string };
-
-function optionsFor(project: {
-  taskType: string;
-  categories: string[];
-  ratingMin: number;
-  ratingMax: number;
-}): Option[] {
-  if (project.taskType === "pairwise")
-    return [
-      { value: "left", label: "A is better", key: "1" },
-      { value: "right", label: "B is better", key: "2" },
-      { value: "tie", label: "Tie", key: "3" },
-      { value: "both_bad", label: "Both bad", key: "4" },
-    ];
-  if (project.taskType === "rating") {
-    const values = Array.from({ length: project.ratingMax - project.ratingMin + 1 }, (_, i) => project.ratingMin + i);
-    return values.map((v, i) => ({ value: String(v), label: String(v), key: i < 9 ? String(i + 1) : "" }));
-  }
-  return project.categories.map((c, i) => ({ value: c, label: c, key: i < 9 ? String(i + 1) : "" }));
+  return leaseNext(project, user.id, act.intent === "flag" ? { intent: "flag", reason: act.reason } : act);
 }
 
 function announcement(task: TaskView, n: number) {
@@ -115,14 +146,28 @@ function announcement(task: TaskView, n: number) {
   return `Item ${n} loaded: ${count(task.responses.length, "response")}, ${count(task.questions.length, "question")}.`;
 }
 
+function feedbackMessage(feedback: Feedback, today: number) {
+  switch (feedback.intent) {
+    case "answer":
+      return `Saved · ${today} today`;
+    case "skip":
+      return "Skipped · you will not get this item again";
+    case "flag":
+      return `Flagged as ${feedback.reason} · the requester will see it`;
+    case "undo":
+      return "Answer taken back · change it and submit again";
+  }
+}
+
 export default function Labeling() {
-  const { project, task, counts } = useLoaderData<typeof loader>();
+  const { project, task, counts, undoable, earnings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const blocked = actionData?.blocked ?? null;
   const exhausted = actionData?.exhausted ?? false;
   const submit = useSubmit();
   const csrf = useAuthenticityToken();
   const navigation = useNavigation();
+  const undo = useUndoAnswer(undoable);
   const needsLease = !task && !blocked && !exhausted && navigation.state === "idle";
   useEffect(() => {
     if (needsLease) submit({ intent: "next", csrf }, { method: "post" });
@@ -132,15 +177,18 @@ export default function Labeling() {
   const [shown, setShown] = useState({ assignmentId, items: assignmentId === undefined ? 0 : 1 });
   if (shown.assignmentId !== assignmentId)
     setShown({ assignmentId, items: shown.items + (assignmentId === undefined ? 0 : 1) });
+  const restored = actionData?.restored?.assignmentId === task?.assignmentId ? actionData?.restored : undefined;
   return (
-    <>
-      <div className="row" style={{ justifyContent: "space-between" }}>
+    <div className="labeling-page">
+      <header className="labeling-header">
         <h1>{project.title}</h1>
-        <span className="muted" data-testid="counts">
+        <p className="labeling-counts" data-testid="counts">
           Today {counts.today} · in this project {counts.projectTotal} · total {counts.total}
-        </span>
-      </div>
-      <details className="card">
+        </p>
+        <EarningsSummary earnings={earnings} projectId={project.id} />
+      </header>
+      {/* Open until the labeler's first answer here: on a first visit the instructions come before the work. */}
+      <details className="card instructions" open={counts.projectTotal === 0}>
         <summary>Instructions</summary>
         <Markdown>{project.instructions || "_No instructions._"}</Markdown>
       </details>
@@ -152,12 +200,25 @@ export default function Labeling() {
       <p className="visually-hidden" aria-live="polite" data-testid="task-announcement">
         {task ? announcement(task, shown.items) : ""}
       </p>
+      <TaskToast
+        id={actionData}
+        message={actionData?.feedback ? feedbackMessage(actionData.feedback, counts.today) : null}
+      />
       {blocked ? (
-        <p className="card error">{blocked}</p>
+        <div className="card error">
+          <p>{blocked}</p>
+          <UndoButton undo={undo} disabled={navigation.state !== "idle"} withKey />
+        </div>
       ) : task?.kind === "form" ? (
-        <FormTask key={task.assignmentId} task={task} />
+        <FormTask key={task.assignmentId} task={task} undo={undo} />
       ) : task ? (
-        <TaskForm key={task.assignmentId} task={task} options={optionsFor(project)} />
+        <FixedTask
+          key={task.assignmentId}
+          task={task}
+          options={fixedOptions(project)}
+          restored={restored ?? undefined}
+          undo={undo}
+        />
       ) : !exhausted ? (
         <Form method="post" className="card" aria-busy={navigation.state !== "idle"}>
           <AuthenticityTokenInput />
@@ -169,144 +230,13 @@ export default function Labeling() {
       ) : (
         <div className="card">
           <p>No more items for you in this project. Thank you!</p>
-          <Link to="/work">Back to projects</Link>
+          <div className="row">
+            <Link to="/work">Back to projects</Link>
+            <UndoButton undo={undo} disabled={navigation.state !== "idle"} withKey />
+          </div>
         </div>
       )}
-    </>
-  );
-}
-
-function TaskForm({ task, options }: { task: Exclude<TaskView, { kind: "form" }>; options: Option[] }) {
-  const [choice, setChoice] = useState<string | null>(null);
-  const [strength, setStrength] = useState<string>("");
-  // When the item appeared on screen (set after mount: reading the clock during render is not pure).
-  const started = useRef(0);
-  useEffect(() => {
-    started.current = Date.now();
-  }, []);
-  const form = useRef<HTMLFormElement>(null);
-  const submit = useSubmit();
-  const navigation = useNavigation();
-  const busy = navigation.state !== "idle";
-
-  function send(intent: "answer" | "skip") {
-    if (!form.current || busy) return;
-    const fd = new FormData(form.current);
-    fd.set("intent", intent);
-    fd.set("timeSpentMs", String(Date.now() - started.current));
-    submit(fd, { method: "post" });
-  }
-
-  useEffect(() => {
-    function onKey(e: KeyboardEvent) {
-      const target = e.target as HTMLElement;
-      const typing =
-        target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && (target as HTMLInputElement).type === "text");
-      if (e.key === "Enter" && (!typing || e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        if (choice) send("answer");
-        return;
-      }
-      if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.key === "s") {
-        e.preventDefault();
-        send("skip");
-        return;
-      }
-      const option = options.find((o) => o.key === e.key);
-      if (option) {
-        e.preventDefault();
-        setChoice(option.value);
-      }
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  });
-
-  return (
-    <Form
-      method="post"
-      ref={form}
-      className="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send("answer");
-      }}
-    >
-      <AuthenticityTokenInput />
-      <input type="hidden" name="assignmentId" value={task.assignmentId} />
-      <input type="hidden" name="choice" value={choice ?? ""} />
-      {task.kind === "pairwise" ? (
-        <>
-          <h2 style={{ marginTop: 0 }}>Prompt</h2>
-          <Markdown>{task.prompt}</Markdown>
-          <div className="pair">
-            <section className="response" data-testid="response-left">
-              <h3>A</h3>
-              <Markdown>{task.left}</Markdown>
-            </section>
-            <section className="response" data-testid="response-right">
-              <h3>B</h3>
-              <Markdown>{task.right}</Markdown>
-            </section>
-          </div>
-        </>
-      ) : task.kind === "rating" ? (
-        <>
-          <h2 style={{ marginTop: 0 }}>Prompt</h2>
-          <Markdown>{task.prompt}</Markdown>
-          <section className="response">
-            <h3>Response</h3>
-            <Markdown>{task.response}</Markdown>
-          </section>
-        </>
-      ) : (
-        <section className="response">
-          <Markdown>{task.text}</Markdown>
-        </section>
-      )}
-      <div className="choices" role="group" aria-label="Answer">
-        {options.map((o) => (
-          <button
-            type="button"
-            key={o.value}
-            className="choice"
-            aria-pressed={choice === o.value}
-            onClick={() => setChoice(o.value)}
-          >
-            {o.key ? <kbd>{o.key}</kbd> : null} {o.label}
-          </button>
-        ))}
-      </div>
-      {task.kind === "pairwise" && (choice === "left" || choice === "right") ? (
-        <fieldset className="row" style={{ border: "none", padding: 0 }}>
-          <legend className="small muted">How much better? (optional)</legend>
-          {[
-            ["1", "slightly"],
-            ["2", "clearly"],
-            ["3", "much"],
-          ].map(([v, l]) => (
-            <label key={v} className="row" style={{ flexDirection: "row", fontWeight: 400 }}>
-              <input type="radio" name="strength" value={v} checked={strength === v} onChange={() => setStrength(v)} />{" "}
-              {l}
-            </label>
-          ))}
-        </fieldset>
-      ) : null}
-      <label>
-        Rationale (optional)
-        <textarea name="rationale" rows={2} maxLength={5000} placeholder="Why? Ctrl+Enter submits from here." />
-      </label>
-      <div className="row" style={{ marginTop: ".75rem" }}>
-        <button type="submit" disabled={!choice || busy}>
-          Submit <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
-          Skip <kbd>s</kbd>
-        </button>
-        <FlagMenu assignmentId={task.assignmentId} disabled={busy} />
-      </div>
-    </Form>
+    </div>
   );
 }
 

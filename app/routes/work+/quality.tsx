@@ -5,8 +5,16 @@ import { GoldVerification } from "~/components/gold-commitments.tsx";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { db } from "~/utils/db.server.ts";
 import { loadGoldChecks } from "~/utils/gold.server.ts";
-import { explainStanding, qualityWarning } from "../../../reward/consensus/quality-explanation.ts";
+import {
+  explainStanding,
+  hasEnoughAnswers,
+  pauseExplanation,
+  qualityWarning,
+} from "../../../reward/consensus/quality-explanation.ts";
+import { formatQuality } from "../../../reward/consensus/quality-format.ts";
+import { MIN_ANSWERS_TO_PAUSE } from "../../../reward/consensus/quality-policy.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { utcTime } from "~/utils/utc-time.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your quality · Pairwise" }];
 
@@ -14,19 +22,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
   const standing = await listLabelerStanding(db, user.id);
   return {
+    minAnswers: MIN_ANSWERS_TO_PAUSE,
     standing: standing.map((s) => ({
-      ...s,
-      pausedAt: s.pausedAt?.toISOString() ?? null,
-      computedAt: s.computedAt.toISOString(),
+      projectId: s.projectId,
+      title: s.title,
+      score: formatQuality(s.quality),
+      enoughAnswers: hasEnoughAnswers(s),
+      answers: s.answers,
+      agreement: s.agreement,
+      goldAnswered: s.goldAnswered,
+      goldCorrect: s.goldCorrect,
+      updated: utcTime(s.computedAt),
       explanation: explainStanding(s),
       warning: qualityWarning(s),
+      pause: pauseExplanation(s),
     })),
     gold: await loadGoldChecks(standing.map((s) => s.projectId)),
   };
 }
 
 export default function Quality() {
-  const { standing, gold } = useLoaderData<typeof loader>();
+  const { standing, gold, minAnswers } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Your quality</h1>
@@ -36,49 +52,54 @@ export default function Quality() {
           <Link to="/work">Start labeling</Link>.
         </p>
       ) : null}
-      {standing.map((s) => {
-        const { warning } = s;
-        return (
-          <section key={s.projectId} className="card" aria-labelledby={`q-${s.projectId}`}>
-            <h2 id={`q-${s.projectId}`} style={{ marginTop: 0 }}>
-              {s.title}{" "}
+      {standing.map((s) => (
+        <section key={s.projectId} className="card" aria-labelledby={`q-${s.projectId}`}>
+          <h2 id={`q-${s.projectId}`} style={{ marginTop: 0 }}>
+            {s.title}{" "}
+            {s.enoughAnswers ? (
               <span className="stat" data-testid="quality-score">
-                {s.quality.toFixed(2)}
+                {s.score}
               </span>
-            </h2>
-            {s.pausedReason ? (
-              <p className="card error" role="alert">
-                Paused on this project. {s.pausedReason}
-              </p>
-            ) : null}
-            {warning ? (
-              <p className="notice" role="alert">
-                {warning}
-              </p>
-            ) : null}
-            <div className="grid">
-              <div>
-                <div className="stat">{Math.round(s.agreement * 100)}%</div>
-                <div className="stat-label">agree with consensus</div>
-              </div>
-              <div>
-                <div className="stat">{s.goldAnswered ? `${s.goldCorrect}/${s.goldAnswered}` : "—"}</div>
-                <div className="stat-label">gold items right</div>
-              </div>
-              <div>
-                <div className="stat">{s.answers}</div>
-                <div className="stat-label">answers scored</div>
+            ) : (
+              <span className="badge" data-testid="quality-score">
+                not enough answers yet
+              </span>
+            )}
+          </h2>
+          {s.pause ? (
+            <p className="card error" role="alert">
+              {s.pause}
+            </p>
+          ) : null}
+          {s.warning ? (
+            <p className="notice warning" role="alert">
+              {s.warning}
+            </p>
+          ) : null}
+          <div className="grid">
+            <div>
+              <div className="stat">{Math.round(s.agreement * 100)}%</div>
+              <div className="stat-label">agree with consensus</div>
+            </div>
+            <div>
+              <div className="stat">{s.goldAnswered ? `${s.goldCorrect}/${s.goldAnswered}` : "—"}</div>
+              <div className="stat-label">gold items right</div>
+            </div>
+            <div>
+              <div className="stat">{s.answers}</div>
+              <div className="stat-label">
+                answers scored{s.enoughAnswers ? "" : ` (a score settles from ${minAnswers})`}
               </div>
             </div>
-            <h3>How this was computed</h3>
-            {s.explanation.map((line) => (
-              <p key={line}>{line}</p>
-            ))}
-            <GoldVerification report={gold[s.projectId]} />
-            <p className="small muted">Updated {new Date(s.computedAt).toLocaleString()}.</p>
-          </section>
-        );
-      })}
+          </div>
+          <h3>How this was computed</h3>
+          {s.explanation.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+          <GoldVerification report={gold[s.projectId]} />
+          <p className="small muted">Updated {s.updated}.</p>
+        </section>
+      ))}
     </>
   );
 }

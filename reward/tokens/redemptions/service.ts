@@ -4,6 +4,7 @@ import { DomainError } from "../../../db/errors.ts";
 import { creditRedemptionOrder, createRedemptionOrder, getRedemptionOrder } from "../../../db/queries/redemptions.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import type { PlatformToken } from "../chain/setup.ts";
+import { ownerTokenBalance } from "../chain/token-accounts.ts";
 import type { ChainAdapter } from "../chain/types.ts";
 import { orderExpectation, orderTransactionFields } from "../orders/platform-order.ts";
 import { ORDER_TTL_MS, submitSignedOrderTransaction } from "../orders/submit.ts";
@@ -18,20 +19,42 @@ export interface RedeemContext {
   creditsPerToken: bigint;
 }
 
-/** Credits for `amount` base units; only amounts that buy a whole number of credits are accepted. */
-export function creditsFor(amount: bigint, decimals: number, creditsPerToken: bigint): bigint {
-  const scale = 10n ** BigInt(decimals);
-  if (amount <= 0n) throw new DomainError("invalid_amount", "Redeem a positive amount.");
-  if ((amount * creditsPerToken) % scale !== 0n) {
-    throw new DomainError(
-      "invalid_amount",
-      `Redeem a multiple of ${scale / gcd(scale, creditsPerToken)} base units (one credit).`,
+/** The wallet holds less than the redemption asks for; refused before any transaction is built or sent. */
+export class InsufficientTokensError extends DomainError {
+  override name = "InsufficientTokensError";
+  constructor(
+    readonly balance: bigint,
+    readonly amount: bigint,
+  ) {
+    super(
+      "insufficient_tokens",
+      `The linked wallet holds ${balance} base units, less than the ${amount} asked to redeem.`,
     );
   }
-  return (amount * creditsPerToken) / scale;
+}
+
+/** The smallest redeemable amount in base units (one credit's worth); amounts must be a multiple of it. */
+export function creditUnit(decimals: number, creditsPerToken: bigint): bigint {
+  const scale = 10n ** BigInt(decimals);
+  return scale / gcd(scale, creditsPerToken);
+}
+
+/** Credits for `amount` base units; only amounts that buy a whole number of credits are accepted. */
+export function creditsFor(amount: bigint, decimals: number, creditsPerToken: bigint): bigint {
+  if (amount <= 0n) throw new DomainError("invalid_amount", "Redeem a positive amount.");
+  const unit = creditUnit(decimals, creditsPerToken);
+  if (amount % unit !== 0n)
+    throw new DomainError("invalid_amount", `Redeem a multiple of ${unit} base units (one credit).`);
+  return (amount * creditsPerToken) / 10n ** BigInt(decimals);
 }
 
 const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+
+/** Refuses a redemption the wallet's on-chain balance cannot cover (the chain would fail it with a raw error). */
+async function requireBalance(ctx: RedeemContext, owner: PublicKey, amount: bigint): Promise<void> {
+  const balance = await ownerTokenBalance(ctx.chain, ctx.token, owner);
+  if (balance < amount) throw new InsufficientTokensError(balance, amount);
+}
 
 async function requireWallet(ctx: RedeemContext, userId: string): Promise<PublicKey> {
   const address = await getLinkedWallet(ctx.db, userId);
@@ -50,6 +73,7 @@ export async function startRedemption(
 ) {
   const owner = await requireWallet(ctx, params.userId);
   const credits = creditsFor(params.amount, ctx.token.decimals, ctx.creditsPerToken);
+  await requireBalance(ctx, owner, params.amount);
   const order = await createRedemptionOrder(ctx.db, {
     userId: params.userId,
     address: owner.toBase58(),
@@ -88,6 +112,8 @@ export async function completeRedemption(
     // Only sending is refused after expiry: a transaction that landed in time is credited whenever it is shown.
     if (order.expiresAt.getTime() < Date.now())
       throw new DomainError("order_expired", "This redemption order expired; start a new one.");
+    // Tokens spent since the order was issued would fail the transaction on chain.
+    await requireBalance(ctx, new PublicKey(order.address), order.amount);
     signature = await sendOrderTransaction(ctx, order, params.signedTransaction);
   }
   if (!signature) throw new DomainError("invalid_input", "Send the signed transaction or its signature.");

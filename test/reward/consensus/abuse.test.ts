@@ -1,5 +1,15 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ABUSE, detectAbuse, plausibleReadingMs, type TimedAnswer } from "../../../reward/consensus/abuse.ts";
+import { readLlmbarPairs, readOasstPairs } from "../../../datasets/public.ts";
+import {
+  DEFAULT_ABUSE,
+  detectAbuse,
+  skimMs,
+  tooFastFloorMs,
+  type TimedAnswer,
+} from "../../../reward/consensus/abuse.ts";
+
+const DATASETS = path.resolve(import.meta.dirname, "../../../../shared/datasets");
 
 const answer = (labelerId: string, i: number, over: Partial<TimedAnswer> = {}): TimedAnswer => ({
   labelerId,
@@ -10,22 +20,62 @@ const answer = (labelerId: string, i: number, over: Partial<TimedAnswer> = {}): 
   ...over,
 });
 
+/** What a labeler reads for each pair of the demo's public sets: the prompt and both responses. */
+const demoPairChars = [
+  ...readOasstPairs(path.join(DATASETS, "oasst/en_100_tree.jsonl")),
+  ...["mt_bench_human", "natural", "llmeval2", "faireval"].flatMap((set) =>
+    readLlmbarPairs(path.join(DATASETS, `llmbar/${set}.json`), set),
+  ),
+].map((p) => p.prompt.length + p.chosen.length + p.rejected.length);
+
+/** A labeler answering every demo pair, the i-th in `ms(i)` milliseconds, on alternating screen sides. */
+const labelerOnDemoPairs = (labelerId: string, ms: (i: number) => number): TimedAnswer[] =>
+  demoPairChars.map((textChars, i) =>
+    answer(labelerId, i, { textChars, timeSpentMs: ms(i), shown: i % 2 ? "left" : "right" }),
+  );
+
+/** Spreads answer i evenly over [min, min + span) ms, in a scrambled order (as the demo seed does). */
+const spread = (min: number, span: number) => (i: number) => min + ((i * 7919) % span);
+
 describe("abuse detection", () => {
-  it("reads 600 characters in no less than 11.5 s at the default pace", () => {
-    expect(plausibleReadingMs(600)).toBe(1500 + 10_000);
+  it("gives a quick skim 1.5 s plus 35 characters a second, and calls an answer too fast below a quarter of it, 6 s at most", () => {
+    expect(skimMs(700)).toBe(1500 + 20_000);
+    expect(tooFastFloorMs(700)).toBe(5375);
+    expect(tooFastFloorMs(0)).toBe(375);
+    expect(tooFastFloorMs(5000)).toBe(6000);
   });
 
-  it("flags a labeler when at least 30% of their answers beat the reading time, not at 20%", () => {
+  it("never flags careful labelers at ~20 s a pair, nor quick careful ones at ~10 s, on the demo's real pairs", () => {
+    expect(demoPairChars.length).toBeGreaterThan(1000);
+    const careful = labelerOnDemoPairs("careful", spread(8000, 25_000));
+    const quick = labelerOnDemoPairs("quick", spread(5000, 10_000));
+    expect(detectAbuse([...careful, ...quick], true).filter((f) => f.kind === "too_fast")).toEqual([]);
+  });
+
+  it("still flags speed-clickers at 1–2 s a pair on the same pairs, in words an admin can check", () => {
+    const clicker = labelerOnDemoPairs("clicker", spread(1000, 1000));
+    const [finding] = detectAbuse(clicker, true).filter((f) => f.kind === "too_fast");
+    expect(finding?.labelerId).toBe("clicker");
+    expect(Number(finding.detail.fast)).toBeGreaterThan(0.9 * demoPairChars.length);
+    expect(finding.detail).toMatchObject({ answers: demoPairChars.length, floorMedianMs: 6000 });
+    expect(finding.detail.fastMedianMs).toBeGreaterThanOrEqual(1000);
+    expect(finding.detail.fastMedianMs).toBeLessThan(2000);
+  });
+
+  it("flags a labeler when most answers beat the floor, not when half do", () => {
     const sides = ["left", "right"];
-    const fast = Array.from({ length: 10 }, (_, i) =>
-      answer("fast", i, { shown: sides[i % 2], timeSpentMs: i < 3 ? 2000 : 30_000 }),
+    const most = Array.from({ length: 10 }, (_, i) =>
+      answer("most", i, { shown: sides[i % 2], timeSpentMs: i < 6 ? 2000 : 30_000 }),
     );
-    const fine = Array.from({ length: 10 }, (_, i) =>
-      answer("fine", i, { shown: sides[i % 2], timeSpentMs: i < 2 ? 2000 : 30_000 }),
+    const half = Array.from({ length: 10 }, (_, i) =>
+      answer("half", i, { shown: sides[i % 2], timeSpentMs: i < 5 ? 2000 : 30_000 }),
     );
-    const findings = detectAbuse([...fast, ...fine], true);
-    expect(findings).toEqual([
-      { labelerId: "fast", kind: "too_fast", detail: { fast: 3, answers: 10, medianFastMs: 2000 } },
+    expect(detectAbuse([...most, ...half], true)).toEqual([
+      {
+        labelerId: "most",
+        kind: "too_fast",
+        detail: { fast: 6, answers: 10, fastMedianMs: 2000, floorMedianMs: 4661 },
+      },
     ]);
   });
 

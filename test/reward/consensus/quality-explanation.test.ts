@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { explainStanding, qualityWarning, type Standing } from "../../../reward/consensus/quality-explanation.ts";
+import {
+  explainStanding,
+  pauseExplanation,
+  qualityWarning,
+  type Standing,
+} from "../../../reward/consensus/quality-explanation.ts";
+import { formatQuality } from "../../../reward/consensus/quality-format.ts";
+import { MIN_ANSWERS_TO_PAUSE } from "../../../reward/consensus/quality-policy.ts";
 
 const standing = (over: Partial<Standing> = {}): Standing => ({
   title: "Helpfulness",
@@ -53,5 +60,44 @@ describe("the labeler's quality explained in plain words", () => {
     );
     expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36, threshold: null }))).toBeNull();
     expect(qualityWarning(standing({ quality: 0.1, pausedReason: "below" }))).toBeNull();
+  });
+
+  it("gives no warning before the labeler has the answers a pause needs, whatever the score does", () => {
+    const early = { answers: MIN_ANSWERS_TO_PAUSE - 1 };
+    expect(qualityWarning(standing({ ...early, quality: 0.22, previousQuality: 0.5 }))).toBeNull();
+    expect(qualityWarning(standing({ ...early, quality: 0.31, previousQuality: 0.31 }))).toBeNull();
+    const enough = { answers: MIN_ANSWERS_TO_PAUSE };
+    expect(qualityWarning(standing({ ...enough, quality: 0.22, previousQuality: 0.5 }))).toMatch(/fell from 0\.50/);
+    expect(qualityWarning(standing({ ...enough, quality: 0.31, previousQuality: 0.31 }))).toMatch(/close to/);
+  });
+
+  it("says there are not enough answers yet instead of presenting an early score as a verdict", () => {
+    const [first] = explainStanding(standing({ answers: 4, quality: 0.22, agreement: 0.75 }));
+    expect(first).toMatch(/^Not enough answers yet: 4 of yours have been scored, and a score settles only from 10\./);
+    expect(first).toContain("held low on purpose");
+    expect(first).toContain("so far it is 0.22 out of 1");
+    expect(explainStanding(standing({ answers: 10 }))[0]).toMatch(/^Your quality score is 0\.82 out of 1\./);
+  });
+
+  it("rounds every score, threshold and previous score to two decimals", () => {
+    expect(formatQuality(0.013)).toBe("0.01");
+    expect(formatQuality(0.126)).toBe("0.13");
+    expect(formatQuality(1)).toBe("1.00");
+    const fell = qualityWarning(standing({ quality: 0.2049, previousQuality: 0.3951 }));
+    expect(fell).toContain("fell from 0.40 to 0.20");
+  });
+
+  it("explains a pause in plain words from the numbers, not the stored reason with its flag names", () => {
+    const paused = standing({
+      quality: 0.013,
+      answers: 14,
+      flags: ["constant"],
+      pausedReason: "Your quality score 0.01 is below this project's minimum of 0.30 after 14 answers (constant).",
+    });
+    expect(pauseExplanation(paused)).toBe(
+      "You are paused on this project: your quality score 0.01 is below its minimum of 0.30 after 14 answers. What lowered it is explained below. Once a later score is above the minimum, you can label here again.",
+    );
+    expect(pauseExplanation(standing())).toBeNull();
+    expect(explainStanding(paused).join("\n")).toContain("You give the same answer almost every time");
   });
 });

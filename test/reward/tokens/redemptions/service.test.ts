@@ -15,7 +15,9 @@ import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
 import type { PlatformToken } from "../../../../reward/tokens/chain/setup.ts";
 import {
   completeRedemption,
+  creditUnit,
   creditsFor,
+  InsufficientTokensError,
   startRedemption,
   type RedeemContext,
 } from "../../../../reward/tokens/redemptions/service.ts";
@@ -65,6 +67,9 @@ describe("redemptions", () => {
   it("converts base units to credits, refusing fractions of a credit", () => {
     expect(creditsFor(2_500_000n, 6, 100n)).toBe(250n);
     expect(() => creditsFor(12_345n, 6, 100n)).toThrow(/multiple of 10000 base units/);
+    expect(creditUnit(6, 100n)).toBe(10_000n);
+    expect(creditUnit(2, 3n)).toBe(100n);
+    expect(creditsFor(300n, 2, 3n)).toBe(9n);
   });
 
   it("credits a verified burn once, from a wallet that holds no SOL", async () => {
@@ -161,5 +166,83 @@ describe("redemptions", () => {
     await expect(
       completeRedemption(ctx, { userId: stranger.id, orderId: order.id, signature: "x" }),
     ).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("redeeming more than the wallet holds", () => {
+  const holder = Keypair.generate();
+  let holderId = "";
+  const account = () => getAssociatedTokenAddressSync(token.mint, holder.publicKey);
+  const orders = async () =>
+    (await h.db.select().from(redemptionOrders).where(eq(redemptionOrders.userId, holderId))).length;
+
+  beforeAll(async () => {
+    holderId = (await makeUser(h.db, "labeler")).id;
+    await linkWallet(h.db, { userId: holderId, address: holder.publicKey.toBase58() });
+  });
+
+  it("is refused before any transaction is built, with both amounts, and records nothing", async () => {
+    // No token account at all yet: the wallet holds nothing.
+    await expect(startRedemption(ctx, { userId: holderId, amount: 10_000n, mode: "burn" })).rejects.toMatchObject({
+      code: "insufficient_tokens",
+      balance: 0n,
+      amount: 10_000n,
+    });
+    await sendInstructions(chain, token.treasury, [
+      createAssociatedTokenAccountIdempotentInstruction(
+        token.treasury.publicKey,
+        account(),
+        holder.publicKey,
+        token.mint,
+      ),
+      createTransferCheckedInstruction(
+        token.treasuryTokenAccount,
+        token.mint,
+        account(),
+        token.treasury.publicKey,
+        3_000_000n,
+        6,
+      ),
+    ]);
+    const refused = startRedemption(ctx, { userId: holderId, amount: 3_010_000n, mode: "transfer" });
+    await expect(refused).rejects.toBeInstanceOf(InsufficientTokensError);
+    await expect(refused).rejects.toMatchObject({ balance: 3_000_000n, amount: 3_010_000n });
+    expect(await orders()).toBe(0);
+    expect(await getCreditBalance(h.db, holderId)).toBe(0n);
+
+    // Exactly the balance is fine.
+    const { order } = await startRedemption(ctx, { userId: holderId, amount: 3_000_000n, mode: "burn" });
+    expect(order.credits).toBe(300n);
+    expect(await orders()).toBe(1);
+  });
+
+  it("is refused before sending when the tokens were spent after the order was issued, and credits nothing", async () => {
+    const { order, transaction } = await startRedemption(ctx, { userId: holderId, amount: 2_000_000n, mode: "burn" });
+    // The wallet sends half its tokens elsewhere before signing the order's transaction.
+    await sendInstructions(
+      chain,
+      token.treasury,
+      [
+        createTransferCheckedInstruction(
+          account(),
+          token.mint,
+          token.treasuryTokenAccount,
+          holder.publicKey,
+          1_500_000n,
+          6,
+        ),
+      ],
+      [holder],
+    );
+    await expect(
+      completeRedemption(ctx, {
+        userId: holderId,
+        orderId: order.id,
+        signedTransaction: walletSigns(transaction, holder),
+      }),
+    ).rejects.toMatchObject({ code: "insufficient_tokens", balance: 1_500_000n, amount: 2_000_000n });
+    expect(await chain.getTokenBalance(account())).toBe(1_500_000n);
+    expect(await getCreditBalance(h.db, holderId)).toBe(0n);
+    expect((await getRedemptionOrder(h.db, { userId: holderId, orderId: order.id })).status).not.toBe("credited");
   });
 });

@@ -1,0 +1,43 @@
+// What a labeler reads about a project before starting it: what it is about, how long an item takes, what it pays.
+
+const SUMMARY_CHARS = 200;
+
+/** The first paragraph of Markdown instructions as plain text (headings and code skipped), cut at a word. */
+export function projectSummary(instructions: string): string | null {
+  const paragraph = instructions
+    .split(/\n\s*\n/)
+    .map((block) => block.trim())
+    .find((block) => block && !/^(#|```|~~~|<)/.test(block));
+  if (!paragraph) return null;
+  const text = paragraph
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/^\s*(?:[-*+>]|\d+[.)])\s+/gm, "")
+    .replace(/[*_`~]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (text.length <= SUMMARY_CHARS) return text;
+  const cut = text.slice(0, SUMMARY_CHARS);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), SUMMARY_CHARS / 2))}…`;
+}
+
+/** A duration as people say it: "45 s", "2.5 min", "12 min". */
+export function formatItemTime(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 90) return `${seconds} s`;
+  const minutes = seconds / 60;
+  return `${minutes < 10 ? Math.round(minutes * 2) / 2 : Math.round(minutes)} min`;
+}
+
+/** Keeps the first `digits` significant digits of an amount (an estimate should not look exact). */
+function roundSignificant(amount: bigint, digits: number): bigint {
+  const length = amount.toString().length;
+  if (length <= digits) return amount;
+  const scale = 10n ** BigInt(length - digits);
+  return ((amount + scale / 2n) / scale) * scale;
+}
+
+/** Base units an hour at the full rate, answering one item per `medianMs`: the reward per label × items per hour. */
+export function payPerHour(rewardPerLabel: bigint, medianMs: number): bigint {
+  return roundSignificant((rewardPerLabel * 3_600_000n) / BigInt(Math.max(1, Math.round(medianMs))), 3);
+}
