@@ -7,6 +7,9 @@ import type { Page } from "@playwright/test";
 import { POSTGRES_PORT } from "../playwright.config.ts";
 import { expect, test } from "./fixtures.ts";
 
+// Each page is checked twice with axe: the whole walk takes longer than one ordinary spec.
+test.describe.configure({ timeout: 240_000 });
+
 const SIZES = [
   { name: "desktop", width: 1280, height: 800 },
   { name: "phone", width: 390, height: 844 },
@@ -58,9 +61,10 @@ test("a requester's pages", async ({ requesterPage, project }) => {
 test("a labeler's pages, with a task held", async ({ labelerPage, project }) => {
   await check(labelerPage, "labeler", "projects", "/work");
   await labelerPage.goto(`/work/${project.id}`);
+  await labelerPage.waitForFunction(() => "__remixRouter" in window);
   // Holding a lease: the page then shows the task itself.
-  const start = labelerPage.getByRole("button", { name: /start|next|get a task/i });
-  if (await start.count()) await start.first().click();
+  await labelerPage.getByRole("button", { name: "Get a task" }).click();
+  await expect(labelerPage.getByRole("button", { name: /Submit/ })).toBeVisible();
   for (const [name, url] of [
     ["task", `/work/${project.id}`],
     ["quality", "/work/quality"],

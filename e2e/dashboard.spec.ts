@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { POSTGRES_PORT } from "../playwright.config.ts";
 import {
@@ -10,6 +9,7 @@ import {
   test,
   type TestUser,
 } from "./fixtures.ts";
+import { checkAtBothSizes } from "./page-checks.ts";
 
 const sums = (n: number) =>
   Array.from({ length: n }, (_, i) =>
@@ -24,7 +24,6 @@ const ITEMS = 6;
 
 // On the PostgreSQL server, where an admin can be made to record the project's funding.
 test.use({
-  bypassCSP: true, // TEMP-AXE
   baseURL: `http://localhost:${POSTGRES_PORT}`,
   projectSetup: {
     title: "Live dashboard",
@@ -52,28 +51,10 @@ async function answerOverApi(labeler: TestUser, key: string, projectId: string, 
   }
 }
 
-async function screenshots(page: Page, name: string) {
-  mkdirSync("/tmp/screens", { recursive: true });
+/** Axe and phone-width checks of the dashboard, with the pointer off the charts (no tooltip in the screenshots). */
+async function checkDashboard(page: Page, name: string) {
   await page.mouse.move(0, 0);
-  for (const [size, viewport] of [
-    ["desktop", { width: 1280, height: 800 }],
-    ["phone", { width: 390, height: 844 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: `/tmp/screens/m1-${name}-${size}.png`, fullPage: true });
-    // TEMP-AXE
-    await page.addScriptTag({ path: "/tmp/axe/node_modules/axe-core/axe.min.js" });
-    const found = await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe.run();
-      return r.violations;
-    });
-    (await import("node:fs")).writeFileSync(`/tmp/screens/m1-axe-${name}-${size}.json`, JSON.stringify(found, null, 1));
-    for (const section of ["Progress", "Consensus and quality", "Reward models"])
-      await page
-        .locator("section", { has: page.getByRole("heading", { name: section, exact: true }) })
-        .screenshot({ path: `/tmp/screens/m1-${name}-${size}-${section.split(" ")[0].toLowerCase()}.png` });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await checkAtBothSizes(page, name);
 }
 
 test("the dashboard follows answers and consensus live, with titled charts and the reason Train waits", async ({
@@ -99,7 +80,7 @@ test("the dashboard follows answers and consensus live, with titled charts and t
   await expect(page.getByRole("figure", { name: "Training" })).toContainText(
     "While a version trains, its loss and held-out accuracy per epoch are drawn here",
   );
-  await screenshots(page, "dashboard-empty");
+  await checkDashboard(page, "dashboard-empty");
 
   // Answers arrive through the API while the page stays open: no reload below.
   await answerOverApi(labelers[0], keys[0], project.id, ITEMS);
@@ -138,7 +119,7 @@ test("the dashboard follows answers and consensus live, with titled charts and t
   await expect(page.getByTestId("train-blocked")).toHaveText(
     /^Training needs at least 20 items with a consensus preference; [56] so far\.$/,
   );
-  await screenshots(page, "dashboard-live");
+  await checkDashboard(page, "dashboard-live");
 });
 
 test("Train waits for enough decided items, then training shows live and a weak version asks before publishing", async ({
@@ -181,20 +162,20 @@ test("Train waits for enough decided items, then training shows live and a weak 
   await expect(accuracy).toContainText("Held-out accuracy");
   await expect(accuracy).toContainText(/longer response wins: \d+\.\d%/);
   await expect(accuracy).toContainText(/kept: \d+\.\d%/);
-  await screenshots(page, "dashboard-trained");
+  await checkDashboard(page, "dashboard-trained");
 
   // Held-out numbers below the length baseline (as a weak training run would leave them): publishing asks first.
   await sql`update reward_models set metrics = jsonb_set(metrics, '{heldOut}', metrics->'heldOut' || '{"accuracy": 0.545, "lengthBaselineAccuracy": 0.636}')
             where project_id = ${project.id}`;
   await page.reload();
   await expect(row).toContainText("9.1 points below");
-  const models = page.getByTestId("models");
   await row.getByRole("button", { name: "Publish v1…" }).click();
-  await expect(models).toContainText(
+  const confirm = page.getByTestId("publish-weak");
+  await expect(confirm).toContainText(
     "Version 1 ranks 54.5% of held-out pairs like the consensus; simply picking the longer response ranks 63.6%.",
   );
-  await screenshots(page, "dashboard-weak");
-  await models.getByRole("button", { name: "Publish anyway" }).click();
+  await checkDashboard(page, "dashboard-weak");
+  await confirm.getByRole("button", { name: "Publish v1 anyway" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Published." })).toBeVisible();
   await expect(row.locator("td").first()).toHaveText("v1 published");
 });

@@ -73,7 +73,11 @@ function OperationCard({ op }: { op: Operation }) {
             ))}
             <Type type={op.body.type} />
           </p>
-          {op.body.example ? <pre className="api-example">{op.body.example}</pre> : null}
+          {op.body.example ? (
+            <pre className="api-example" tabIndex={0}>
+              {op.body.example}
+            </pre>
+          ) : null}
         </>
       ) : null}
       <h4>Responses</h4>
@@ -119,7 +123,11 @@ function SchemaCard({ schema }: { schema: SchemaEntry }) {
       ) : (
         <Type type={schema.type} />
       )}
-      {schema.example ? <pre className="api-example">{schema.example}</pre> : null}
+      {schema.example ? (
+        <pre className="api-example" tabIndex={0}>
+          {schema.example}
+        </pre>
+      ) : null}
     </section>
   );
 }

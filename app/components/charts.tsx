@@ -9,6 +9,7 @@ export const TEXT = "#1d2330";
 export const TICK = { fontSize: 12, fill: "#4a5163" };
 export const GRID = "#e3e7ef";
 export const CHART_STYLE = { width: "100%", height: CHART_HEIGHT };
+export const LEGEND_STYLE = { paddingBottom: 8 };
 
 export const legendText = (value: string) => <span style={{ color: TEXT }}>{value}</span>;
 
@@ -111,6 +112,11 @@ export function AgreementChart({ runs }: { runs: AgreementPoint[] }) {
       />
     );
   const lowest = Math.min(0, ...data.flatMap((d) => [d.alpha, d.kappa].filter((x): x is number => x !== null)));
+  const bottom = Math.floor(lowest * 5) / 5;
+  const ticks = Array.from(
+    { length: Math.round((1 - bottom) * 5) + 1 },
+    (_, i) => Math.round((bottom + i * 0.2) * 10) / 10,
+  );
   return (
     <ChartFrame title="Agreement over time" summary={`${latest} ${meaning}`}>
       <LineChart
@@ -123,7 +129,8 @@ export function AgreementChart({ runs }: { runs: AgreementPoint[] }) {
         <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
         <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run (1 = first)")} />
         <YAxis
-          domain={[Math.floor(lowest * 5) / 5, 1]}
+          domain={[bottom, 1]}
+          ticks={ticks}
           tick={TICK}
           width={56}
           label={yAxisTitle("Agreement, confidence (0–1)")}
@@ -135,7 +142,7 @@ export function AgreementChart({ runs }: { runs: AgreementPoint[] }) {
           }}
           formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "undefined")}
         />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} />
+        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
         {drawn.map((series) => (
           <Line
             key={series.key}

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { loadProjectModels } from "~/utils/project-models.server.ts";
@@ -9,6 +9,7 @@ import {
   ChartFrame,
   ChartGrid,
   GRID,
+  LEGEND_STYLE,
   legendText,
   referenceLabel,
   runTime,
@@ -46,7 +47,7 @@ function TrainingLoss({ model, curve }: { model: Model; curve: Curve }) {
           labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
           formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "—")}
         />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} />
+        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
         {model.bestEpoch ? (
           <ReferenceLine
             x={model.bestEpoch}
@@ -105,7 +106,7 @@ function HeldOutAccuracy({ model, curve }: { model: Model; curve: Curve }) {
           labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
           formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
         />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} />
+        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
         {model.lengthBaseline !== null ? (
           <ReferenceLine
             y={model.lengthBaseline * 100}
@@ -223,78 +224,83 @@ function PublishForm({
   );
 }
 
-const COLUMNS = 7;
-
-/** A version's row; publishing a weak one first opens a row under it that compares it with the baseline. */
-function ModelRow({ model, projectId }: { model: Model; projectId: string }) {
-  const [confirming, setConfirming] = useState(false);
-  const confirmId = useId();
+function ModelRow({
+  model,
+  projectId,
+  confirming,
+  onPublishWeak,
+}: {
+  model: Model;
+  projectId: string;
+  confirming: boolean;
+  onPublishWeak: () => void;
+}) {
   const publishable = model.status === "ready" && !model.published;
   return (
-    <>
-      <tr>
-        <td>
-          v{model.version} {model.published ? <span className="badge">published</span> : null}
-        </td>
-        <td>
-          {model.status}
-          {model.error ? <span className="small muted"> — {model.error}</span> : null}
-        </td>
-        <td>{model.pairs ?? "—"}</td>
-        <td>{pct(model.heldOutAccuracy)}</td>
-        <td>{pct(model.lengthBaseline)}</td>
-        <td>
-          <BaselineComparison model={model} />
-        </td>
-        <td>
-          <div className="row">
-            {publishable && !model.weak ? (
-              <PublishForm model={model} confirm={false} label={`Publish v${model.version}`} className="secondary" />
-            ) : null}
-            {publishable && model.weak ? (
-              <button
-                type="button"
-                className="secondary"
-                aria-expanded={confirming}
-                aria-controls={confirmId}
-                onClick={() => setConfirming(!confirming)}
-              >
-                Publish v{model.version}…
-              </button>
-            ) : null}
-            {model.status === "ready" ? (
-              <>
-                <a href={`/projects/${projectId}/models/${model.id}/model.onnx`} download>
-                  model.onnx
-                </a>
-                <a href={`/projects/${projectId}/models/${model.id}/metadata.json`} download>
-                  metadata.json
-                </a>
-              </>
-            ) : null}
-          </div>
-        </td>
-      </tr>
-      {publishable && model.weak && confirming ? (
-        <tr id={confirmId}>
-          <td colSpan={COLUMNS}>
-            <div className="row" style={{ alignItems: "center" }}>
-              <p className="small" style={{ margin: 0, flex: "1 1 20rem" }}>
-                {model.heldOutAccuracy === null
-                  ? `Version ${model.version} has no held-out accuracy, so nobody knows how well it judges.`
-                  : `Version ${model.version} ranks ${pct(model.heldOutAccuracy)} of held-out pairs like the consensus; simply picking the longer response ranks ${pct(model.lengthBaseline)}.`}{" "}
-                Published, it answers premium calls and decides which of your items labelers see first. More decided
-                items usually make a better version.
-              </p>
-              <PublishForm model={model} confirm label="Publish anyway" className="danger" />
-              <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-                Keep unpublished
-              </button>
-            </div>
-          </td>
-        </tr>
-      ) : null}
-    </>
+    <tr>
+      <td>
+        v{model.version} {model.published ? <span className="badge">published</span> : null}
+      </td>
+      <td>
+        {model.status}
+        {model.error ? <span className="small muted"> — {model.error}</span> : null}
+      </td>
+      <td>{model.pairs ?? "—"}</td>
+      <td>{pct(model.heldOutAccuracy)}</td>
+      <td>{pct(model.lengthBaseline)}</td>
+      <td>
+        <BaselineComparison model={model} />
+      </td>
+      <td>
+        <div className="row" style={{ flexWrap: "nowrap" }}>
+          {publishable && !model.weak ? (
+            <PublishForm model={model} confirm={false} label={`Publish v${model.version}`} className="secondary" />
+          ) : null}
+          {publishable && model.weak ? (
+            <button
+              type="button"
+              className="secondary"
+              aria-expanded={confirming}
+              aria-controls="publish-weak"
+              onClick={onPublishWeak}
+            >
+              Publish v{model.version}…
+            </button>
+          ) : null}
+          {model.status === "ready" ? (
+            <>
+              <a href={`/projects/${projectId}/models/${model.id}/model.onnx`} download>
+                model.onnx
+              </a>
+              <a href={`/projects/${projectId}/models/${model.id}/metadata.json`} download>
+                metadata.json
+              </a>
+            </>
+          ) : null}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** Publishing a version that does no better than the length baseline (or was never measured) asks first. */
+function PublishWeak({ model, onCancel }: { model: Model; onCancel: () => void }) {
+  return (
+    <div id="publish-weak" className="card error" style={{ margin: "1rem 0 0" }} data-testid="publish-weak">
+      <p style={{ marginTop: 0 }}>
+        {model.heldOutAccuracy === null
+          ? `Version ${model.version} has no held-out accuracy, so nobody knows how well it judges.`
+          : `Version ${model.version} ranks ${pct(model.heldOutAccuracy)} of held-out pairs like the consensus; simply picking the longer response ranks ${pct(model.lengthBaseline)}.`}{" "}
+        Published, it answers premium calls and decides which of your items labelers see first. More decided items
+        usually make a better version.
+      </p>
+      <div className="row">
+        <PublishForm model={model} confirm label={`Publish v${model.version} anyway`} className="danger" />
+        <button type="button" className="secondary" onClick={onCancel}>
+          Keep it unpublished
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -309,11 +315,13 @@ export function ProjectModels({
   pairwise: boolean;
   readiness: TrainingReadiness;
 }) {
+  const [confirmingId, setConfirmingId] = useState<string | null>(null);
   if (!pairwise) return null;
   const active = data.models.find((m) => m.status === "queued" || m.status === "training");
   const shown = active ?? data.models.find((m) => m.status === "ready");
   const published = data.models.find((m) => m.published);
   const curve = shown?.progress?.curve ?? [];
+  const confirming = data.models.find((m) => m.id === confirmingId && m.weak && !m.published);
   const tooFew = readiness.pairs < readiness.minimum;
   const trainBlocked = active
     ? `Version ${active.version} is ${active.status === "queued" ? "waiting to start" : "training"}.`
@@ -389,12 +397,18 @@ export function ProjectModels({
                 <th>Held-out accuracy</th>
                 <th>&quot;Longer response wins&quot;</th>
                 <th>Compared</th>
-                <th />
+                <th>Actions</th>
               </tr>
             </thead>
             <tbody>
               {data.models.map((m) => (
-                <ModelRow key={m.id} model={m} projectId={projectId} />
+                <ModelRow
+                  key={m.id}
+                  model={m}
+                  projectId={projectId}
+                  confirming={m.id === confirming?.id}
+                  onPublishWeak={() => setConfirmingId(m.id === confirmingId ? null : m.id)}
+                />
               ))}
             </tbody>
           </table>
@@ -402,6 +416,7 @@ export function ProjectModels({
       ) : (
         <p className="muted">No versions yet.</p>
       )}
+      {confirming ? <PublishWeak model={confirming} onCancel={() => setConfirmingId(null)} /> : null}
     </section>
   );
 }
