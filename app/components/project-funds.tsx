@@ -1,9 +1,15 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { formatAmount, parseTokens, type TokenDisplay } from "~/utils/tokens.ts";
-import { base64ToBytes, bytesToBase64, signTransaction, type WalletConnection } from "~/utils/wallet.client.ts";
-import { postJson } from "~/utils/post-json.ts";
+import { placeSignedOrder, type OrderStep } from "~/utils/signed-order.ts";
+import type { WalletConnection } from "~/utils/wallet.client.ts";
 import { WalletPicker } from "./wallet-picker.tsx";
+
+const DEPOSIT_STEPS: Record<OrderStep, string> = {
+  preparing: "Preparing the transaction…",
+  signing: "Approve the transaction in your wallet…",
+  confirming: "Verifying on chain…",
+};
 
 export interface ProjectFundsData {
   /** Base units, as decimal strings. */
@@ -52,17 +58,14 @@ export function ProjectFunds({
     if (!connection) return setError("Connect your linked wallet first to sign the deposit.");
     setBusy(true);
     try {
-      setStatus("Preparing the transaction…");
-      const started = await postJson<{ order: { id: string }; transaction: string }>(
-        `/api/v1/projects/${projectId}/deposits`,
-        { amount: amount.toString() },
-      );
-      setStatus("Approve the transaction in your wallet…");
-      const signed = await signTransaction(connection, base64ToBytes(started.transaction));
-      setStatus("Verifying on chain…");
-      const done = await postJson<{ signature: string; funded: string; remaining: string }>(
-        `/api/v1/deposits/${started.order.id}`,
-        { signedTransaction: bytesToBase64(signed) },
+      const done = await placeSignedOrder<{ signature: string; funded: string; remaining: string }>(
+        connection,
+        {
+          start: `/api/v1/projects/${projectId}/deposits`,
+          body: { amount: amount.toString() },
+          complete: "/api/v1/deposits",
+        },
+        (step) => setStatus(DEPOSIT_STEPS[step]),
       );
       setStatus(
         `Funded: +${formatAmount(amount, token)} (funded ${formatAmount(done.funded, token)}, remaining ` +

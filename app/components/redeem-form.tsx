@@ -1,11 +1,17 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
-import { postJson } from "~/utils/post-json.ts";
+import { placeSignedOrder, type OrderStep } from "~/utils/signed-order.ts";
 import { checkRedeemAmount, maxRedeemable } from "~/utils/redemption-amount.ts";
 import { formatAmount, formatTokens, type TokenDisplay } from "~/utils/tokens.ts";
-import { base64ToBytes, bytesToBase64, signTransaction, type WalletConnection } from "~/utils/wallet.client.ts";
+import type { WalletConnection } from "~/utils/wallet.client.ts";
 import { WalletPicker } from "./wallet-picker.tsx";
 import "./wallet.css";
+
+function redeemStep(step: OrderStep, wallet: WalletConnection): string {
+  if (step === "preparing") return "Preparing the transaction…";
+  if (step === "signing") return `Approve the transaction in ${wallet.wallet.name}…`;
+  return "Sending it and waiting until the chain has finalized it…";
+}
 
 type Mode = "burn" | "transfer";
 
@@ -79,17 +85,14 @@ export function RedeemForm({
     setBusy(true);
     setError(null);
     try {
-      setStatus({ text: "Preparing the transaction…", done: false });
-      const started = await postJson<{ order: { id: string }; transaction: string }>("/api/v1/redemptions", {
-        amount: order.amount.toString(),
-        mode: order.mode,
-      });
-      setStatus({ text: `Approve the transaction in ${wallet.wallet.name}…`, done: false });
-      const signed = await signTransaction(wallet, base64ToBytes(started.transaction));
-      setStatus({ text: "Sending it and waiting until the chain has finalized it…", done: false });
-      const done = await postJson<{ credits: string; balance: string; signature: string }>(
-        `/api/v1/redemptions/${started.order.id}`,
-        { signedTransaction: bytesToBase64(signed) },
+      const done = await placeSignedOrder<{ credits: string; balance: string; signature: string }>(
+        wallet,
+        {
+          start: "/api/v1/redemptions",
+          body: { amount: order.amount.toString(), mode: order.mode },
+          complete: "/api/v1/redemptions",
+        },
+        (step) => setStatus({ text: redeemStep(step, wallet), done: false }),
       );
       setStatus({
         text: `Redeemed ${fmt(order.amount)}: +${done.credits} credits (you now have ${done.balance}). Transaction ${done.signature.slice(0, 12)}…`,

@@ -4,12 +4,11 @@ import { useAuthenticityToken } from "remix-utils/csrf/react";
 import type { TaskView } from "../../../labeling/task-view.ts";
 import { Markdown } from "../markdown.tsx";
 import { ChoiceGroup, type ChoiceOption } from "./choice-group.tsx";
-import { FlagMenu } from "./flag-menu.tsx";
 import { ResponseCard } from "./response-card.tsx";
 import { digitOf } from "./screen-answers.ts";
 import { ShortcutsHelp, type TaskShortcut } from "./shortcuts-help.tsx";
 import { useTaskKeys } from "./task-keys.ts";
-import { UndoButton } from "./undo-answer.tsx";
+import { TaskActions } from "./task-actions.tsx";
 import "./labeling.css";
 
 export type FixedTaskView = Exclude<TaskView, { kind: "form" }>;
@@ -237,19 +236,15 @@ export function FixedTask({
         <p className="submit-problem" id="answer-problem" aria-live="assertive">
           {attempted && !choice ? "Choose an answer first." : ""}
         </p>
-        <div className="row task-actions">
-          <button type="submit" disabled={busy}>
-            Submit <kbd aria-hidden="true">Enter</kbd>
-          </button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
-            Skip <kbd aria-hidden="true">s</kbd>
-          </button>
-          <FlagMenu assignmentId={task.assignmentId} disabled={busy} open={flagOpen} onOpenChange={setFlagOpen} />
-          <UndoButton undo={undo} disabled={busy} />
-          <button type="button" className="secondary key-help" onClick={() => help.current?.showModal()}>
-            Shortcuts <kbd aria-hidden="true">?</kbd>
-          </button>
-        </div>
+        <TaskActions
+          assignmentId={task.assignmentId}
+          busy={busy}
+          onSkip={() => send("skip")}
+          flagOpen={flagOpen}
+          onFlagOpenChange={setFlagOpen}
+          undo={undo}
+          onHelp={() => help.current?.showModal()}
+        />
       </div>
       <ShortcutsHelp ref={help} shortcuts={ownShortcuts(task.kind, options)} />
     </Form>

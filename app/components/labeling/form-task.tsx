@@ -2,7 +2,6 @@ import { Form, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useAuthenticityToken } from "remix-utils/csrf/react";
 import type { Message, Question } from "../../../db/schema/questions.ts";
-import { FlagMenu } from "./flag-menu.tsx";
 import { FormQuestions, questionHint } from "./form-questions.tsx";
 import { ItemView } from "./item-view.tsx";
 import {
@@ -15,7 +14,7 @@ import {
 } from "./screen-answers.ts";
 import { ShortcutsHelp, type TaskShortcut } from "./shortcuts-help.tsx";
 import { useTaskKeys } from "./task-keys.ts";
-import { UndoButton } from "./undo-answer.tsx";
+import { TaskActions } from "./task-actions.tsx";
 import "./labeling.css";
 
 export interface FormTaskView {
@@ -139,19 +138,15 @@ export function FormTask({ task, undo }: { task: FormTaskView; undo?: () => void
           <p className="submit-problem" aria-live="assertive">
             {attempted && blocking.length ? `Still to answer: ${blocking.map((q) => q.title).join(", ")}.` : ""}
           </p>
-          <div className="row task-actions">
-            <button type="submit" disabled={busy}>
-              Submit <kbd aria-hidden="true">Enter</kbd>
-            </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => send("skip")}>
-              Skip <kbd aria-hidden="true">s</kbd>
-            </button>
-            <FlagMenu assignmentId={task.assignmentId} disabled={busy} open={flagOpen} onOpenChange={setFlagOpen} />
-            <UndoButton undo={undo} disabled={busy} />
-            <button type="button" className="secondary key-help" onClick={() => help.current?.showModal()}>
-              Shortcuts <kbd aria-hidden="true">?</kbd>
-            </button>
-          </div>
+          <TaskActions
+            assignmentId={task.assignmentId}
+            busy={busy}
+            onSkip={() => send("skip")}
+            flagOpen={flagOpen}
+            onFlagOpenChange={setFlagOpen}
+            undo={undo}
+            onHelp={() => help.current?.showModal()}
+          />
         </div>
       </Form>
       <ShortcutsHelp ref={help} shortcuts={formShortcuts(task)} />

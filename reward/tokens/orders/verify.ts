@@ -103,27 +103,19 @@ function decodeValueMove(ix: TransactionInstruction, programId: PublicKey): Valu
         destination: null,
       };
     }
-    case TokenInstruction.Transfer: {
-      const { keys, data } = decodeTransferInstruction(ix, programId);
-      return {
-        kind: "transfer",
-        amount: data.amount,
-        source: keys.source.pubkey,
-        authority: keys.owner.pubkey,
-        authorityIsSigner: keys.owner.isSigner,
-        mint: null,
-        destination: keys.destination.pubkey,
-      };
-    }
+    case TokenInstruction.Transfer:
     case TokenInstruction.TransferChecked: {
-      const { keys, data } = decodeTransferCheckedInstruction(ix, programId);
+      const { keys, data } =
+        ix.data[0] === TokenInstruction.Transfer
+          ? decodeTransferInstruction(ix, programId)
+          : decodeTransferCheckedInstruction(ix, programId);
       return {
         kind: "transfer",
         amount: data.amount,
         source: keys.source.pubkey,
         authority: keys.owner.pubkey,
         authorityIsSigner: keys.owner.isSigner,
-        mint: keys.mint.pubkey,
+        mint: "mint" in keys ? keys.mint.pubkey : null,
         destination: keys.destination.pubkey,
       };
     }
