@@ -5,6 +5,7 @@
  * only in their last reply. Empty text is accepted: an empty reply is a real, bad reply.
  */
 import { MAX_FIELD_CHARS, renderMessages } from "../datasets/normalize.ts";
+import { describe } from "../datasets/field-problem.ts";
 import type { JsonPath } from "../datasets/json-column.ts";
 
 export interface PairTexts {
@@ -27,12 +28,6 @@ type Message = { role: string; content: string };
 
 const TEXT_FIELDS = ["prompt", "chosen", "rejected"] as const;
 const TURN = "\n\nAssistant:";
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
-}
 
 function notText(field: string, value: unknown): RowProblem {
   return new RowProblem(`"${field}" must be a string or a list of {role, content} messages, got ${describe(value)}`, [

@@ -11,7 +11,7 @@ import {
   type FormProject,
 } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
-import type { Question } from "../../db/schema/index.ts";
+import { collectsPreferences, type Question } from "../../db/schema/index.ts";
 import { ensureFreshConsensus } from "../../reward/consensus/project-run.ts";
 import { db } from "./db.server.ts";
 import { labelerPseudonym } from "./pseudonyms.server.ts";
@@ -39,7 +39,7 @@ export class ExportRequestError extends Error {
 export function exportsFor(project: Pick<Project, "taskType" | "questions">): { href: string; label: string }[] {
   const questions = project.questions ?? [];
   const has = (type: Question["type"]) => questions.some((q) => q.type === type);
-  const compares = project.taskType === "pairwise" || has("preference") || has("ranking");
+  const compares = collectsPreferences(project);
   const rewrites = questions.some((q) => q.type === "text" && q.prefill === "best");
   return [
     ...(compares ? [{ href: "preferences", label: "Preferences (TRL JSONL)" }] : []),
@@ -100,7 +100,7 @@ function sftRewrites(questions: readonly Question[], named: readonly string[] | 
 /** A form project's export source; refuses a kind its questions cannot give. */
 function formSource(project: FormProject, kind: ExportKind, params: ExportParams): AsyncGenerator<object> {
   const types = new Set(project.questions.map((q) => q.type));
-  const compares = types.has("preference") || types.has("ranking");
+  const compares = collectsPreferences({ taskType: "form", questions: project.questions });
   switch (kind) {
     case "preferences":
       if (!compares)

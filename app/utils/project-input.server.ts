@@ -1,9 +1,6 @@
 import type { z } from "zod";
-import { formProblems, questionsSchema } from "../../db/schema/questions.ts";
+import { questionsSchema } from "../../db/schema/questions.ts";
 import { parseCategories, type createProjectSchema } from "./schemas.ts";
-
-/** The form's questions' problems, for createProjectSchema on the server. */
-export const questionProblems = formProblems;
 
 /** Maps the validated form/API input onto createProject's parameters. */
 export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof createProjectSchema>>) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
+import { refuseIfPaused } from "./labeling.ts";
 import type { FormAnswers } from "../schema/index.ts";
 
 /** An answer that can no longer be taken back: its lease ran out, or a payout may already count it. */
@@ -98,10 +99,11 @@ export async function undoAnswer(
     if (row.later_answers > 0) throw new DomainError("not_last_answer", "Only your last answer can be undone.");
     // Undone, the answer could not be given again: it would be lost.
     if (row.closed) throw new DomainError("project_closed", "This project is closed.");
-    if (row.project_paused) throw new DomainError("project_paused", "This project is paused by its requester.");
-    if (row.labeler_paused) throw new DomainError("labeler_paused", `Your account is paused: ${row.labeler_paused}`);
-    if (row.paused_on_project)
-      throw new DomainError("paused_on_project", `You are paused on this project. ${row.paused_on_project}`);
+    refuseIfPaused({
+      paused: row.project_paused,
+      labelerPaused: row.labeler_paused,
+      pausedOnProject: row.paused_on_project,
+    });
     if (!row.lease_live) throw new UndoTooLateError("Too late to undo: the lease on that item has run out.");
     if (!row.unplanned) throw new UndoTooLateError("Too late to undo: that answer is already counted for a payout.");
     await tx.execute(

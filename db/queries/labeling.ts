@@ -79,7 +79,7 @@ export async function isOutOfFunds(db: Db, projectId: string): Promise<boolean> 
   return row ? !canPayOneMore(row) : false;
 }
 
-function refuseIfPaused(s: { paused: boolean; labelerPaused: string | null; pausedOnProject: string | null }) {
+export function refuseIfPaused(s: { paused: boolean; labelerPaused: string | null; pausedOnProject: string | null }) {
   if (s.paused) throw new DomainError("project_paused", "This project is paused by its requester.");
   if (s.labelerPaused) throw new DomainError("labeler_paused", `Your account is paused: ${s.labelerPaused}`);
   if (s.pausedOnProject)

@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { getCreditBalance } from "../../../db/queries/credits.ts";
 import { listPublishedModels } from "../../../db/queries/models.ts";
 import { env } from "../../../config/env.ts";
-import { CREDITS_PER_RESPONSE } from "../../../reward/tokens/credits/metered.ts";
+import { CREDITS_PER_JUDGEMENT } from "../../../reward/tokens/credits/metered.ts";
 import { db } from "~/utils/db.server.ts";
 import { judgementWords } from "~/utils/judgement.ts";
 import { tokenDisplay } from "~/utils/services.server.ts";
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tokenDisplay(),
   ]);
   // A judgement scores both responses (see the judge endpoint).
-  const judgeCost = 2n * CREDITS_PER_RESPONSE;
+  const judgeCost = CREDITS_PER_JUDGEMENT;
   return {
     // A paused account keeps its wallet and earnings but makes no premium calls (the API answers account_paused).
     paused: user.pausedReason,

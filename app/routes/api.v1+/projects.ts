@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createProject, listOwnedProjects } from "../../../db/queries/projects.ts";
 import { api, ApiError, readJson, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { questionProblems, toNewProject } from "~/utils/project-input.server.ts";
+import { formProblems } from "../../../db/schema/questions.ts";
+import { toNewProject } from "~/utils/project-input.server.ts";
 import { projectJson } from "~/utils/projects.server.ts";
 import { limits } from "~/utils/amount-limits.server.ts";
 import { createProjectSchema } from "~/utils/schemas.ts";
@@ -34,7 +35,7 @@ export const action = ({ request }: ActionFunctionArgs) =>
   api(async () => {
     requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["requester"]);
-    const parsed = createProjectSchema(limits, questionProblems).safeParse(fromJson(await readJson(request)));
+    const parsed = createProjectSchema(limits, formProblems).safeParse(fromJson(await readJson(request)));
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
       throw new ApiError(400, "invalid_project", details.map((d) => `${d.field}: ${d.message}`).join("; "), details);

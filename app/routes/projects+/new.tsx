@@ -13,7 +13,8 @@ import { createProject } from "../../../db/queries/projects.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { questionProblems, toNewProject } from "~/utils/project-input.server.ts";
+import { formProblems } from "../../../db/schema/questions.ts";
+import { toNewProject } from "~/utils/project-input.server.ts";
 import { limits, limitsJson } from "~/utils/amount-limits.server.ts";
 import { createProjectSchema } from "~/utils/schemas.ts";
 import { tokenDisplay } from "~/utils/services.server.ts";
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
   const submission = parseWithZod(formData, {
-    schema: createProjectSchema(limits, questionProblems, await tokenDisplay()),
+    schema: createProjectSchema(limits, formProblems, await tokenDisplay()),
   });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const project = await createProject(db, toNewProject(user.id, submission.value));

@@ -4,6 +4,8 @@ import type { Db } from "../../../db/client.ts";
 
 /** Credits per scored response; a judgement scores two, best-of-n chat scores n and pays for n upstream samples. */
 export const CREDITS_PER_RESPONSE = 1n;
+/** A judgement scores the prompt with both responses. */
+export const CREDITS_PER_JUDGEMENT = 2n * CREDITS_PER_RESPONSE;
 export const CREDITS_PER_SAMPLE = 5n;
 
 /**
