@@ -48,9 +48,12 @@ export async function setQualityThreshold(db: Db, params: { projectId: string; t
   await db.update(projects).set({ qualityThreshold: params.threshold }).where(eq(projects.id, params.projectId));
 }
 
+/** How many of a project's latest answers its median time per item is taken from. */
+const MEDIAN_SAMPLE = 500;
+
 /**
  * Projects a labeler can work on, with how many items are still open to them, the start of the instructions (what
- * the project is about) and the median time its answers took (null before any).
+ * the project is about) and the median time its latest answers took (null before any).
  */
 export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
   return db
@@ -60,8 +63,10 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       taskType: projects.taskType,
       rewardPerLabel: projects.rewardPerLabel,
       instructionsStart: sql<string>`left(${projects.instructions}, 1000)`,
-      medianTimeMs: sql<number | null>`(select percentile_cont(0.5) within group (order by l.time_spent_ms)::int
-        from ${labels} l where l.project_id = ${projectIdRef})`,
+      // Of the latest answers only: the list is read on every visit, and a big project's median barely moves.
+      medianTimeMs: sql<number | null>`(select percentile_cont(0.5) within group (order by r.ms)::int
+        from (select l.time_spent_ms as ms from ${labels} l where l.project_id = ${projectIdRef}
+          order by l.id desc limit ${MEDIAN_SAMPLE}) r)`,
       open: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and not i.done
         and not i.awaiting_responses and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
       mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
