@@ -55,6 +55,36 @@ function toItemTerms(q: Question, value: unknown, order: readonly number[]): unk
   }
 }
 
+function toScreenTerms(q: Question, value: StoredValue, order: readonly number[]): unknown {
+  const slotOf = (index: number) => slotAt(order.indexOf(index));
+  switch (q.type) {
+    case "preference": {
+      const { choice, strength } = value as PreferenceValue;
+      const screen = choice === "a" ? slotOf(0) : choice === "b" ? slotOf(1) : choice;
+      return strength === undefined ? { choice: screen } : { choice: screen, strength };
+    }
+    case "ranking":
+      return (value as number[][]).map((group) => group.map(slotOf));
+    case "rating":
+    case "label":
+      if (q.per !== "response") return value;
+      return Object.fromEntries((value as unknown[]).flatMap((v, index) => (v === null ? [] : [[slotOf(index), v]])));
+    case "text":
+      return value;
+  }
+}
+
+/** Stored answers (item terms) back in the screen terms of an assignment's order: the inverse of toStoredFormAnswers. */
+export function toScreenFormAnswers(
+  questions: readonly Question[],
+  order: readonly number[],
+  stored: FormAnswers,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    questions.flatMap((q) => (q.name in stored ? [[q.name, toScreenTerms(q, stored[q.name], order)]] : [])),
+  );
+}
+
 /** An optional per-response question left blank for every response (an empty multi-label list is an answer). */
 const isBlank = (v: StoredValue) => Array.isArray(v) && v.length > 0 && v.every((x) => x === null);
 

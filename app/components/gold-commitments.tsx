@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import type { loadGoldChecks, loadGoldCommitments } from "~/utils/gold.server.ts";
 import { SignatureLink } from "./signature-link.tsx";
+import { Time } from "~/components/time.tsx";
 
 export type GoldCommitmentsData = Awaited<ReturnType<typeof loadGoldCommitments>>;
 type GoldReport = Awaited<ReturnType<typeof loadGoldChecks>>[string];
@@ -53,7 +54,7 @@ export function GoldCommitments({ data }: { data: GoldCommitmentsData }) {
                   <span className="badge">waiting for the chain; not served yet</span>
                 )}
               </td>
-              <td>{c.revealedAt ? new Date(c.revealedAt).toLocaleString() : "—"}</td>
+              <td>{c.revealedAt ? <Time at={c.revealedAt} /> : "—"}</td>
             </tr>
           ))}
         </tbody>

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import type { loadProjectQuality } from "~/utils/consensus.server.ts";
 import { AgreementChart, ChartGrid, ConfidenceChart } from "./charts.tsx";
+import { Time } from "~/components/time.tsx";
 
 export type ProjectQualityData = Awaited<ReturnType<typeof loadProjectQuality>>;
 
@@ -20,7 +21,15 @@ function JobStatus({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRun
 function JobStatusText({ job, lastRunAt }: { job: ProjectQualityData["job"]; lastRunAt: string | null }) {
   if (!job)
     return (
-      <span className="muted">{lastRunAt ? `updated ${new Date(lastRunAt).toLocaleTimeString()}` : "not run yet"}</span>
+      <span className="muted">
+        {lastRunAt ? (
+          <>
+            updated <Time at={lastRunAt} timeOnly />
+          </>
+        ) : (
+          "not run yet"
+        )}
+      </span>
     );
   if (job.status === "queued" || job.status === "running")
     return (
@@ -30,7 +39,7 @@ function JobStatusText({ job, lastRunAt }: { job: ProjectQualityData["job"]; las
   const skipped = job.result?.status === "skipped" ? ` (skipped: ${String(job.result.reason)})` : "";
   return (
     <span className="muted">
-      updated {job.finishedAt ? new Date(job.finishedAt).toLocaleTimeString() : ""}
+      updated {job.finishedAt ? <Time at={job.finishedAt} timeOnly /> : ""}
       {skipped}
     </span>
   );

@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { ProgressBar } from "~/components/progress-bar.tsx";
 import type { loadGenerations } from "~/utils/generation.server.ts";
-import { usePollWhile } from "~/utils/use-poll.ts";
+import { Time } from "~/components/time.tsx";
 
 export type ResponseGenerationData = Awaited<ReturnType<typeof loadGenerations>>;
 type GenerationRow = ResponseGenerationData["generations"][number];
@@ -34,10 +34,12 @@ function Failures({ g }: { g: GenerationRow }) {
   );
 }
 
-/** The dashboard panel of a form project whose items wait for responses from the upstream LLM. */
+/**
+ * The dashboard panel of a form project whose items wait for responses from the upstream LLM; `data` comes with the
+ * dashboard's live status, so progress moves without reloading the page.
+ */
 export function ResponseGeneration({ data }: { data: ResponseGenerationData }) {
   const active = data.generations.find((g) => g.status === "queued" || g.status === "running");
-  usePollWhile(Boolean(active));
   const allowed = data.responses;
   const fixedN = allowed && allowed.min === allowed.max;
   const canStart = Boolean(data.upstream && allowed && data.awaitingItems > 0 && !active);
@@ -113,7 +115,9 @@ export function ResponseGeneration({ data }: { data: ResponseGenerationData }) {
           <tbody>
             {data.generations.map((g) => (
               <tr key={g.id}>
-                <td>{new Date(g.createdAt).toLocaleString()}</td>
+                <td>
+                  <Time at={g.createdAt} />
+                </td>
                 <td>{g.models.join(", ")}</td>
                 <td>{g.n}</td>
                 <td>{g.temperature}</td>

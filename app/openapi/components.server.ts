@@ -52,8 +52,12 @@ export const Progress = z
       .number()
       .int()
       .openapi({ description: "Form items waiting for responses to be generated (never served meanwhile)." }),
-    inProgress: z.number().int().openapi({ description: "Items with some answers or a live lease." }),
-    open: z.number().int().openapi({ description: "Items nobody has started." }),
+    inProgress: z.number().int().openapi({
+      description: "Items a labeler holds a live lease on, or with some but not all of their first k answers.",
+    }),
+    open: z.number().int().openapi({
+      description: "Items waiting for a labeler: never answered, or sent back for more answers and not leased since.",
+    }),
     answers: z.number().int(),
     skipped: z.number().int(),
     flagged: z.number().int(),

@@ -99,6 +99,14 @@ const ModelVersion = z.object({
   published: z.boolean(),
   heldOutAccuracy: z.number().nullable(),
   lengthBaseline: z.number().nullable().openapi({ description: "Held-out accuracy of “the longer response wins”." }),
+  weak: z.boolean().openapi({
+    description: "Trained but unmeasured or below `lengthBaseline`: publishing it needs `confirmWeak`.",
+  }),
+  bestEpoch: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: "The epoch whose weights the version kept (lowest held-out loss)." }),
   progress: z
     .object({
       epoch: z.number().optional(),
@@ -425,8 +433,11 @@ export const ENDPOINTS: Endpoint[] = [
       202: { description: "Training queued.", schema: z.object({ model: ModelVersion }) },
     },
     errors: {
-      400: "`not_pairwise` (the project yields no preferences), too few decided items, or a bad `publish`.",
+      400:
+        "`not_pairwise` (the project yields no preferences), `not_enough_pairs` (too few decided items to train), or " +
+        "a bad `publish`.",
       404: NOT_OWNED,
+      409: "`below_baseline`: the version scored below the baseline on held-out pairs; send `confirmWeak: true`.",
     },
   },
   {

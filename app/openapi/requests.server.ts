@@ -1,7 +1,7 @@
 import { MAX_QUESTIONS } from "../../db/schema/questions.ts";
 import { limits } from "../utils/amount-limits.server.ts";
 import { EXPORT_KINDS } from "../utils/export.server.ts";
-import { createProjectSchema, ExportParamsSchema, TaskActionSchema } from "../utils/schemas.ts";
+import { createProjectSchema, ExportParamsSchema, ModelsRequestSchema, TaskActionSchema } from "../utils/schemas.ts";
 import { Question, ScreenAnswers } from "./components.server.ts";
 import { z } from "./zod.server.ts";
 
@@ -95,6 +95,11 @@ export const ExportQuery = ExportParamsSchema.extend({
 });
 
 /** POST /api/v1/projects/{id}/models: `{}` trains a new version, `{"publish"}` publishes one. */
-export const ModelsRequest = z
-  .object({ publish: z.string().optional().openapi({ description: "The id of a trained model version." }) })
-  .openapi("ModelsRequest");
+export const ModelsRequest = ModelsRequestSchema.extend({
+  publish: ModelsRequestSchema.shape.publish.openapi({ description: "The id of a trained model version." }),
+  confirmWeak: ModelsRequestSchema.shape.confirmWeak.openapi({
+    description:
+      'Publish even when the version scored below the "longer response wins" baseline on held-out pairs ' +
+      "(refused with 409 `below_baseline` otherwise).",
+  }),
+}).openapi("ModelsRequest");

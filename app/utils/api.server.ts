@@ -65,6 +65,10 @@ const DOMAIN_STATUS: Record<string, number> = {
   order_expired: 409,
   no_wallet: 409,
   wallet_taken: 409,
+  undo_too_late: 409,
+  nothing_to_undo: 409,
+  not_last_answer: 409,
+  below_baseline: 409,
 };
 
 export function domainErrorStatus(error: DomainError): number {

@@ -352,3 +352,10 @@ export const ExportParamsSchema = z.object({
     .optional(),
 });
 export type ExportParams = z.output<typeof ExportParamsSchema>;
+
+/** POST /api/v1/projects/{id}/models: `{}` trains a new version; `{"publish"}` publishes one (below the baseline only
+ * with `confirmWeak`, as the dashboard asks). */
+export const ModelsRequestSchema = z.object({
+  publish: z.string({ invalid_type_error: "publish must be the id of a trained model version" }).optional(),
+  confirmWeak: z.boolean({ invalid_type_error: "confirmWeak must be true or false" }).optional(),
+});

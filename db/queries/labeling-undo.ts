@@ -44,6 +44,8 @@ export interface UndoneAnswer {
   strength: number | null;
   rationale: string | null;
   swapped: boolean;
+  /** The assignment's on-screen response order (form items), to show the answers where they were picked. */
+  responseOrder: number[] | null;
 }
 
 interface UndoTarget {
@@ -55,6 +57,7 @@ interface UndoTarget {
   strength: number | null;
   rationale: string | null;
   swapped: boolean;
+  response_order: number[] | string | null;
   lease_live: boolean;
   unplanned: boolean;
   later_answers: number;
@@ -78,7 +81,7 @@ export async function undoAnswer(
     const [row] = await queryRows<UndoTarget>(
       tx,
       sql`select a.status, i.id::int as item_id, l.id::int as label_id, l.value, l.answers, l.strength, l.rationale,
-            a.swapped, ${leaseLiveSql} as lease_live, coalesce(${unplannedSql}, false) as unplanned,
+            a.swapped, a.response_order, ${leaseLiveSql} as lease_live, coalesce(${unplannedSql}, false) as unplanned,
             (select count(*)::int from labels o where o.labeler_id = a.labeler_id and o.project_id = a.project_id
                and (o.created_at, o.id) > (l.created_at, l.id)) as later_answers,
             p.closed_at is not null as closed, p.paused as project_paused,
@@ -120,6 +123,7 @@ export async function undoAnswer(
       strength: row.strength,
       rationale: row.rationale,
       swapped: row.swapped,
+      responseOrder: typeof row.response_order === "string" ? JSON.parse(row.response_order) : row.response_order,
     };
   });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import { assignments, items, labels, projects, uploads, type Question, type TaskType } from "../schema/index.ts";
@@ -8,7 +8,6 @@ export type Project = typeof projects.$inferSelect;
 
 // Drizzle prints columns unqualified inside single-table selects; correlated subqueries need the table name.
 const projectIdRef = sql.raw('"projects"."id"');
-const itemIdRef = sql.raw('"items"."id"');
 
 export interface NewProject {
   ownerId: string;
@@ -91,17 +90,25 @@ export interface ProjectProgress {
   flagged: number;
 }
 
+/**
+ * Whether the item `i` (an alias) is in progress: not done, served, and leased live or holding some but not all of
+ * its first `labelsPerItem` answers. An item sent back for more answers already has k: its old answers do not count.
+ */
+function inProgressSql(i: string, labelsPerItem: SQL) {
+  const item = sql.raw(i);
+  return sql`not ${item}.done and not ${item}.awaiting_responses and (
+    (${item}.answers > 0 and ${item}.answers < ${labelsPerItem}) or exists (
+    select 1 from ${assignments} a where a.item_id = ${item}.id and a.status = 'leased' and a.expires_at > now()))`;
+}
+
 export async function getProjectProgress(db: Db, projectId: string): Promise<ProjectProgress> {
-  // An item sent back for more answers already has the project's k: its old answers do not make it "in progress".
-  const firstRound = sql`(select p.labels_per_item from ${projects} p where p.id = ${projectId})`;
+  const labelsPerItem = sql`(select p.labels_per_item from ${projects} p where p.id = ${projectId})`;
   const [row] = await db
     .select({
       items: sql<number>`count(*)::int`,
       done: sql<number>`count(*) filter (where ${items.done})::int`,
       awaitingResponses: sql<number>`count(*) filter (where ${items.awaitingResponses})::int`,
-      inProgress: sql<number>`count(*) filter (where not ${items.done} and not ${items.awaitingResponses} and (
-        (${items.answers} > 0 and ${items.answers} < ${firstRound}) or exists (
-        select 1 from ${assignments} a where a.item_id = ${itemIdRef} and a.status = 'leased' and a.expires_at > now())))::int`,
+      inProgress: sql<number>`count(*) filter (where ${inProgressSql('"items"', labelsPerItem)})::int`,
       answers: sql<number>`coalesce(sum(${items.answers}), 0)::int`,
     })
     .from(items)
@@ -168,7 +175,10 @@ export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
       rewardPerLabel: projects.rewardPerLabel,
       items: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef})`,
       done: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and i.done)`,
-      untouched: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and i.answers = 0 and not i.done)`,
+      awaitingResponses: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef}
+        and i.awaiting_responses)`,
+      inProgress: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef}
+        and ${inProgressSql("i", sql.raw('"projects"."labels_per_item"'))})`,
     })
     .from(projects)
     .where(eq(projects.ownerId, ownerId))

@@ -206,10 +206,17 @@ describe("POST/GET /api/v1/projects/:id/generations", () => {
       .from(responseGenerations)
       .where(eq(responseGenerations.projectId, project.id));
     expect(generation).toMatchObject({ models: ["house-model"], n: 2, temperature: 0.5, status: "queued" });
-    // The panel's data comes with the page.
+    // The panel's data comes with the page, and then with each live-status poll (no reload of the page).
     const shown = await (
       await call(page.loader as never, request(`/projects/${project.id}`, { cookie }), { projectId: project.id })
     ).json();
-    expect(shown.generations).toMatchObject({ awaitingItems: 2, generations: [{ id: generation.id }] });
+    expect(shown.status.generations).toMatchObject({ awaitingItems: 2, generations: [{ id: generation.id }] });
+    const live = await import("~/routes/projects+/$projectId.status.ts");
+    const polled = await (
+      await call(live.loader as never, request(`/projects/${project.id}/status`, { cookie }), {
+        projectId: project.id,
+      })
+    ).json();
+    expect(polled.generations).toMatchObject({ awaitingItems: 2, generations: [{ id: generation.id }] });
   });
 });

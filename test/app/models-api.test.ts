@@ -390,6 +390,21 @@ describe("reward models in the product", () => {
     // A version that beats the baseline is published at once.
     expect((await publish({ modelId })).errors).toBeNull();
     expect((await getModel(h.db, modelId))!.publishedAt).not.toBeNull();
+
+    // The API asks the same: a weak version is refused (409) until the caller confirms it.
+    const { action } = await import("~/routes/api.v1+/projects.$projectId.models.ts");
+    const viaApi = (body: object) =>
+      call(action as never, apiRequest(`/api/v1/projects/${projectId}/models`, requesterKey, body), { projectId });
+    const refused = await viaApi({ publish: weak.id });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatchObject({ code: "below_baseline", message: /below the 63.6%/ });
+    expect((await getModel(h.db, weak.id))!.publishedAt).toBeNull();
+    expect((await viaApi({ publish: weak.id, confirmWeak: "yes" })).status).toBe(400);
+    const confirmed = await viaApi({ publish: weak.id, confirmWeak: true });
+    expect(await confirmed.json()).toEqual({ published: weak.id });
+    expect((await getModel(h.db, weak.id))!.publishedAt).not.toBeNull();
+    expect((await viaApi({ publish: modelId })).status).toBe(200);
+    expect((await getModel(h.db, modelId))!.publishedAt).not.toBeNull();
   });
 
   it("judges in words that name the better response, whichever side it is on", async () => {

@@ -111,6 +111,20 @@ describe("the labeling page", () => {
     });
   });
 
+  it("gives a form answer back to the form on undo, as it was on screen, and keeps the item's lease", async () => {
+    const { task, post } = await formTask();
+    const answers = { ranking: [["B"], ["A"], ["C"]], helpfulness: { A: 1, B: 4, C: 2 }, rewrite: "hello there" };
+    await post({ intent: "answer", assignmentId: String(task.assignmentId), answers: JSON.stringify(answers) });
+    const undone = await post({ intent: "undo", assignmentId: String(task.assignmentId) });
+    expect(await undone.json()).toMatchObject({
+      error: null,
+      restored: { kind: "form", assignmentId: task.assignmentId, answers },
+    });
+    expect(await h.db.select().from(labels).where(eq(labels.assignmentId, task.assignmentId))).toEqual([]);
+    const again = await post({ intent: "undo", assignmentId: String(task.assignmentId) });
+    expect(again.status).toBe(409);
+  });
+
   it("refuses a form answer that leaves a required question out, naming it, and stores nothing", async () => {
     const { task, post } = await formTask();
     const sent = await post({
@@ -182,7 +196,7 @@ describe("undo on the labeling page", () => {
       .where(eq(assignments.id, task.assignmentId));
     expect((await load()).undoable).toBeNull();
     const refused = await post({ intent: "undo", assignmentId: String(task.assignmentId) });
-    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBe(409);
     expect((await refused.json()).error).toMatch(/Too late to undo/);
     expect(await h.db.select().from(labels).where(eq(labels.assignmentId, task.assignmentId))).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { raiseLabelsWanted } from "../../db/queries/consensus.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
-import { getProjectProgress } from "../../db/queries/projects.ts";
+import { getProjectProgress, listOwnedProjectsWithProgress } from "../../db/queries/projects.ts";
 import { assignments, items } from "../../db/schema/index.ts";
 import { runProjectConsensus } from "../../reward/consensus/project-run.ts";
 import { createTestDb } from "../support/db.ts";
@@ -67,9 +67,16 @@ describe("project progress", () => {
     const reopened = await raiseLabelsWanted(h.db, { projectId: project.id, below: 0.99, extra: 2 });
     expect(reopened).toBe(6);
     expect(await counts(project.id)).toEqual({ items: 6, done: 0, inProgress: 0, open: 6, answers: 12 });
+    // The requester's project list counts alike.
+    const listed = async () => {
+      const [{ items, done, inProgress }] = await listOwnedProjectsWithProgress(h.db, owner.id);
+      return { items, done, inProgress };
+    };
+    expect(await listed()).toEqual({ items: 6, done: 0, inProgress: 0 });
 
     const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: third.id }))!;
     expect(await counts(project.id)).toEqual({ items: 6, done: 0, inProgress: 1, open: 5, answers: 12 });
+    expect(await listed()).toEqual({ items: 6, done: 0, inProgress: 1 });
     await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: third.id, answer: { value: "a" } });
     expect(await counts(project.id)).toEqual({ items: 6, done: 0, inProgress: 0, open: 6, answers: 13 });
     const [item] = await h.db.select().from(items).where(eq(items.id, task.itemId));

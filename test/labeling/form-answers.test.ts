@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { questionsSchema } from "../../db/schema/index.ts";
 import { AnswerError } from "../../labeling/answers.ts";
-import { slotAt, toStoredFormAnswers } from "../../labeling/form-answers.ts";
+import { slotAt, toScreenFormAnswers, toStoredFormAnswers } from "../../labeling/form-answers.ts";
 import { toTaskView } from "../../labeling/task-view.ts";
 
 const form = questionsSchema.parse([
@@ -103,5 +103,29 @@ describe("form answers in screen terms map back to the item's own response order
       rewrite: "",
     });
     expect(stored).toEqual({ rank: [[0], [1], [2]], helpful: [0, 0, 0], topic: [], safe: ["yes", null, null] });
+  });
+
+  it("gives stored answers back in screen terms (an undo refills the form as it was), for every order", () => {
+    const pref = questionsSchema.parse([
+      { name: "better", type: "preference", title: "Which is better?" },
+      { name: "why", type: "text", title: "Why?", required: false },
+    ]);
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      const screen = { better: { choice: "A", strength: 2 }, why: "clearer" };
+      expect(toScreenFormAnswers(pref, order, toStoredFormAnswers(pref, order, screen))).toEqual(screen);
+    }
+    for (const order of orders(3)) {
+      const screen = {
+        rank: [["B"], ["A", "C"]],
+        helpful: { A: 3, B: 0, C: 4 },
+        topic: ["chat"],
+        safe: { C: "no" },
+      };
+      const back = toScreenFormAnswers(form, order, toStoredFormAnswers(form, order, screen));
+      expect({ ...back, rank: (back.rank as string[][]).map((g) => [...g].sort()) }).toEqual(screen);
+    }
   });
 });

@@ -62,9 +62,20 @@ function formShortcuts(task: FormTaskView): TaskShortcut[] {
   ];
 }
 
-/** A form item to label: the item, the project's questions on it, and send / skip / flag / undo, all from the keyboard. */
-export function FormTask({ task, undo }: { task: FormTaskView; undo?: () => void }) {
-  const [answers, setAnswers] = useState<ScreenAnswers>({});
+/**
+ * A form item to label: the item, the project's questions on it, and send / skip / flag / undo, all from the keyboard.
+ * `restored`: the answers an undo took back, to start from.
+ */
+export function FormTask({
+  task,
+  restored,
+  undo,
+}: {
+  task: FormTaskView;
+  restored?: ScreenAnswers;
+  undo?: () => void;
+}) {
+  const [answers, setAnswers] = useState<ScreenAnswers>(restored ?? {});
   const [attempted, setAttempted] = useState(false);
   const [flagOpen, setFlagOpen] = useState(false);
   // When the item appeared on screen (set after mount: reading the clock during render is not pure).

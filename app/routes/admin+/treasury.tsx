@@ -22,6 +22,7 @@ import { queuePayout } from "../../../jobs/queue.ts";
 import { projectFundingSchema, TreasuryActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { formatAmount } from "~/utils/tokens.ts";
+import { Time } from "~/components/time.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Treasury · Pairwise" }];
 
@@ -154,7 +155,7 @@ export default function Treasury() {
     <>
       <h1>Treasury</h1>
       {result?.message ? (
-        <p role="status" className="notice">
+        <p role="status" className="notice success">
           {result.message}
         </p>
       ) : null}
@@ -267,7 +268,9 @@ export default function Treasury() {
             <tbody>
               {data.batches.map((b) => (
                 <tr key={b.id}>
-                  <td>{new Date(b.at).toLocaleString()}</td>
+                  <td>
+                    <Time at={b.at} />
+                  </td>
                   <td>{b.recipients}</td>
                   <td>{b.total}</td>
                   <td>{b.fee ?? "—"}</td>
@@ -301,7 +304,7 @@ export default function Treasury() {
             <tbody>
               {data.redemptions.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.at ? new Date(r.at).toLocaleString() : ""}</td>
+                  <td>{r.at ? <Time at={r.at} /> : ""}</td>
                   <td>{r.email}</td>
                   <td>{r.amount}</td>
                   <td>{r.mode}</td>
@@ -361,7 +364,9 @@ export default function Treasury() {
             <tbody>
               {data.funds.map((f) => (
                 <tr key={f.id}>
-                  <td>{new Date(f.at).toLocaleString()}</td>
+                  <td>
+                    <Time at={f.at} />
+                  </td>
                   <td>{f.title}</td>
                   <td>{f.kind.replace("_", " ")}</td>
                   <td>{f.amount}</td>

@@ -20,7 +20,7 @@ import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { loadProjectFunds } from "~/utils/deposits.server.ts";
-import { generateFromForm, loadGenerations } from "~/utils/generation.server.ts";
+import { generateFromForm } from "~/utils/generation.server.ts";
 import { exportsFor } from "~/utils/export.server.ts";
 import { loadGoldCommitments, revealGoldNow } from "~/utils/gold.server.ts";
 import { loadProjectModels, loadTrainingReadiness } from "~/utils/project-models.server.ts";
@@ -33,6 +33,7 @@ import { requireUser } from "~/utils/session.server.ts";
 import { tokenDisplay } from "~/utils/services.server.ts";
 import { formatAmount } from "~/utils/tokens.ts";
 import { useLiveStatus } from "~/utils/use-live-status.ts";
+import { Time } from "~/components/time.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.project.title ?? "Project"} · Pairwise` },
@@ -43,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const project = await requireOwnedProject(user, params.projectId);
   const comparesResponses = collectsPreferences(project);
   const [status, labelers, flagged, uploads, quality, models, training] = await Promise.all([
-    loadProjectStatus(project.id),
+    loadProjectStatus(project),
     listProjectLabelers(db, project.id),
     listFlaggedItems(db, project.id),
     listUploads(db, project.id),
@@ -71,7 +72,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     gold: await loadGoldCommitments(project.id),
     funds: await loadProjectFunds(user, project.id),
     token: await tokenDisplay(),
-    generations: project.taskType === "form" ? await loadGenerations(project) : null,
   };
 }
 
@@ -139,11 +139,52 @@ export default function ProjectDashboard() {
     gold,
     funds,
     token,
-    generations,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const status = useLiveStatus(`/projects/${project.id}/status`, loadedStatus);
-  const { progress } = status;
+  const { progress, generations } = status;
+  const uploadSection = (
+    <section className="card">
+      <h2 style={{ marginTop: 0 }}>Upload items</h2>
+      <p className="small muted">
+        JSONL or CSV.{" "}
+        {project.taskType === "pairwise"
+          ? "Fields: prompt, response_a, response_b — or prompt, chosen, rejected — or chosen, rejected transcripts."
+          : project.taskType === "rating"
+            ? "Fields: prompt, response."
+            : project.taskType === "label"
+              ? "Field: text."
+              : "Fields: prompt or messages (a conversation), and responses (a list of texts or {text, model}) — or UltraFeedback's instruction, completions — or any pairwise shape. Leave responses out to have them generated."}{" "}
+        Optional: id, metadata (JSON object), gold{project.taskType === "form" ? " (an object by question name)" : ""}.
+        The whole file is checked first; any bad line rejects it all.
+      </p>
+      <DatasetUpload projectId={project.id} />
+      {uploads.length ? (
+        <table style={{ marginTop: "1rem" }}>
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Rows</th>
+              <th>New items</th>
+              <th>When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {uploads.map((u) => (
+              <tr key={u.id}>
+                <td>{u.filename}</td>
+                <td>{u.rows}</td>
+                <td>{u.inserted}</td>
+                <td>
+                  <Time at={u.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
   return (
     <>
       <div className="row" style={{ justifyContent: "space-between" }}>
@@ -186,7 +227,7 @@ export default function ProjectDashboard() {
         {formatAmount(project.budget, token)}
       </p>
       {actionData?.message ? (
-        <p role="status" className="notice">
+        <p role="status" className="notice success">
           {actionData.message}
         </p>
       ) : null}
@@ -197,6 +238,9 @@ export default function ProjectDashboard() {
           ))}
         </ul>
       ) : null}
+
+      {/* A new project's first step is its items: the upload comes first until there are some. */}
+      {progress.items === 0 ? uploadSection : null}
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Progress</h2>
@@ -256,44 +300,7 @@ export default function ProjectDashboard() {
         />
       ) : null}
 
-      <section className="card">
-        <h2 style={{ marginTop: 0 }}>Upload items</h2>
-        <p className="small muted">
-          JSONL or CSV.{" "}
-          {project.taskType === "pairwise"
-            ? "Fields: prompt, response_a, response_b — or prompt, chosen, rejected — or chosen, rejected transcripts."
-            : project.taskType === "rating"
-              ? "Fields: prompt, response."
-              : project.taskType === "label"
-                ? "Field: text."
-                : "Fields: prompt or messages (a conversation), and responses (a list of texts or {text, model}) — or UltraFeedback's instruction, completions — or any pairwise shape. Leave responses out to have them generated."}{" "}
-          Optional: id, metadata (JSON object), gold{project.taskType === "form" ? " (an object by question name)" : ""}
-          . The whole file is checked first; any bad line rejects it all.
-        </p>
-        <DatasetUpload projectId={project.id} />
-        {uploads.length ? (
-          <table style={{ marginTop: "1rem" }}>
-            <thead>
-              <tr>
-                <th>File</th>
-                <th>Rows</th>
-                <th>New items</th>
-                <th>When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {uploads.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.filename}</td>
-                  <td>{u.rows}</td>
-                  <td>{u.inserted}</td>
-                  <td>{new Date(u.createdAt).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </section>
+      {progress.items > 0 ? uploadSection : null}
 
       {generations && (generations.awaitingItems > 0 || generations.generations.length > 0) ? (
         <ResponseGeneration data={generations} />
@@ -303,18 +310,24 @@ export default function ProjectDashboard() {
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Export</h2>
-        <div className="row">
-          {exportLinks.map((e, i) => (
-            <a
-              key={e.href}
-              className={i === 0 ? "button" : "button secondary"}
-              href={`/projects/${project.id}/export/${e.href}`}
-              download
-            >
-              {e.label}
-            </a>
-          ))}
-        </div>
+        {progress.answers === 0 ? (
+          <p className="muted" data-testid="export-empty">
+            Nothing to export yet: the files fill as labelers answer.
+          </p>
+        ) : (
+          <div className="row">
+            {exportLinks.map((e, i) => (
+              <a
+                key={e.href}
+                className={i === 0 ? "button" : "button secondary"}
+                href={`/projects/${project.id}/export/${e.href}`}
+                download
+              >
+                {e.label}
+              </a>
+            ))}
+          </div>
+        )}
       </section>
 
       <section className="card">
@@ -339,7 +352,7 @@ export default function ProjectDashboard() {
                   <td>{l.skipped}</td>
                   <td>{l.flagged}</td>
                   <td>{l.median_ms == null ? "—" : `${(l.median_ms / 1000).toFixed(1)} s`}</td>
-                  <td>{l.last_at ? new Date(l.last_at).toLocaleString() : "—"}</td>
+                  <td>{l.last_at ? <Time at={l.last_at} /> : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -367,7 +380,7 @@ export default function ProjectDashboard() {
                   <td>{f.externalId}</td>
                   <td>{f.reason}</td>
                   <td>{f.count}</td>
-                  <td>{f.at ? new Date(f.at).toLocaleString() : ""}</td>
+                  <td>{f.at ? <Time at={f.at} /> : ""}</td>
                 </tr>
               ))}
             </tbody>

@@ -51,7 +51,12 @@ export default function Projects() {
                 <td data-label="Reward per label">{p.rewardPerLabel}</td>
                 <td data-label="Items">{p.items}</td>
                 <td>
-                  <StackedProgress done={p.done} inProgress={p.items - p.done - p.untouched} open={p.untouched} />
+                  <StackedProgress
+                    done={p.done}
+                    inProgress={p.inProgress}
+                    open={p.items - p.done - p.inProgress - p.awaitingResponses}
+                    awaitingResponses={p.awaitingResponses}
+                  />
                 </td>
                 <td>
                   {p.paused ? <span className="badge paused">paused</span> : <span className="badge">active</span>}

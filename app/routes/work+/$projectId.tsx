@@ -23,6 +23,8 @@ import { RateLimitedError, rateLimit } from "~/utils/rate-limit.server.ts";
 import { LabelingPageActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { toTaskView, type TaskView } from "../../../labeling/task-view.ts";
+import { toScreenFormAnswers } from "../../../labeling/form-answers.ts";
+import type { ScreenAnswers } from "~/components/labeling/screen-answers.ts";
 import "~/components/labeling/labeling.css";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -75,9 +77,11 @@ interface ActionResult {
   exhausted: boolean;
   /** What the action did, confirmed to the labeler. */
   feedback: Feedback | null;
-  /** The answer an undo took back, to show its item with it again (fixed shapes). */
-  restored: RestoredAnswer | null;
+  /** The answer an undo took back, to show its item with it again. */
+  restored: Restored | null;
 }
+
+type Restored = ({ kind: "fixed" } & RestoredAnswer) | { kind: "form"; assignmentId: number; answers: ScreenAnswers };
 
 const result = (fields: Partial<ActionResult>): ActionResult => ({
   error: null,
@@ -88,12 +92,17 @@ const result = (fields: Partial<ActionResult>): ActionResult => ({
   ...fields,
 });
 
-/** An undone answer in screen terms: a pair's stored a/b back to the side it was shown on. */
-function restoredAnswer(project: Project, undone: UndoneAnswer): RestoredAnswer | null {
-  if (project.taskType === "form") return null;
+/** An undone answer in screen terms: a pair's stored a/b back to the side it was shown on, a form's slots likewise. */
+function restoredAnswer(project: Project, undone: UndoneAnswer): Restored {
+  if (project.taskType === "form") {
+    const order = undone.responseOrder ?? [];
+    const answers = toScreenFormAnswers(project.questions ?? [], order, undone.answers ?? {}) as ScreenAnswers;
+    return { kind: "form", assignmentId: undone.assignmentId, answers };
+  }
   const side = { a: undone.swapped ? "right" : "left", b: undone.swapped ? "left" : "right" };
   const choice = project.taskType === "pairwise" ? (side[undone.value as "a" | "b"] ?? undone.value) : undone.value;
-  return { assignmentId: undone.assignmentId, choice, strength: undone.strength, rationale: undone.rationale };
+  const { assignmentId, strength, rationale } = undone;
+  return { kind: "fixed", assignmentId, choice, strength, rationale };
 }
 
 /** Leases the labeler's next task, which the page then shows as the held one. */
@@ -210,13 +219,18 @@ export default function Labeling() {
           <UndoButton undo={undo} disabled={navigation.state !== "idle"} withKey />
         </div>
       ) : task?.kind === "form" ? (
-        <FormTask key={task.assignmentId} task={task} undo={undo} />
+        <FormTask
+          key={task.assignmentId}
+          task={task}
+          restored={restored?.kind === "form" ? restored.answers : undefined}
+          undo={undo}
+        />
       ) : task ? (
         <FixedTask
           key={task.assignmentId}
           task={task}
           options={fixedOptions(project)}
-          restored={restored ?? undefined}
+          restored={restored?.kind === "fixed" ? restored : undefined}
           undo={undo}
         />
       ) : !exhausted ? (

@@ -98,7 +98,7 @@ export default function Work() {
         </p>
       ) : null}
       {warnings.map((w) => (
-        <p key={w} className="notice" role="alert">
+        <p key={w} className="notice warning" role="alert">
           {w} <Link to="/work/quality">See how your score is computed</Link>.
         </p>
       ))}
