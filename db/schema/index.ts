@@ -13,3 +13,4 @@ export * from "./redemptions.ts";
 export * from "./credits.ts";
 export * from "./models.ts";
 export * from "./generation.ts";
+export * from "./qualifications.ts";

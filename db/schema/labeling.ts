@@ -18,6 +18,18 @@ import { users } from "./identity.ts";
 import { items, projects } from "./projects.ts";
 import type { FormAnswers } from "./questions.ts";
 
+/** How one text answer came about, as the browser saw it: pastes and typing, never the keys themselves. */
+export interface TextInputSignals {
+  /** Paste events into the field. */
+  pastes: number;
+  /** Characters that arrived by pasting. */
+  pastedChars: number;
+  /** Characters typed (insertions that were not pastes). */
+  typedChars: number;
+  /** Time between the first and the last edit of the field, in ms. */
+  typingMs: number;
+}
+
 export const assignmentStatusEnum = pgEnum("assignment_status", ["leased", "answered", "skipped", "flagged"]);
 export const flagReasonEnum = pgEnum("flag_reason", ["unanswerable", "harmful", "broken"]);
 export type FlagReason = (typeof flagReasonEnum.enumValues)[number];
@@ -79,6 +91,8 @@ export const labels = pgTable(
     rationale: text("rationale"),
     swapped: boolean("swapped").notNull().default(false),
     timeSpentMs: integer("time_spent_ms").notNull(),
+    /** How each free-text answer was written (by question name; "rationale" for the fixed shapes), no content. */
+    inputSignals: jsonb("input_signals").$type<Record<string, TextInputSignals>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

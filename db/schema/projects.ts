@@ -43,6 +43,8 @@ export const projects = pgTable(
     paused: boolean("paused").notNull().default(false),
     /** Labelers whose quality falls below this (after enough answers) are paused on the project; null: never. */
     qualityThreshold: real("quality_threshold").default(0.3),
+    /** Labelers must have at least this quality on the owner's earlier projects (where scored); null: no minimum. */
+    minPriorQuality: real("min_prior_quality"),
     /** Closed by the requester: no more tasks are served, and the unspent funds were refunded. */
     closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
