@@ -8,8 +8,11 @@ import { pathToFileURL } from "node:url";
 import postgres from "postgres";
 
 export const DEFAULT_TEST_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-/** The database e2e/start-on-postgres.mjs runs the second app on, and e2e/fixtures.ts reads. */
-export const E2E_DATABASE = "pairwise_e2e";
+/**
+ * The database e2e/start-on-postgres.mjs runs the second app on, and e2e/fixtures.ts reads; set E2E_DATABASE (with
+ * E2E_PORT) to run two Playwright runs side by side on one server.
+ */
+export const E2E_DATABASE = process.env.E2E_DATABASE || "pairwise_e2e";
 
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -59,7 +62,7 @@ const COMMANDS: Record<string, (url: string) => Promise<void>> = {
   async ensure(url) {
     if (await ensureDatabase(url)) console.log(`created the database ${databaseName(url)}`);
   },
-  "drop-e2e": (url) => dropDatabase(url, process.env.E2E_DATABASE || E2E_DATABASE),
+  "drop-e2e": (url) => dropDatabase(url, E2E_DATABASE),
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
