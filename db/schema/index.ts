@@ -14,3 +14,4 @@ export * from "./credits.ts";
 export * from "./models.ts";
 export * from "./generation.ts";
 export * from "./qualifications.ts";
+export * from "./teams.ts";
