@@ -53,6 +53,8 @@ test("the form shows why a password is refused, and a taken email gets the same 
 }) => {
   const email = await signUpThroughForm(page, "labeler", "Tess Taken");
   await page.getByRole("button", { name: "Sign out" }).click();
+  // The sign-out's own navigation must land before the next one starts, or the two race.
+  await expect(page).toHaveURL(/\/$/);
 
   // The server estimates the strength (zxcvbn) and the form shows its reason under the field.
   await page.goto("/signup");

@@ -13,6 +13,7 @@ import {
 } from "@playwright/test";
 import postgres from "postgres";
 import { POSTGRES_PORT } from "../playwright.config.ts";
+import { DEFAULT_TEST_POSTGRES_URL, E2E_DATABASE } from "../scripts/test-database.ts";
 import { testWalletInitScript } from "./test-wallet/index.ts";
 
 export { expect };
@@ -122,8 +123,8 @@ export async function signUpOverHttp(
 
 /** The E2E PostgreSQL database that the app on POSTGRES_PORT runs on (see e2e/start-on-postgres.mjs). */
 export function e2eDatabase() {
-  const url = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test");
-  url.pathname = "/pairwise_e2e";
+  const url = new URL(process.env.TEST_POSTGRES_URL ?? DEFAULT_TEST_POSTGRES_URL);
+  url.pathname = `/${E2E_DATABASE}`;
   return postgres(url.toString(), { max: 1, onnotice: () => {} });
 }
 

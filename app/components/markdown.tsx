@@ -42,6 +42,8 @@ function SafeLink({ href, id, children }: ComponentProps<"a">) {
 const rehypePlugins: ComponentProps<typeof ReactMarkdown>["rehypePlugins"] = [[rehypeHighlight, { detect: false }]];
 
 const components: Components = {
+  // A long code line scrolls sideways inside its block: focusable, so the keyboard can scroll it too.
+  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
   img: ({ src, alt }) => <SafeImage src={src} alt={alt} />,
   a: ({ href, id, children }) => (
     <SafeLink href={href} id={id}>
