@@ -60,6 +60,7 @@ function Nav() {
       <div id="site-menu" className={menuOpen ? "topbar-menu open" : "topbar-menu"}>
         <nav aria-label="Main">
           {user?.role !== "labeler" && user ? <NavLink to="/projects">Projects</NavLink> : null}
+          {user?.role !== "labeler" && user ? <NavLink to="/tests">Tests</NavLink> : null}
           {user ? (
             <NavLink to="/work" end>
               Label

@@ -56,6 +56,8 @@ test("a requester's pages", async ({ requesterPage, project }) => {
     ["projects", "/projects"],
     ["new-project", "/projects/new"],
     ["dashboard", `/projects/${project.id}`],
+    ["audit-log", `/projects/${project.id}/audit`],
+    ["tests", "/tests"],
     ["api-keys", "/settings/api-keys"],
     ["wallet", "/wallet"],
     ["playground", "/playground"],

@@ -8,6 +8,8 @@ import { expect, fundOnTreasury, test } from "./fixtures.ts";
 const BEST = "Call `xs.reverse()`: it reverses the list in place.";
 const MIDDLE = "Slice assignment works too:\n\n```python\nxs[:] = xs[::-1]\n```";
 const WORST = "You cannot reverse a list in Python.";
+// Pasted over the second item's rewrite: long enough that the few characters typed before it leave it pasted in whole.
+const PASTED = "A reply written elsewhere and pasted in, word for word. ".repeat(6).trim();
 const items = [
   { id: "reverse", prompt: "How do I reverse a list **in place** in Python?", responses: [WORST, BEST, MIDDLE] },
   {
@@ -102,6 +104,7 @@ test("a form built in the builder is answered from the keyboard and exported by 
   await expect(help).toBeHidden();
 
   const answered: Record<string, { slots: Record<string, string>; rewrite: string }> = {};
+  let pastedItem = "";
   const item = labeler.locator(".item-prompt, ol.chat").first();
   for (let n = 0; n < 2; n++) {
     await expect(ranking).toBeFocused();
@@ -163,6 +166,16 @@ test("a form built in the builder is answered from the keyboard and exported by 
       await labeler.screenshot({ path: test.info().outputPath("labeling-desktop.png"), fullPage: true });
       await labeler.screenshot({ path: "/tmp/screens/L-form-desktop.png", fullPage: true });
       answered.reverse = { slots: { best, middle, worst }, rewrite: `${BEST} Or \`xs[:] = xs[::-1]\`.` };
+    }
+    if (n === 1) {
+      // The whole rewrite replaced by a paste (from the real clipboard): the export marks it pasted in whole.
+      await labeler.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await labeler.evaluate((text) => navigator.clipboard.writeText(text), PASTED);
+      await labeler.keyboard.press("ControlOrMeta+A");
+      await labeler.keyboard.press("ControlOrMeta+V");
+      await expect(labeler.getByRole("textbox", { name: "Improve the best response" })).toHaveValue(PASTED);
+      pastedItem = conversation ? "sum" : "reverse";
+      answered[pastedItem].rewrite = PASTED;
     }
     const itemText = await item.textContent();
     await labeler.keyboard.press("Control+Enter");
@@ -231,4 +244,10 @@ test("a form built in the builder is answered from the keyboard and exported by 
   expect(byItem.sum.answers).toEqual({ ranking: [[1], [0]], helpfulness: [1, 5], rewrite: answered.sum.rewrite });
   // shown_order lists the item's responses left to right: the best one (responses[1]) sat in the slot ranked first.
   expect(String.fromCharCode(65 + byItem.reverse.shown_order.indexOf(1))).toBe(answered.reverse.slots.best);
+  // How the rewrites were written, without their text: one paste over a few typed characters, and the other typed.
+  const typedItem = pastedItem === "sum" ? "reverse" : "sum";
+  expect(byItem[pastedItem].pasted).toEqual(["rewrite"]);
+  expect(byItem[pastedItem].input_signals.rewrite).toMatchObject({ pastes: 1, pastedChars: PASTED.length });
+  expect(byItem[pastedItem].input_signals.rewrite.typedChars).toBeGreaterThan(0);
+  expect(byItem[typedItem].pasted).toEqual([]);
 });

@@ -3,8 +3,9 @@ import { releaseTask, submitAnswer, type ShownAs } from "../db/queries/labeling.
 import type { Project } from "../db/queries/projects.ts";
 import { AnswerError, toStoredAnswer } from "./answers.ts";
 import { toStoredFormAnswers } from "./form-answers.ts";
+import { signalsToStore } from "./input-signals.ts";
 import type { Db } from "../db/client.ts";
-import type { FlagReason } from "../db/schema/index.ts";
+import type { FlagReason, TextInputSignals } from "../db/schema/index.ts";
 
 /** Stored value of a form project's answer: what it says is in labels.answers. */
 export const FORM_VALUE = "form";
@@ -19,6 +20,8 @@ export type TaskAction =
       answers?: Record<string, unknown>;
       strength?: number;
       rationale?: string;
+      /** How each text answer was written, by question name (`rationale` for the fixed shapes); no content. */
+      inputSignals?: Record<string, TextInputSignals>;
       timeSpentMs?: number;
     }
   | { intent: "skip"; assignmentId: number }
@@ -39,7 +42,11 @@ export async function performTaskAction(db: Db, project: Project, labelerId: str
   const target = { assignmentId: action.assignmentId, labelerId, projectId: project.id };
   if (action.intent === "skip") return releaseTask(db, target);
   if (action.intent === "flag") return releaseTask(db, { ...target, flag: action.reason });
-  const timing = { rationale: action.rationale, timeSpentMs: action.timeSpentMs };
+  const timing = {
+    rationale: action.rationale,
+    timeSpentMs: action.timeSpentMs,
+    inputSignals: signalsToStore(project, action.inputSignals, action),
+  };
   if (project.taskType === "form") {
     const { answers } = action;
     if (!answers) throw new DomainError("invalid_answer", "answers: give the form's answers by question name");

@@ -1,5 +1,6 @@
 import { MAX_TEXT_ANSWER, questionSchema } from "../../db/schema/questions.ts";
 import { taskTypeEnum } from "../../db/schema/projects.ts";
+import { INPUT_SIGNAL_CAPS, MAX_INPUT_SIGNAL_FIELDS } from "../utils/schemas.ts";
 import { z } from "./zod.server.ts";
 
 // The shapes the API answers with (and the form answers in screen terms), as named OpenAPI components.
@@ -154,6 +155,31 @@ export const ScreenAnswers = z
       "A form's answers keyed by question name, responses named by their slots. Optional questions " +
       "(`required: false`) may be left out; a value is checked against its question and refused with a 400 naming it.",
     example: { rank: ["B", ["A", "C"]], helpful: { A: 3, B: 4, C: 1 }, rewrite: "A better reply" },
+  });
+
+const signalCount = (max: number, description: string) => z.number().int().min(0).max(max).openapi({ description });
+export const InputSignals = z
+  .record(
+    z.string(),
+    z
+      .object({
+        pastes: signalCount(INPUT_SIGNAL_CAPS.pastes, "Paste (or drop) events into the field."),
+        pastedChars: signalCount(INPUT_SIGNAL_CAPS.pastedChars, "Characters that arrived by pasting or dropping."),
+        typedChars: signalCount(INPUT_SIGNAL_CAPS.typedChars, "Characters typed: insertions that were not pastes."),
+        typingMs: signalCount(INPUT_SIGNAL_CAPS.typingMs, "Milliseconds from the field's first edit to its last."),
+      })
+      .strict()
+      .openapi("TextInputSignals"),
+  )
+  .openapi("InputSignals", {
+    maxProperties: MAX_INPUT_SIGNAL_FIELDS,
+    description:
+      `Optional: how each text answer was written, keyed by the text question's name (\`rationale\` for the fixed ` +
+      `shapes' rationale), at most ${MAX_INPUT_SIGNAL_FIELDS} fields. Counts and times only: no keystroke and no ` +
+      "content is recorded. A name that is not a text question of the project is refused with a 400 naming it; " +
+      "fields left empty are not stored. An answer whose pastes cover almost all of it, with little typed, is " +
+      "marked `pasted` in the raw export and counts towards the requester's and the admins' paste signals.",
+    example: { rewrite: { pastes: 1, pastedChars: 412, typedChars: 3, typingMs: 2100 } },
   });
 
 const assignmentId = z.number().int().positive();

@@ -28,6 +28,10 @@ export function openApiDocument(): OpenApiDocument {
       { name: "Projects", description: "Requesters: create, fund, watch and close projects." },
       { name: "Datasets and exports", description: "Upload items; export consensus, preferences and raw answers." },
       { name: "Labeling", description: "Labelers: lease tasks and answer them." },
+      {
+        name: "Qualification tests",
+        description: "Requesters: tests with known answers that projects require. Labelers: take them.",
+      },
       { name: "Reward models", description: "Train and publish a project's reward model." },
       { name: "Funds and wallet", description: "Deposits to projects and the wallet payouts go to." },
       { name: "Credits and payouts", description: "Redeem tokens for credits; verify your payouts." },

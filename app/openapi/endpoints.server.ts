@@ -5,6 +5,7 @@ import { generationStatusEnum } from "../../db/schema/generation.ts";
 import { modelStatusEnum } from "../../db/schema/models.ts";
 import { limits } from "../utils/amount-limits.server.ts";
 import {
+  AuditLogQuerySchema,
   ChatSchema,
   DepositCompleteSchema,
   depositStartSchema,
@@ -33,6 +34,7 @@ import {
 } from "./components.server.ts";
 import { ExportQuery, ModelsRequest, NewProject, TaskRequest } from "./requests.server.ts";
 import { z } from "./zod.server.ts";
+import { QUALIFICATION_ENDPOINTS, QUALIFICATION_PATH_PARAMS } from "./qualifications.server.ts";
 
 /** Who may call: an API key (scope `api`) of one of `roles`, a premium key (scope `premium`), or anyone. */
 type Caller = { key: "api"; roles: string[] } | { key: "premium" } | { key: "none" };
@@ -74,10 +76,13 @@ const PATH_PARAMS: Record<string, z.AnyZodObject> = {
   "{orderId}": orderId,
   "{modelId}": modelId,
   "{epoch}": epoch,
+  ...QUALIFICATION_PATH_PARAMS,
 };
 
 const INVALID = "Invalid input: `invalid_input` (or `invalid_json`), `details` naming each bad field.";
-const NOT_OWNED = "`not_found`: no such project among yours (another's project is a 404 too).";
+const NOT_OWNED =
+  "`not_found`: no such project among yours or your team's (another's project is a 404 too); a team member whose " +
+  "role does not allow the call gets `403 forbidden_role`.";
 const LIMITED = "`rate_limited`, with a `Retry-After` header (seconds).";
 
 const Order = z.object({ id: uuid, amount, credits: amount, mode: z.enum(["burn", "transfer"]), expiresAt: dateTime });
@@ -278,6 +283,37 @@ export const ENDPOINTS: Endpoint[] = [
     errors: { 404: NOT_OWNED },
   },
   {
+    method: "get",
+    path: "/api/v1/projects/{projectId}/audit-log",
+    tag: "Projects",
+    summary: "A project's audit log",
+    description:
+      "Who did what, latest first: uploads, settings, models, exports, funds, closing and team changes (those of all " +
+      "the owner's projects included). Any team role may read it; the owner sees actors' emails, members names only.",
+    caller: { key: "api", roles: ["requester"] },
+    query: AuditLogQuerySchema,
+    ok: {
+      200: {
+        description: "A page of entries; `next` is the `before` of the next page (null at the end).",
+        schema: z.object({
+          entries: z.array(
+            z.object({
+              id: z.number().int(),
+              actor: z.string(),
+              action: z.string().openapi({ example: "items.uploaded" }),
+              what: z.string(),
+              details: z.string(),
+              allProjects: z.boolean(),
+              at: dateTime,
+            }),
+          ),
+          next: z.number().int().nullable(),
+        }),
+      },
+    },
+    errors: { 400: "`invalid_input`: limit or before out of range.", 404: NOT_OWNED },
+  },
+  {
     method: "post",
     path: "/api/v1/projects/{projectId}/close",
     tag: "Projects",
@@ -299,8 +335,8 @@ export const ENDPOINTS: Endpoint[] = [
     summary: "The gold commitments, checked against the chain",
     description:
       "One commitment per upload with gold, with its salt and list, each checked: `verified`, `mismatch`, " +
-      "`unchecked` (the chain cannot be read) or `pending` (not on chain yet). The owner sees them at any time, a " +
-      "labeler who worked on the project once they are revealed.",
+      "`unchecked` (the chain cannot be read) or `pending` (not on chain yet). The owner and their team see them at " +
+      "any time, a labeler who worked on the project once they are revealed.",
     caller: { key: "api", roles: ["requester", "labeler"] },
     ok: { 200: { description: "The commitments.", schema: GoldReport } },
     errors: { 403: "`not_revealed`: a labeler before the reveal.", 404: "`not_found`: anyone else." },
@@ -731,6 +767,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: { 200: { description: "The OpenAPI document." } },
     errors: {},
   },
+  ...QUALIFICATION_ENDPOINTS,
 ];
 
 const CALLER_ERRORS: Record<Caller["key"], Record<number, string>> = {

@@ -2,7 +2,7 @@ import { MAX_QUESTIONS } from "../../db/schema/questions.ts";
 import { limits } from "../utils/amount-limits.server.ts";
 import { EXPORT_KINDS } from "../utils/export.server.ts";
 import { createProjectSchema, ExportParamsSchema, ModelsRequestSchema, TaskActionSchema } from "../utils/schemas.ts";
-import { Question, ScreenAnswers } from "./components.server.ts";
+import { InputSignals, Question, ScreenAnswers } from "./components.server.ts";
 import { z } from "./zod.server.ts";
 
 // Request shapes that the JSON API reads a little differently from the form schema they are validated with: each
@@ -72,6 +72,7 @@ export const TaskRequest = z
               "on the project's scale (`\"4\"`); a label's category.",
           }),
           answers: ScreenAnswers.optional(),
+          inputSignals: InputSignals.optional(),
         }),
         skip,
         flag,

@@ -32,11 +32,15 @@ export interface AbuseCase {
 
 const LINK_KINDS = new Set(["shared_device", "shared_wallet"]);
 
+/** A signal to review: a stored one, or one worked out when the page is read (its kind is not a stored kind). */
+export type SignalRow = Omit<AbuseSignalRow, "kind"> & { kind: string };
+
 const REASONS: Record<string, string> = {
   too_fast: "most of your answers came faster than the items can be read",
   one_sided_streak: "long runs of the same answer",
   shared_device: "several accounts used from one browser",
   shared_wallet: "several accounts with one wallet",
+  pasted_text: "most of your text answers were pasted in whole",
 };
 
 const seconds = (ms: unknown) => `${(Number(ms) / 1000).toFixed(1)} s`;
@@ -64,6 +68,8 @@ export function evidenceInWords(kind: string, detail: Record<string, unknown>): 
     const against = disagreeing ? `, ${disagreeing} of them against the consensus` : "";
     return `${Number(detail.length)} answers in a row were ${quoted(answer)}${against}.`;
   }
+  if (kind === "pasted_text")
+    return `${Number(detail.pasted)} of ${Number(detail.textAnswers)} text answers pasted in whole (pastes brought in almost all of the text, little was typed), across projects.`;
   return kind.replaceAll("_", " ");
 }
 
@@ -90,8 +96,8 @@ function find(parent: Map<string, string>, a: string): string {
  * browser or a wallet are one case with the link stated once. A link left with a single account (the others were
  * admins, who are not reviewed) says nothing and is dropped. Newest case first.
  */
-export function groupAbuseCases(rows: readonly AbuseSignalRow[]): AbuseCase[] {
-  const links = new Map<string, { kind: string; scope: string; rows: AbuseSignalRow[] }>();
+export function groupAbuseCases(rows: readonly SignalRow[]): AbuseCase[] {
+  const links = new Map<string, { kind: string; scope: string; rows: SignalRow[] }>();
   const patterns = rows.filter((r) => !LINK_KINDS.has(r.kind));
   for (const r of rows.filter((r) => LINK_KINDS.has(r.kind))) {
     const key = `${r.kind}:${r.scope}`;
@@ -102,9 +108,9 @@ export function groupAbuseCases(rows: readonly AbuseSignalRow[]): AbuseCase[] {
   const sharedLinks = [...links.entries()].filter(([, l]) => new Set(l.rows.map((r) => r.userId)).size > 1);
 
   const parent = new Map<string, string>();
-  const people = new Map<string, AbuseSignalRow>();
+  const people = new Map<string, SignalRow>();
   const newest = new Map<string, number>();
-  const note = (r: AbuseSignalRow) => {
+  const note = (r: SignalRow) => {
     if (!parent.has(r.userId)) parent.set(r.userId, r.userId);
     if (!people.has(r.userId)) people.set(r.userId, r);
     newest.set(r.userId, Math.max(newest.get(r.userId) ?? 0, r.detectedAt.getTime()));

@@ -11,7 +11,8 @@ import {
   type FormProject,
 } from "../../db/queries/exports.ts";
 import type { Project } from "../../db/queries/projects.ts";
-import { collectsPreferences, type Question } from "../../db/schema/index.ts";
+import { collectsPreferences, type Question, type TextInputSignals } from "../../db/schema/index.ts";
+import { pastedFields, RATIONALE } from "../../labeling/input-signals.ts";
 import { ensureFreshConsensus } from "../../reward/consensus/project-run.ts";
 import { db } from "./db.server.ts";
 import { labelerPseudonym } from "./pseudonyms.server.ts";
@@ -80,6 +81,26 @@ async function* pseudonymised<T extends { labeler_id: string }>(projectId: strin
   }
 }
 
+/**
+ * Marks each raw answer's text fields that were pasted in whole (`pasted`, field names, empty when none), from its
+ * input signals: a form question's text answer, or the fixed shapes' rationale.
+ */
+async function* pasteMarked<
+  T extends { input_signals: Record<string, TextInputSignals> | null; rationale: string | null },
+>(rows: AsyncGenerator<T & { answers?: Record<string, unknown> }>) {
+  try {
+    for await (const row of rows) {
+      const textOf = (field: string) => {
+        const text = row.answers ? row.answers[field] : field === RATIONALE ? row.rationale : null;
+        return typeof text === "string" ? text : null;
+      };
+      yield { ...row, pasted: pastedFields(row.input_signals, textOf) };
+    }
+  } finally {
+    await rows.return(undefined);
+  }
+}
+
 const refuse = (message: string) => new ExportRequestError("invalid_kind", message);
 
 /** The text questions an sft export takes its replies from: those named, or else the rewrites (prefill "best"). */
@@ -139,7 +160,7 @@ function formSource(project: FormProject, kind: ExportKind, params: ExportParams
     case "consensus":
       return exportFormConsensus(db, project);
     case "raw":
-      return pseudonymised(project.id, exportFormRawAnswers(db, project));
+      return pasteMarked(pseudonymised(project.id, exportFormRawAnswers(db, project)));
   }
 }
 
@@ -167,7 +188,7 @@ function exportSource(project: Project, kind: ExportKind, params: ExportParams):
     case "consensus":
       return exportConsensus(db, project.id);
     case "raw":
-      return pseudonymised(project.id, exportRawAnswers(db, project.id));
+      return pasteMarked(pseudonymised(project.id, exportRawAnswers(db, project.id)));
   }
 }
 

@@ -3,6 +3,7 @@ import { isProjectLabeler, listGoldCommitments, revealGold } from "../../db/quer
 import { getProject } from "../../db/queries/projects.ts";
 import { checkProjectGold, type GoldReport } from "../../jobs/gold-commitments.ts";
 import { ApiError } from "./api.server.ts";
+import { findProjectAccess } from "./projects.server.ts";
 import { db } from "./db.server.ts";
 import { services } from "./services.server.ts";
 
@@ -12,13 +13,14 @@ async function readContext() {
 }
 
 /**
- * `GET /api/v1/projects/{id}/gold`: the owner (or an admin) sees every commitment at any time; a labeler who worked
- * on the project sees the revealed ones, checked against the chain; anyone else gets a 404.
+ * `GET /api/v1/projects/{id}/gold`: the owner, their team and admins see every commitment at any time; a labeler who
+ * worked on the project sees the revealed ones, checked against the chain; anyone else gets a 404.
  */
 export async function loadGoldForCaller(user: PublicUser, projectId: string | undefined): Promise<GoldReport> {
   const project = projectId ? await getProject(db, projectId) : null;
   if (!project) throw new ApiError(404, "not_found", "No such project.");
-  const owner = project.ownerId === user.id || user.role === "admin";
+  // The owner's team and admins ("view" in accounts/project-roles.ts) see what the owner sees.
+  const owner = (await findProjectAccess(user, project.id)) !== null;
   if (!owner && !(await isProjectLabeler(db, { projectId: project.id, labelerId: user.id })))
     throw new ApiError(404, "not_found", "No such project.");
   const report = await checkProjectGold(await readContext(), { projectId: project.id, revealedOnly: !owner });

@@ -41,3 +41,29 @@ function roundSignificant(amount: bigint, digits: number): bigint {
 export function payPerHour(rewardPerLabel: bigint, medianMs: number): bigint {
   return roundSignificant((rewardPerLabel * 3_600_000n) / BigInt(Math.max(1, Math.round(medianMs))), 3);
 }
+
+/** How a labeler may order the project list: newest first, best estimated pay per hour, or most items left. */
+export const OFFER_SORTS = ["new", "pay", "left"] as const;
+export type OfferSort = (typeof OFFER_SORTS)[number];
+
+export const parseOfferSort = (value: string | null): OfferSort =>
+  (OFFER_SORTS as readonly string[]).includes(value ?? "") ? (value as OfferSort) : "new";
+
+/**
+ * Orders projects (given newest first) for the list: by pay per hour (base units, null — no answers yet to time —
+ * last) or by items left to the labeler, highest first; ties keep the newest first.
+ */
+export function sortOffers<T extends { payPerHour: bigint | null; open: number }>(offers: T[], sort: OfferSort): T[] {
+  if (sort === "new") return offers;
+  const key = (o: T) => (sort === "pay" ? o.payPerHour : BigInt(o.open));
+  return offers
+    .map((offer, at) => ({ offer, at }))
+    .sort((x, y) => {
+      const [a, b] = [key(x.offer), key(y.offer)];
+      if (a === b) return x.at - y.at;
+      if (a === null) return 1;
+      if (b === null) return -1;
+      return a > b ? -1 : 1;
+    })
+    .map(({ offer }) => offer);
+}

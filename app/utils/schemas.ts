@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatAmount, parseTokens, type TokenDisplay } from "./tokens.ts";
+import type { TextInputSignals } from "../../db/schema/labeling.ts";
 
 // Shared by forms (Conform, in the browser) and actions (on the server).
 
@@ -159,6 +160,61 @@ const formAnswers = z.preprocess(
   z.record(z.string(), z.unknown(), { message: "answers must be an object keyed by question name" }),
 );
 
+/** Caps of one text field's input signals: what a browser can plausibly report for one answer. */
+export const INPUT_SIGNAL_CAPS = {
+  pastes: 10_000,
+  pastedChars: 1_000_000,
+  typedChars: 1_000_000,
+  typingMs: 86_400_000,
+};
+export const MAX_INPUT_SIGNAL_FIELDS = 20;
+
+/**
+ * How each text answer was written (pastes, typing; never its keys), by question name or `rationale`: an object from
+ * the API, JSON text from the labeling page. Which names the project has is checked with the answer.
+ */
+const inputSignals = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  },
+  z
+    .record(z.string(), z.unknown(), { message: "inputSignals must be an object keyed by question name" })
+    .superRefine((fields, ctx) => {
+      const names = Object.keys(fields);
+      if (names.length > MAX_INPUT_SIGNAL_FIELDS)
+        ctx.addIssue({ code: "custom", message: `inputSignals: at most ${MAX_INPUT_SIGNAL_FIELDS} fields` });
+      for (const name of names) {
+        const given = fields[name];
+        const record = given && typeof given === "object" && !Array.isArray(given) ? given : null;
+        const extra = record && Object.keys(record).find((k) => !(k in INPUT_SIGNAL_CAPS));
+        if (!record || extra) {
+          const what = extra ? `has no "${extra}"` : "must be an object";
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `inputSignals.${name} ${what}: give pastes, pastedChars, typedChars and typingMs`,
+          });
+          continue;
+        }
+        for (const [key, max] of Object.entries(INPUT_SIGNAL_CAPS)) {
+          const n = (record as Record<string, unknown>)[key];
+          if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > max)
+            ctx.addIssue({
+              code: "custom",
+              path: [name, key],
+              message: `inputSignals.${name}.${key} must be a whole number from 0 to ${max}`,
+            });
+        }
+      }
+    })
+    .transform((fields) => fields as Record<string, TextInputSignals>),
+);
+
 /**
  * One labeling form post: an answer, a skip or a flag, in on-screen terms: `choice` for the fixed shapes (left/right
  * for pairs), `answers` for a form (responses named by their slots A, B, …).
@@ -171,6 +227,7 @@ export const TaskActionSchema = z.discriminatedUnion("intent", [
     answers: formAnswers.optional(),
     strength: z.coerce.number().int().min(1).max(3).optional(),
     rationale: z.string().max(5_000).optional(),
+    inputSignals: inputSignals.optional(),
     timeSpentMs: z.coerce
       .number()
       .int()
@@ -358,4 +415,104 @@ export type ExportParams = z.output<typeof ExportParamsSchema>;
 export const ModelsRequestSchema = z.object({
   publish: z.string({ invalid_type_error: "publish must be the id of a trained model version" }).optional(),
   confirmWeak: z.boolean({ invalid_type_error: "confirmWeak must be true or false" }).optional(),
+});
+
+// Qualification tests (issue 15): the same schemas read the requester's forms and the JSON API.
+
+/** A form's empty field is "not given"; a JSON value is taken as it is. */
+const blankAsUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+/** A checkbox ("on" when ticked, absent when not) or a JSON boolean. */
+const checkbox = z.preprocess(
+  (v) => (v === "on" || v === "true" ? true : v === undefined || v === "" || v === "false" ? false : v),
+  z.boolean({ invalid_type_error: "showAnswers must be true or false" }),
+);
+const jsonList = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  },
+  z.array(z.unknown(), { message: "questions must be a JSON list of questions" }),
+);
+
+/**
+ * A qualification test's settings. `questions` is a JSON list (text from the form) checked with questionsSchema by
+ * the caller, which reports every problem with its path; `passMark` is a share from 0 (excluded) to 1.
+ */
+export const QualificationTestSchema = z.object({
+  title: z.string().trim().min(3, "Give the test a title of at least 3 characters").max(200),
+  instructions: z.string().max(20_000).default(""),
+  questions: jsonList,
+  passMark: z.coerce
+    .number({ invalid_type_error: "passMark must be a number from 0 to 1" })
+    .gt(0, "passMark must be above 0")
+    .max(1, "passMark is a share of the items, at most 1"),
+  maxAttempts: z.coerce.number().int("maxAttempts must be a whole number").min(1).max(20).default(2),
+  retryAfterHours: z.coerce.number().int("retryAfterHours must be whole hours").min(0).max(8_760).default(24),
+  validDays: z.preprocess(
+    blankAsUndefined,
+    z.coerce.number().int("validDays must be whole days").min(1).max(3_650).nullable().default(null),
+  ),
+  showAnswers: checkbox,
+});
+
+/** A test's items as JSONL text (the requester's page). */
+export const QualificationItemsFormSchema = z.object({
+  items: z.string().trim().min(1, "Paste or choose a JSONL file of items").max(5_000_000),
+});
+
+/** The tests a project requires and the minimum prior quality (0–1; empty: none). */
+export const ProjectQualificationsSchema = z.object({
+  tests: z.array(z.string().uuid("tests must be qualification test ids")).max(20, "require at most 20 tests"),
+  minPriorQuality: z.preprocess(
+    blankAsUndefined,
+    z.coerce
+      .number({ invalid_type_error: "minPriorQuality must be a number from 0 to 1" })
+      .min(0, "minPriorQuality is from 0 to 1")
+      .max(1, "minPriorQuality is from 0 to 1")
+      .nullable()
+      .default(null),
+  ),
+});
+
+/** Starting an attempt: optionally for one of the projects that require the test. */
+export const StartAttemptSchema = z.object({ projectId: z.string().uuid().optional() });
+
+/** Finishing an attempt: each item's answers by item id, in screen terms (slots A, B, … in the item's order). */
+export const FinishAttemptSchema = z.object({
+  answers: z.record(
+    z.string().regex(/^\d+$/, "answers are keyed by item id"),
+    z.record(z.string(), z.unknown(), { message: "each item's answers are an object keyed by question name" }),
+  ),
+});
+
+/** The test page's posts: start an attempt, or answer / skip / flag (as skip) its current item. */
+export const TestPageActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("start") }),
+  ...TaskActionSchema.options,
+]);
+
+const MemberRoleSchema = z.enum(["co_owner", "reviewer"], { message: "The role is co-owner or reviewer" });
+const MemberIdSchema = z.coerce.number({ message: "No such member" }).int().positive("No such member");
+
+/** The dashboard's Team card: invite by email (this project or all the owner's), withdraw, change a role, remove. */
+export const TeamActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("invite"),
+    email: EmailSchema,
+    role: MemberRoleSchema,
+    scope: z.enum(["project", "all"], { message: "Invite to this project or to all your projects" }),
+  }),
+  z.object({ intent: z.literal("revoke"), invitationId: z.string().uuid("No such invitation") }),
+  z.object({ intent: z.literal("remove"), memberId: MemberIdSchema }),
+  z.object({ intent: z.literal("role"), memberId: MemberIdSchema, role: MemberRoleSchema }),
+]);
+
+/** `GET …/audit-log?limit=&before=`: a page of the project's audit log, latest first. */
+export const AuditLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1, "limit is from 1 to 100").max(100, "limit is from 1 to 100").default(50),
+  before: z.coerce.number().int().positive("before is an entry id").optional(),
 });

@@ -157,7 +157,13 @@ async function storeRequest(
  * Streams NDJSON events while the upload is validated and stored: {"phase":"reading"|"storing",…} lines, then
  * {"phase":"done",…} or {"phase":"error","problems":[…]} last. The browser shows them as a live progress bar.
  */
-export function streamingIngestResponse(project: Project, request: Request, uploaderId: string): Response {
+export function streamingIngestResponse(
+  project: Project,
+  request: Request,
+  uploaderId: string,
+  /** Runs once the upload is stored, before the "done" event (the route's audit entry). */
+  onStored?: (result: Awaited<ReturnType<typeof storeRequest>>) => Promise<unknown>,
+): Response {
   const upload = describeUpload(request);
   const release = claimSlot(uploaderId);
   const encoder = new TextEncoder();
@@ -170,6 +176,7 @@ export function streamingIngestResponse(project: Project, request: Request, uplo
       };
       try {
         const result = await storeRequest(project, request, upload, send);
+        await onStored?.(result);
         send({ phase: "done", ...result });
       } catch (error) {
         if (error instanceof DatasetError) send({ phase: "error", code: "invalid_dataset", problems: error.problems });

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
+import { pastedWholeSql, textFieldsSql, type PastedWholeRule } from "./projects.ts";
 import {
   abuseSignals,
   projects,
@@ -9,6 +10,7 @@ import {
   users,
   type AbuseKind,
   type DeviceSource,
+  type Role,
 } from "../schema/index.ts";
 
 export interface AbuseSignalInput {
@@ -75,6 +77,49 @@ export async function listAbuseSignals(db: Db, limit = 500) {
 }
 
 export type AbuseSignalRow = Awaited<ReturnType<typeof listAbuseSignals>>[number];
+
+/**
+ * Per account (admins left out), across projects: text answers with input signals, and how many of them `rule` calls
+ * pasted in whole; only accounts with at least `minTextAnswers` and one pasted answer.
+ */
+export async function listPastedTextCounts(db: Db, params: { rule: PastedWholeRule; minTextAnswers: number }) {
+  const rows = await queryRows<{
+    user_id: string;
+    email: string;
+    name: string;
+    role: Role;
+    paused_at: string | Date | null;
+    paused_reason: string | null;
+    text_answers: number;
+    pasted_whole: number;
+    last_at: string | Date;
+  }>(
+    db,
+    sql`select u.id as user_id, u.email, u.name, u.role, u.paused_at, u.paused_reason, t.text_answers, t.pasted_whole,
+          t.last_at
+        from (select l.labeler_id, count(*)::int as text_answers,
+                count(*) filter (where ${pastedWholeSql(params.rule)})::int as pasted_whole, max(l.created_at) as last_at
+              from labels l cross join lateral ${textFieldsSql} f
+              where l.input_signals is not null and char_length(coalesce(f.text, '')) > 0
+              group by l.labeler_id) t
+        join users u on u.id = t.labeler_id
+        where u.role <> 'admin' and t.text_answers >= ${params.minTextAnswers} and t.pasted_whole > 0
+        order by t.last_at desc`,
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    userPausedAt: r.paused_at === null ? null : new Date(r.paused_at),
+    userPausedReason: r.paused_reason,
+    textAnswers: r.text_answers,
+    pastedWhole: r.pasted_whole,
+    lastAt: new Date(r.last_at),
+  }));
+}
+
+export type PastedTextCount = Awaited<ReturnType<typeof listPastedTextCounts>>[number];
 
 /**
  * Remembers a device identifier for an account. Only server-issued identifiers (`source: "server"`) are compared

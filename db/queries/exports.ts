@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import type { ItemContent } from "../schema/index.ts";
+import type { ItemContent, TextInputSignals } from "../schema/index.ts";
 import { keysetPages, PAGE, parseJson as parse } from "./exports/pages.ts";
 
 export type { FormProject } from "./exports/form-items.ts";
@@ -108,6 +108,8 @@ export interface RawAnswerRecord {
   assignment_id: number;
   time_spent_ms: number;
   answered_at: string;
+  /** How the rationale was written (pastes, typing; no content), when the browser reported it. */
+  input_signals: Record<string, TextInputSignals> | null;
 }
 
 /** Every individual answer, in the order they were given. */
@@ -125,10 +127,11 @@ export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerat
       assignment_id: string | number;
       time_spent_ms: number;
       created_at: string | Date;
+      input_signals: Record<string, TextInputSignals> | string | null;
     }>(
       db,
       sql`select l.id, i.external_id, l.labeler_id, l.value, l.strength, l.rationale, l.swapped,
-            i.content->>'kind' as kind, l.assignment_id, l.time_spent_ms, l.created_at
+            i.content->>'kind' as kind, l.assignment_id, l.time_spent_ms, l.created_at, l.input_signals
           from labels l join items i on i.id = l.item_id
           where l.project_id = ${projectId} and l.id > ${after}
           order by l.id limit ${PAGE}`,
@@ -145,6 +148,7 @@ export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerat
       assignment_id: Number(r.assignment_id),
       time_spent_ms: r.time_spent_ms,
       answered_at: new Date(r.created_at).toISOString(),
+      input_signals: r.input_signals === null ? null : parse(r.input_signals),
     };
   }
 }

@@ -3,7 +3,14 @@ import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { remainingFundsSql } from "./funds.ts";
-import { assignments, type FlagReason, type FormAnswers, type ItemContent } from "../schema/index.ts";
+import { admissionGaps, type AdmissionGaps } from "./qualifications.ts";
+import {
+  assignments,
+  type FlagReason,
+  type FormAnswers,
+  type ItemContent,
+  type TextInputSignals,
+} from "../schema/index.ts";
 
 export interface Task {
   assignmentId: number;
@@ -86,6 +93,36 @@ export function refuseIfPaused(s: { paused: boolean; labelerPaused: string | nul
     throw new DomainError("paused_on_project", `You are paused on this project. ${s.pausedOnProject}`);
 }
 
+/** A labeler refused a project's tasks for want of a qualification; `tests` are the ones to take (maybe none). */
+export class NotQualifiedError extends DomainError {
+  override name = "NotQualifiedError";
+  constructor(
+    message: string,
+    readonly tests: { id: string; title: string }[] = [],
+  ) {
+    super("not_qualified", message);
+  }
+}
+
+/** Refuses a labeler who lacks a valid pass of a required test, or the project's minimum prior quality. */
+export function refuseIfNotQualified(gaps: AdmissionGaps) {
+  if (gaps.missing.length) {
+    const names = gaps.missing.map((t) => `"${t.title}"`).join(", ");
+    const one = gaps.missing.length === 1;
+    throw new NotQualifiedError(
+      `This project requires the qualification test${one ? "" : "s"} ${names}: take ${one ? "it" : "them"} from your project list.`,
+      gaps.missing,
+    );
+  }
+  const min = gaps.minPriorQuality;
+  if (min !== null && (gaps.priorQuality === null || gaps.priorQuality < min)) {
+    const had = gaps.priorQuality === null ? "you have none yet" : `yours is ${gaps.priorQuality.toFixed(2)}`;
+    throw new NotQualifiedError(
+      `This project requires a quality score of at least ${min.toFixed(2)} on its requester's other projects; ${had}.`,
+    );
+  }
+}
+
 export const OUT_OF_FUNDS =
   "This project has no funds left for more answers: the answers already given use up what its requester paid in.";
 
@@ -137,6 +174,7 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
       labelerPaused: context.labeler_paused,
       pausedOnProject: context.project_paused_reason,
     });
+    refuseIfNotQualified(await admissionGaps(tx, params));
     if (context.assignment_id) return toTask(context as TaskRow);
     // Labelers never work unpaid: one more answer must still be payable at the full rate from what was paid in.
     if (!canPayOneMore(context)) throw new DomainError("out_of_funds", OUT_OF_FUNDS);
@@ -216,6 +254,8 @@ export interface Answer {
   rationale?: string | null;
   /** What the browser measured; capped at the time the server saw the lease open. */
   timeSpentMs?: number | null;
+  /** How each free-text answer was written (pastes, typing), by question name or "rationale"; no content. */
+  inputSignals?: Record<string, TextInputSignals> | null;
 }
 
 interface HeldAssignment {
@@ -295,10 +335,11 @@ export async function submitAnswer(
           counted as (
             update items set answers = answers + 1, done = answers + 1 >= labels_wanted where id = ${held.item_id})
           insert into labels (assignment_id, item_id, project_id, labeler_id, value, answers, strength, rationale, swapped,
-            time_spent_ms)
+            time_spent_ms, input_signals)
           values (${held.id}, ${held.item_id}, ${held.project_id}, ${params.labelerId}, ${value},
             ${answers === null ? null : JSON.stringify(answers)}::jsonb,
-            ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, ${held.swapped}, ${timeSpentMs})
+            ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, ${held.swapped}, ${timeSpentMs},
+            ${answer.inputSignals ? JSON.stringify(answer.inputSignals) : null}::jsonb)
           returning id`,
     );
     return { labelId: Number(label.id), itemId: held.item_id, projectId: held.project_id };

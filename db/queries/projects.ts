@@ -1,8 +1,9 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import { assignments, items, labels, projects, uploads, type Question, type TaskType } from "../schema/index.ts";
+import { assignments, items, labels, projects, uploads, users, type Question, type TaskType } from "../schema/index.ts";
 import { isUuid } from "../ids.ts";
+import { priorQualitySql, validPassSql } from "./qualifications.ts";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -59,6 +60,7 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
     .select({
       id: projects.id,
       title: projects.title,
+      requester: users.name,
       taskType: projects.taskType,
       rewardPerLabel: projects.rewardPerLabel,
       instructionsStart: sql<string>`left(${projects.instructions}, 1000)`,
@@ -69,8 +71,15 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       open: sql<number>`(select count(*)::int from ${items} i where i.project_id = ${projectIdRef} and not i.done
         and not i.awaiting_responses and not exists (select 1 from ${assignments} a where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased'))`,
       mine: sql<number>`(select count(*)::int from ${labels} l where l.project_id = ${projectIdRef} and l.labeler_id = ${labelerId})`,
+      // The tests the project requires and whether the labeler holds a valid pass of each.
+      tests: sql<{ id: string; title: string; held: boolean }[] | string>`(select coalesce(jsonb_agg(jsonb_build_object(
+          'id', t.id, 'title', t.title, 'held', ${validPassSql(labelerId, sql`t.id`)}) order by t.title), '[]'::jsonb)
+        from project_qualifications pq join qualification_tests t on t.id = pq.test_id where pq.project_id = ${projectIdRef})`,
+      minPriorQuality: projects.minPriorQuality,
+      priorQuality: sql<number | null>`${priorQualitySql(labelerId, projectIdRef)}`,
     })
     .from(projects)
+    .innerJoin(users, eq(users.id, projects.ownerId))
     .where(and(eq(projects.paused, false), sql`${projects.closedAt} is null`))
     .orderBy(desc(projects.createdAt));
 }
@@ -124,14 +133,50 @@ export async function getProjectProgress(db: Db, projectId: string): Promise<Pro
 }
 
 /** Each labeler's activity on the project, by account id only (requesters see a pseudonym, never name or email). */
-export async function listProjectLabelers(db: Db, projectId: string) {
-  return queryRows<{
+/** When a text answer counts as pasted in whole (the rule and its numbers: labeling/input-signals.ts). */
+export interface PastedWholeRule {
+  minChars: number;
+  pastedShare: number;
+  typedShare: number;
+}
+
+/**
+ * Each text answer with input signals, over `l` (a labels row): `f.s` its signals, `f.text` its text (a form
+ * question's answer, or the fixed shapes' rationale). Use as `cross join lateral ${textFieldsSql} f`.
+ */
+export const textFieldsSql = sql`(select e.value as s,
+    case when l.value = 'form' then l.answers->>e.key else l.rationale end as text
+  from jsonb_each(l.input_signals) e) `;
+
+/** Whether `f` (a row of textFieldsSql) was pasted in whole: isPastedWhole, in SQL. */
+export function pastedWholeSql(rule: PastedWholeRule): SQL {
+  const chars = sql`char_length(coalesce(f.text, ''))`;
+  return sql`(${chars} >= ${rule.minChars} and (f.s->>'pastes')::int > 0
+    and (f.s->>'pastedChars')::float8 >= ${rule.pastedShare}::float8 * ${chars}
+    and (f.s->>'typedChars')::float8 <= ${rule.typedShare}::float8 * ${chars})`;
+}
+
+/**
+ * Each labeler's work on the project; with `pasted`, also their text answers with input signals, how many were
+ * pasted in whole, and the median typing time of those they edited.
+ */
+export async function listProjectLabelers(db: Db, projectId: string, pasted?: PastedWholeRule) {
+  const texts = pasted
+    ? sql`(select jsonb_build_object('n', count(*), 'pasted', count(*) filter (where ${pastedWholeSql(pasted)}),
+          'typing', percentile_cont(0.5) within group (order by (f.s->>'typingMs')::int)
+            filter (where (f.s->>'pastes')::int + (f.s->>'typedChars')::int > 0))
+        from labels l cross join lateral ${textFieldsSql} f
+        where l.project_id = ${projectId} and l.labeler_id = a.labeler_id and l.input_signals is not null
+          and char_length(coalesce(f.text, '')) > 0)`
+    : sql`null::jsonb`;
+  const rows = await queryRows<{
     labeler_id: string;
     answers: number;
     skipped: number;
     flagged: number;
     median_ms: number | null;
     last_at: string | null;
+    texts: { n: number; pasted: number; typing: number | null } | string | null;
   }>(
     db,
     sql`
@@ -141,12 +186,22 @@ export async function listProjectLabelers(db: Db, projectId: string) {
       count(*) filter (where a.status = 'flagged')::int as flagged,
       (select percentile_cont(0.5) within group (order by l.time_spent_ms) from labels l
         where l.project_id = ${projectId} and l.labeler_id = a.labeler_id)::int as median_ms,
-      max(a.finished_at)::text as last_at
+      max(a.finished_at)::text as last_at, ${texts} as texts
     from assignments a
     where a.project_id = ${projectId} and a.status <> 'leased'
     group by a.labeler_id
     order by answers desc, a.labeler_id`,
   );
+  return rows.map(({ texts, ...r }) => {
+    const t = typeof texts === "string" ? (JSON.parse(texts) as Exclude<typeof texts, string>) : texts;
+    return {
+      ...r,
+      /** Text answers with input signals (null: not asked for). */
+      text_answers: t ? Number(t.n) : null,
+      pasted_whole: t ? Number(t.pasted) : null,
+      median_typing_ms: t?.typing == null ? null : Math.round(Number(t.typing)),
+    };
+  });
 }
 
 export async function listFlaggedItems(db: Db, projectId: string, limit = 100) {
@@ -165,11 +220,20 @@ export async function listFlaggedItems(db: Db, projectId: string, limit = 100) {
     .limit(limit);
 }
 
+/**
+ * The requester's projects, and those shared with them by an owner's team (`role` "owner", "co_owner" or
+ * "reviewer"; a membership of the one project wins over one of all the owner's projects).
+ */
 export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
+  const memberRole = sql`(select m.role::text from project_members m where m.user_id = ${ownerId}
+    and m.owner_id = ${projects.ownerId} and (m.project_id = ${projectIdRef} or m.project_id is null)
+    order by m.project_id nulls last limit 1)`;
   return db
     .select({
       id: projects.id,
       title: projects.title,
+      role: sql<"owner" | "co_owner" | "reviewer">`case when ${projects.ownerId} = ${ownerId} then 'owner'
+        else ${memberRole} end`,
       taskType: projects.taskType,
       paused: projects.paused,
       rewardPerLabel: projects.rewardPerLabel,
@@ -181,7 +245,7 @@ export async function listOwnedProjectsWithProgress(db: Db, ownerId: string) {
         and ${inProgressSql("i", sql.raw('"projects"."labels_per_item"'))})`,
     })
     .from(projects)
-    .where(eq(projects.ownerId, ownerId))
+    .where(or(eq(projects.ownerId, ownerId), sql`${memberRole} is not null`))
     .orderBy(desc(projects.createdAt));
 }
 

@@ -44,7 +44,9 @@ export const qualificationTests = pgTable(
     /** Whether a labeler sees the known answers of the items they got wrong (off keeps the test reusable). */
     showAnswers: boolean("show_answers").notNull().default(true),
     /** Paid per finished attempt, in base units, from the funds of the project the labeler took it for; 0: unpaid. */
-    rewardPerAttempt: bigint("reward_per_attempt", { mode: "bigint" }).notNull().default(sql`0`),
+    rewardPerAttempt: bigint("reward_per_attempt", { mode: "bigint" })
+      .notNull()
+      .default(sql`0`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -250,3 +250,47 @@ export interface LabelConsensus {
   confidence: number;
   probability: Record<string, number>;
 }
+
+const sameValue = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+
+/** Each response's rank group in a ranking (0 best; -1 unranked). */
+function rankGroups(ranking: RankingValue, responses: number): Int32Array {
+  const g = new Int32Array(responses).fill(-1);
+  ranking.forEach((group, i) => group.forEach((r) => (g[r] = i)));
+  return g;
+}
+
+/**
+ * Whether an answer agrees with a known one (gold, or a qualification test's answer), both in item terms: a
+ * preference on its choice (strength is not marked), a ranking when it reverses no pair the known ranking orders,
+ * ratings and labels per response on the responses both answered — or, with `everyResponse`, on every response the
+ * known answer names, which must then be answered. Text is not marked.
+ */
+export function matchesKnownAnswer(
+  q: Question,
+  given: StoredValue,
+  known: StoredValue,
+  responses: number,
+  options: { everyResponse?: boolean } = {},
+): boolean {
+  switch (q.type) {
+    case "preference":
+      return (given as PreferenceValue).choice === (known as PreferenceValue).choice;
+    case "ranking": {
+      const g = rankGroups(given as RankingValue, responses);
+      const truth = rankGroups(known as RankingValue, responses);
+      for (let i = 0; i < responses; i++)
+        for (let j = i + 1; j < responses; j++) if ((g[i] - g[j]) * (truth[i] - truth[j]) < 0) return false;
+      return true;
+    }
+    case "rating":
+    case "label": {
+      if (q.per === "item") return sameValue(given, known);
+      const g = given as (number | LabelValue | null)[];
+      const k = known as (number | LabelValue | null)[];
+      return k.every((x, r) => x === null || ((g[r] ?? null) === null ? !options.everyResponse : sameValue(g[r], x)));
+    }
+    case "text":
+      return true;
+  }
+}

@@ -75,4 +75,3 @@ export const projectAuditLog = pgTable(
     index("project_audit_log_owner_idx").on(t.ownerId, t.at.desc()),
   ],
 );
-

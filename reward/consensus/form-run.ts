@@ -1,13 +1,13 @@
-import type {
-  FormAnswers,
-  LabelConsensus,
-  LabelValue,
-  PreferenceValue,
-  Question,
-  QuestionConsensus,
-  RankingValue,
-  RatingConsensus,
-  StoredValue,
+import {
+  matchesKnownAnswer,
+  type FormAnswers,
+  type LabelConsensus,
+  type PreferenceValue,
+  type Question,
+  type QuestionConsensus,
+  type RankingValue,
+  type RatingConsensus,
+  type StoredValue,
 } from "../../db/schema/questions.ts";
 import {
   aggregateCategorySets,
@@ -101,7 +101,6 @@ type Ordered = Extract<Question, { type: "preference" | "ranking" }>;
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const shownOrder = (a: FormAnswerInput) => a.responseOrder ?? Array.from({ length: a.responses }, (_, r) => r);
-const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
 
 /** A preference in ranking terms: the chosen response first, or both in one group for a tie or "both bad". */
 const preferenceGroups = (v: PreferenceValue): RankingValue =>
@@ -326,34 +325,11 @@ function questionOutcome(
   }
 }
 
-/** Whether an answer agrees with the gold answer: a ranking when it reverses no pair the gold orders. */
-export function matchesGold(q: Question, given: StoredValue, gold: StoredValue, responses: number): boolean {
-  switch (q.type) {
-    case "preference":
-      return (given as PreferenceValue).choice === (gold as PreferenceValue).choice;
-    case "ranking": {
-      const g = groupOf(given as RankingValue, responses);
-      const truth = groupOf(gold as RankingValue, responses);
-      for (let i = 0; i < responses; i++)
-        for (let j = i + 1; j < responses; j++) if ((g[i] - g[j]) * (truth[i] - truth[j]) < 0) return false;
-      return true;
-    }
-    case "rating":
-    case "label":
-      if (q.per === "item") return same(given, gold);
-      return (given as (number | LabelValue | null)[]).every(
-        (x, r) => x === null || (gold as (number | LabelValue | null)[])[r] === null || same(x, (gold as unknown[])[r]),
-      );
-    case "text":
-      return true;
-  }
-}
-
 /**
  * Combines a labeler's per-question qualities into one: quality, agreement and chance are means weighted by the
  * number of items they answered each question on; flags are united; leftShare and positionBias come from the
  * preference or ranking question (a form has at most one). Gold counts answers to questions with gold: each
- * question a gold item has gold for counts once, and is right when it matches (see matchesGold).
+ * question a gold item has gold for counts once, and is right when it matches (see matchesKnownAnswer).
  */
 function combineQuality(
   labelerId: string,
@@ -451,7 +427,7 @@ export function formConsensus(
       for (const q of questions) {
         if (q.type === "text" || g[q.name] === undefined || a.answers[q.name] === undefined) continue;
         goldTally.answered++;
-        if (matchesGold(q, a.answers[q.name], g[q.name], a.responses)) goldTally.correct++;
+        if (matchesKnownAnswer(q, a.answers[q.name], g[q.name], a.responses)) goldTally.correct++;
       }
     }
     labelers.push(combineQuality(labelerId, own.length, perQuestion, goldTally));

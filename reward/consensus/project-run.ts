@@ -12,7 +12,7 @@ import {
 } from "../../db/queries/consensus.ts";
 import type { FormAnswers, Question, QuestionConsensus } from "../../db/schema/index.ts";
 import { getProject } from "../../db/queries/projects.ts";
-import { pauseReason } from "./quality-policy.ts";
+import { pauseEvidence, pauseReason, type PauseEvidence } from "./quality-policy.ts";
 import { NotFoundError } from "../../db/errors.ts";
 import { detectAbuse, type TimedAnswer } from "./abuse.ts";
 import { formConsensus } from "./form-run.ts";
@@ -169,6 +169,22 @@ interface RunResult {
   timed: TimedAnswer[];
   /** Whether identical answers in a row are suspicious whatever the consensus (see detectAbuse). */
   sideIsRandom: boolean;
+  /** Each labeler's answers against the other labelers' (quality-policy.ts), for the pause decision. */
+  evidence?: Map<string, PauseEvidence>;
+  /** Pairwise: each labeler's decided answers by the side of the screen picked, for the pause decision. */
+  sides?: Map<string, { left: number; right: number }>;
+}
+
+/** Each labeler's left and right picks, from answers in screen terms (ties and "both bad" left out). */
+export function screenSides(answers: readonly { labelerId: string; shown: string }[]) {
+  const sides = new Map<string, { left: number; right: number }>();
+  for (const a of answers) {
+    if (a.shown !== "left" && a.shown !== "right") continue;
+    const s = sides.get(a.labelerId) ?? { left: 0, right: 0 };
+    s[a.shown]++;
+    sides.set(a.labelerId, s);
+  }
+  return sides;
 }
 
 function timedAnswer(a: StoredAnswer, shown: string, consensus: string | undefined): TimedAnswer {
@@ -192,7 +208,10 @@ function fixedShapeRun(answers: readonly StoredAnswer[], pairwise: boolean): Run
       pairwise ? undefined : consensusOf.get(a.itemId),
     ),
   );
-  return { ...result, timed, sideIsRandom: pairwise };
+  const evidence = pauseEvidence(
+    answers.map((a) => ({ item: String(a.itemId), labeler: a.labelerId, value: a.value, gold: a.gold })),
+  );
+  return { ...result, timed, sideIsRandom: pairwise, evidence, sides: pairwise ? screenSides(timed) : undefined };
 }
 
 /**
@@ -252,7 +271,15 @@ export async function runProjectConsensus(db: Db, projectId: string): Promise<Co
   const labelers: LabelerQualityRow[] = result.labelers.map((l) => ({
     ...l,
     medianMs: median.get(l.labelerId) ?? null,
-    pausedReason: pauseReason(l, project.qualityThreshold),
+    pausedReason: pauseReason(
+      // A labeler none of whose items has another answer yet has no evidence against them.
+      {
+        ...l,
+        evidence: result.evidence && (result.evidence.get(l.labelerId) ?? { agreement: 0, chance: 0, weight: 0 }),
+        sides: result.sides?.get(l.labelerId),
+      },
+      project.qualityThreshold,
+    ),
   }));
   const confidences = result.items.map((i) => i.confidence);
   const findings = detectAbuse(result.timed, result.sideIsRandom);

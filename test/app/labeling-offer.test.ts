@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatItemTime, payPerHour, projectSummary } from "~/utils/labeling-offer.ts";
+import { formatItemTime, payPerHour, projectSummary, sortOffers } from "~/utils/labeling-offer.ts";
 
 describe("what a labeler reads about a project", () => {
   it("summarises the instructions by their first paragraph of prose, as plain text cut at a word", () => {
@@ -26,5 +26,18 @@ describe("what a labeler reads about a project", () => {
     expect(payPerHour(1_000n, 7_000)).toBe(514_000n);
     expect(payPerHour(10n ** 18n, 1_000)).toBe(3_600n * 10n ** 18n);
     expect(payPerHour(1n, 0)).toBe(3_600_000n);
+  });
+
+  it("sorts by pay per hour with untimed projects last, or by items left, keeping newest first on ties", () => {
+    const offers = [
+      { id: "a", payPerHour: null, open: 5 },
+      { id: "b", payPerHour: 300n, open: 1 },
+      { id: "c", payPerHour: 900n, open: 5 },
+      { id: "d", payPerHour: 300n, open: 9 },
+    ];
+    const ids = (sorted: typeof offers) => sorted.map((o) => o.id);
+    expect(ids(sortOffers(offers, "new"))).toEqual(["a", "b", "c", "d"]);
+    expect(ids(sortOffers(offers, "pay"))).toEqual(["c", "b", "d", "a"]);
+    expect(ids(sortOffers(offers, "left"))).toEqual(["d", "a", "c", "b"]);
   });
 });

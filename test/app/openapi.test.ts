@@ -161,6 +161,9 @@ describe("the OpenAPI document", () => {
   });
 });
 
+const SIGNALS = { pastes: 1, pastedChars: 40, typedChars: 2, typingMs: 900 };
+const manySignals = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, SIGNALS]));
+
 /** Bodies the server's schema accepts (true) or refuses (false): the document must say the same of each. */
 const BODIES: { method: string; path: string; schema: (body: unknown) => boolean; cases: [unknown, boolean][] }[] = [
   {
@@ -279,6 +282,18 @@ const BODIES: { method: string; path: string; schema: (body: unknown) => boolean
       [{ intent: "answer", assignmentId: 0, choice: "left" }, false],
       [{ intent: "answer", assignmentId: 3, answers: "not json" }, false],
       [{ intent: "dance", assignmentId: 3 }, false],
+      [{ intent: "answer", assignmentId: 3, answers: { note: "hi" }, inputSignals: { note: SIGNALS } }, true],
+      [
+        { intent: "answer", assignmentId: 3, choice: "left", inputSignals: { rationale: { ...SIGNALS, pastes: -1 } } },
+        false,
+      ],
+      [
+        { intent: "answer", assignmentId: 3, choice: "left", inputSignals: { rationale: { ...SIGNALS, keys: "ab" } } },
+        false,
+      ],
+      [{ intent: "answer", assignmentId: 3, choice: "left", inputSignals: { rationale: { pastes: 1 } } }, false],
+      [{ intent: "answer", assignmentId: 3, choice: "left", inputSignals: manySignals(21) }, false],
+      [{ intent: "answer", assignmentId: 3, choice: "left", inputSignals: manySignals(20) }, true],
     ],
   },
 ];

@@ -215,10 +215,39 @@ describe("undo on the labeling page", () => {
 });
 
 describe("the project list", () => {
-  async function list(labelerId: string) {
+  async function list(labelerId: string, query = "") {
     const { loader } = await import("~/routes/work+/_index.tsx");
-    return (await call(loader as never, request("/work", { cookie: await sessionCookie(labelerId) }))).json();
+    return (await call(loader as never, request(`/work${query}`, { cookie: await sessionCookie(labelerId) }))).json();
   }
+
+  it("names each project's requester and sorts by pay per hour or by items left, newest first otherwise", async () => {
+    const owner = await makeUser(h.db, "requester", "Rhea");
+    const other = await makeUser(h.db, "labeler");
+    const labeler = await makeUser(h.db, "labeler");
+    // Three new projects: many cheap items, few well-paid ones, and one nobody has timed yet.
+    const cheap = await makeProject(h.db, owner.id, { rewardPerLabel: 1_000n, labelsPerItem: 1 });
+    await uploadPairs(h.db, cheap, 6);
+    const dear = await makeProject(h.db, owner.id, { rewardPerLabel: 9_000n, labelsPerItem: 1 });
+    await uploadPairs(h.db, dear, 3);
+    const untimed = await makeProject(h.db, owner.id, { rewardPerLabel: 5_000n, labelsPerItem: 1 });
+    await uploadPairs(h.db, untimed, 1);
+    for (const project of [cheap, dear]) {
+      const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: other.id }))!;
+      await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: other.id, answer: { value: "a" } });
+    }
+    const mine = new Set([cheap.id, dear.id, untimed.id]);
+    const order = async (query: string) =>
+      (await list(labeler.id, query)).projects
+        .filter((p: { id: string }) => mine.has(p.id))
+        .map((p: { id: string }) => p.id);
+    expect(await order("")).toEqual([untimed.id, dear.id, cheap.id]);
+    expect(await order("?sort=pay")).toEqual([dear.id, cheap.id, untimed.id]);
+    expect(await order("?sort=left")).toEqual([cheap.id, dear.id, untimed.id]);
+    expect(await order("?sort=bogus")).toEqual([untimed.id, dear.id, cheap.id]);
+    const page = await list(labeler.id, "?sort=pay");
+    expect(page.sort).toBe("pay");
+    expect(page.projects.find((p: { id: string }) => p.id === dear.id).requester).toBe(owner.name);
+  });
 
   it("tells what a project is, how long an item takes and what it pays, in tokens, before starting", async () => {
     const owner = await makeUser(h.db, "requester");

@@ -118,7 +118,9 @@ describe("project consensus (labels)", () => {
     expect(quality.get(who.adversary)!.flags).toContain("adversarial");
     expect(quality.get(who.careful)).toMatchObject({ goldAnswered: 6, goldCorrect: 6, pausedAt: null });
     expect(quality.get(who.adversary)!.goldCorrect).toBe(0);
-    expect(quality.get(who.adversary)!.pausedReason).toMatch(/below this project's minimum of 0\.30 after 30 answers/);
+    expect(quality.get(who.adversary)!.pausedReason).toMatch(
+      /below this project's minimum of 0\.30 after 30 answers, and confidently so/,
+    );
     expect(quality.get(who.careful)!.medianMs).toBe(20_000);
   });
 
@@ -364,7 +366,9 @@ describe("project consensus (form)", () => {
     const adversary = quality.get(byName("adversary"))!;
     expect(adversary.quality).toBeLessThan(0.05);
     expect(adversary.flags).toContain("adversarial");
-    expect(adversary.pausedReason).toMatch(/below this project's minimum of 0\.30 after 24 answers/);
+    expect(adversary.pausedReason).toMatch(
+      /below this project's minimum of 0\.30 after 24 answers, and confidently so/,
+    );
     const clicker = quality.get(byName("clicker"))!;
     expect(clicker.quality).toBeLessThan(0.1);
     expect(clicker.flags).toContain("constant");

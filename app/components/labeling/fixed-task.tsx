@@ -9,6 +9,7 @@ import { digitOf } from "./screen-answers.ts";
 import { ShortcutsHelp, type TaskShortcut } from "./shortcuts-help.tsx";
 import { useTaskKeys } from "./task-keys.ts";
 import { TaskActions } from "./task-actions.tsx";
+import { SIGNAL_FIELD, useInputSignals } from "./use-input-signals.ts";
 import "./labeling.css";
 
 export type FixedTaskView = Exclude<TaskView, { kind: "form" }>;
@@ -135,6 +136,7 @@ export function FixedTask({
   const csrf = useAuthenticityToken();
   const busy = useNavigation().state !== "idle";
   const decisive = task.kind === "pairwise" && (choice === "left" || choice === "right");
+  const typing = useInputSignals();
 
   const answerInput = (at?: number) => {
     const inputs = answers.current?.querySelectorAll<HTMLInputElement>("input") ?? [];
@@ -157,6 +159,8 @@ export function FixedTask({
     if (intent === "answer") {
       Object.assign(fields, { choice, rationale, timeSpentMs: String(Date.now() - started.current) });
       if (decisive && strength) fields.strength = String(strength);
+      const signals = typing.signals();
+      if (signals) fields.inputSignals = JSON.stringify(signals);
     }
     submit(fields, { method: "post" });
   }
@@ -197,6 +201,8 @@ export function FixedTask({
         Rationale (optional)
         <textarea
           name="rationale"
+          {...{ [SIGNAL_FIELD]: "rationale" }}
+          {...typing.handlers}
           rows={2}
           maxLength={5000}
           value={rationale}

@@ -15,6 +15,7 @@ import {
 import { ShortcutsHelp, type TaskShortcut } from "./shortcuts-help.tsx";
 import { useTaskKeys } from "./task-keys.ts";
 import { TaskActions } from "./task-actions.tsx";
+import { useInputSignals } from "./use-input-signals.ts";
 import "./labeling.css";
 
 export interface FormTaskView {
@@ -87,6 +88,7 @@ export function FormTask({
   const busy = useNavigation().state !== "idle";
   const problems = formProblems(task.questions, answers, task.responses);
   const blocking = task.questions.filter((q) => problems[q.name]);
+  const typing = useInputSignals();
 
   useEffect(() => {
     started.current = Date.now();
@@ -105,6 +107,8 @@ export function FormTask({
     if (intent === "answer") {
       fields.answers = JSON.stringify(answersPayload(task.questions, answers, task.responses));
       fields.timeSpentMs = String(Date.now() - started.current);
+      const signals = typing.signals();
+      if (signals) fields.inputSignals = JSON.stringify(signals);
     }
     submit(fields, { method: "post" });
   }
@@ -125,6 +129,7 @@ export function FormTask({
         method="post"
         ref={form}
         className="card form-task"
+        {...typing.handlers}
         onSubmit={(e) => {
           e.preventDefault();
           send("answer");

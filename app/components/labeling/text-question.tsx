@@ -1,4 +1,5 @@
 import type { Question } from "../../../db/schema/questions.ts";
+import { SIGNAL_FIELD } from "./use-input-signals.ts";
 
 type TextQuestionType = Extract<Question, { type: "text" }>;
 
@@ -20,6 +21,7 @@ export function TextQuestion({
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-hint ${id}-problem`}
       className="text-answer"
+      {...{ [SIGNAL_FIELD]: q.name }}
       rows={q.prefill === "best" ? 8 : 3}
       maxLength={q.maxLength}
       value={value}

@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import "~/components/abuse-review.css";
-import { listAbuseSignals } from "../../../db/queries/abuse.ts";
+import { listAbuseSignals, listPastedTextCounts } from "../../../db/queries/abuse.ts";
+import { PASTED_WHOLE } from "../../../labeling/input-signals.ts";
+import { DEFAULT_PASTED_TEXT, pastedTextSignals } from "../../../reward/consensus/abuse-paste.ts";
 import { getUser, setUserPaused } from "../../../db/queries/identity.ts";
 import { groupAbuseCases, type AbuseAccount, type AbuseCase } from "~/utils/abuse-cases.ts";
 import { readFormData } from "~/utils/body.server.ts";
@@ -18,7 +20,11 @@ export const meta: MetaFunction = () => [{ title: "Abuse signals · Pairwise" }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["admin"]);
-  return { cases: groupAbuseCases(await listAbuseSignals(db)) };
+  const [stored, pasted] = await Promise.all([
+    listAbuseSignals(db),
+    listPastedTextCounts(db, { rule: PASTED_WHOLE, minTextAnswers: DEFAULT_PASTED_TEXT.minTextAnswers }),
+  ]);
+  return { cases: groupAbuseCases([...stored, ...pastedTextSignals(pasted)]) };
 }
 
 type ActionResult = { ok: true; message: string } | { ok: false; error: string };

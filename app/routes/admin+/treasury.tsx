@@ -23,6 +23,7 @@ import { projectFundingSchema, TreasuryActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { formatAmount } from "~/utils/tokens.ts";
 import { Time } from "~/components/time.tsx";
+import { audit } from "~/utils/audit.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Treasury · Pairwise" }];
 
@@ -144,6 +145,7 @@ async function recordAdminFunding(formData: FormData, adminId: string) {
   if (!project) return { message: null, error: "No such project." };
   if (project.closedAt) return { message: null, error: `${project.title} is closed; it takes no more funds.` };
   await recordFunding(db, { projectId, kind: "admin_credit", amount, reason, actorId: adminId });
+  await audit({ id: adminId }, project, "funding.recorded", { amount: amount.toString(), reason });
   return { message: `Recorded ${formatAmount(amount, token)} of funding for ${project.title}.`, error: null };
 }
 

@@ -3,7 +3,8 @@ import { getProject } from "../../../db/queries/projects.ts";
 import { closeAndRefund } from "../../../jobs/project-commands.ts";
 import { api, methodNotAllowed, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { db } from "~/utils/db.server.ts";
-import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+import { projectJson, requireProjectApiAccess } from "~/utils/projects.server.ts";
+import { audit } from "~/utils/audit.server.ts";
 
 export const loader = methodNotAllowed("POST");
 
@@ -15,7 +16,8 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
     requireMethod(request, "POST");
     const user = await requireApiUser(request, ["requester"]);
-    const project = await requireOwnedProject(user, params.projectId);
+    const { project } = await requireProjectApiAccess(user, params.projectId, "close");
     const closed = await closeAndRefund(db, project);
+    if (closed) await audit(user, project, "project.closed");
     return { project: projectJson((await getProject(db, project.id))!), closed };
   });

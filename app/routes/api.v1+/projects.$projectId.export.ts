@@ -7,17 +7,20 @@ import {
   isExportKind,
   readExportParams,
 } from "~/utils/export.server.ts";
-import { requireOwnedProject } from "~/utils/projects.server.ts";
+import { requireProjectApiAccess } from "~/utils/projects.server.ts";
+import { audit } from "~/utils/audit.server.ts";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   api(async () => {
     const user = await requireApiUser(request, ["requester"]);
-    const project = await requireOwnedProject(user, params.projectId);
+    const { project } = await requireProjectApiAccess(user, params.projectId, "export");
     const query = new URL(request.url).searchParams;
     const kind = query.get("kind") ?? (project.taskType === "pairwise" ? "preferences" : "consensus");
     if (!isExportKind(kind)) throw new ApiError(400, "invalid_kind", `kind must be one of ${EXPORT_KINDS.join(", ")}`);
     try {
-      return await exportResponse(project, kind, readExportParams(query), request.signal);
+      const response = await exportResponse(project, kind, readExportParams(query), request.signal);
+      await audit(user, project, "export.downloaded", { kind, via: "api" });
+      return response;
     } catch (error) {
       if (error instanceof ExportRequestError) throw new ApiError(400, error.code, error.message);
       throw error;

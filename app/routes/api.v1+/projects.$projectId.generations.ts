@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { api, requireApiUser, requireMethod } from "~/utils/api.server.ts";
 import { loadGenerations, startProjectGeneration } from "~/utils/generation.server.ts";
-import { requireOwnedProject } from "~/utils/projects.server.ts";
+import { requireProjectApiAccess } from "~/utils/projects.server.ts";
+import { audit } from "~/utils/audit.server.ts";
 import { GenerationSchema } from "~/utils/schemas.ts";
 import { parseJsonBody } from "~/utils/validate.server.ts";
 
@@ -9,7 +10,7 @@ import { parseJsonBody } from "~/utils/validate.server.ts";
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   api(async () => {
     const user = await requireApiUser(request, ["requester"]);
-    return loadGenerations(await requireOwnedProject(user, params.projectId));
+    return loadGenerations((await requireProjectApiAccess(user, params.projectId, "view")).project);
   });
 
 /** `{"models": [...], "n", "temperature"}` queues responses from the upstream LLM for the waiting items (202). */
@@ -17,7 +18,9 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
     requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["requester"]);
-    const project = await requireOwnedProject(user, params.projectId);
+    const { project } = await requireProjectApiAccess(user, params.projectId, "upload");
     const input = await parseJsonBody(request, GenerationSchema);
-    return Response.json({ generation: await startProjectGeneration(project, input) }, { status: 202 });
+    const generation = await startProjectGeneration(project, input);
+    await audit(user, project, "responses.generated", { generation: generation.id, n: generation.n });
+    return Response.json({ generation }, { status: 202 });
   });

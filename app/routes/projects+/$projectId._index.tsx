@@ -15,6 +15,7 @@ import { DomainError } from "../../../db/errors.ts";
 import { collectsPreferences } from "../../../db/schema/index.ts";
 import { isOutOfFunds } from "../../../db/queries/labeling.ts";
 import { listFlaggedItems, listProjectLabelers, listUploads, setProjectPaused } from "../../../db/queries/projects.ts";
+import { PASTED_WHOLE } from "../../../labeling/input-signals.ts";
 import { loadProjectQuality, performConsensusAction } from "~/utils/consensus.server.ts";
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
@@ -26,7 +27,14 @@ import { loadGoldCommitments, revealGoldNow } from "~/utils/gold.server.ts";
 import { loadProjectModels, loadTrainingReadiness } from "~/utils/project-models.server.ts";
 import { loadProjectStatus } from "~/utils/project-status.server.ts";
 import { closeAndRefund, publishVersion, startTraining } from "../../../jobs/project-commands.ts";
-import { projectJson, requireOwnedProject } from "~/utils/projects.server.ts";
+import { projectJson, requireProjectAccess, requireRoleMay } from "~/utils/projects.server.ts";
+import { permissionsOf, type ProjectAction } from "../../../accounts/project-roles.ts";
+import { AuditLogTable } from "~/components/audit-log.tsx";
+import { ProjectTeam } from "~/components/project-team.tsx";
+import { WhoMayLabel } from "~/components/who-may-label.tsx";
+import { loadWhoMayLabel } from "~/utils/qualifications.server.ts";
+import { audit } from "~/utils/audit.server.ts";
+import { loadAuditLog, loadTeam } from "~/utils/team.server.ts";
 import { labelerPseudonym } from "~/utils/pseudonyms.server.ts";
 import { ConsensusActionSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
@@ -34,6 +42,7 @@ import { tokenDisplay } from "~/utils/services.server.ts";
 import { formatAmount } from "~/utils/tokens.ts";
 import { useLiveStatus } from "~/utils/use-live-status.ts";
 import { Time } from "~/components/time.tsx";
+import { RoleLocked } from "~/components/role-locked.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.project.title ?? "Project"} · Pairwise` },
@@ -41,11 +50,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const project = await requireOwnedProject(user, params.projectId);
+  const access = await requireProjectAccess(user, params.projectId, "view");
+  const { project } = access;
   const comparesResponses = collectsPreferences(project);
   const [status, labelers, flagged, uploads, quality, models, training] = await Promise.all([
     loadProjectStatus(project),
-    listProjectLabelers(db, project.id),
+    listProjectLabelers(db, project.id, PASTED_WHOLE),
     listFlaggedItems(db, project.id),
     listUploads(db, project.id),
     loadProjectQuality(project.id),
@@ -72,19 +82,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     gold: await loadGoldCommitments(project.id),
     funds: await loadProjectFunds(user, project.id),
     token: await tokenDisplay(),
+    role: access.role,
+    may: permissionsOf(access.role),
+    team: await loadTeam(access),
+    auditLog: await loadAuditLog(access, { limit: 20 }),
+    whoMayLabel: await loadWhoMayLabel(project),
   };
 }
 
+/** What each of the dashboard's intents asks of the caller's role (any other intent is a settings change). */
+const INTENT_ACTION: Record<string, ProjectAction> = {
+  "reveal-gold": "upload",
+  generate: "upload",
+  close: "close",
+  train: "train",
+  publish: "train",
+};
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const project = await requireOwnedProject(user, params.projectId);
+  const { project, role } = await requireProjectAccess(user, params.projectId, "view");
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
   const intent = formData.get("intent");
-  if (intent === "reveal-gold") return revealGoldNow(project.id);
-  if (intent === "generate") return generateFromForm(project, formData);
+  requireRoleMay(role, INTENT_ACTION[String(intent)] ?? "settings");
+  if (intent === "reveal-gold") {
+    const revealed = await revealGoldNow(project.id);
+    await audit(user, project, "gold.revealed");
+    return revealed;
+  }
+  if (intent === "generate") {
+    const started = await generateFromForm(project, formData);
+    if (!started.errors) await audit(user, project, "responses.generated", { n: Number(formData.get("n")) || null });
+    return started;
+  }
   if (intent === "close") {
     const closed = await closeAndRefund(db, project);
+    if (closed) await audit(user, project, "project.closed");
     return {
       message: closed
         ? "Project closed. Its unspent funds go back to your wallet once every answer given is planned for payment."
@@ -94,17 +128,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (intent === "pause" || intent === "resume") {
     await setProjectPaused(db, { projectId: project.id, paused: intent === "pause" });
+    await audit(user, project, intent === "pause" ? "project.paused" : "project.resumed");
     return { message: intent === "pause" ? "Project paused." : "Project resumed.", errors: null };
   }
   try {
     if (intent === "train") {
       const model = await startTraining(db, project);
+      await audit(user, project, "model.training", { model: model.id, version: model.version });
       return { message: `Training version ${model.version}…`, errors: null };
     }
     if (intent === "publish") {
-      await publishVersion(db, project, String(formData.get("modelId") ?? ""), {
+      const modelId = String(formData.get("modelId") ?? "");
+      await publishVersion(db, project, modelId, {
         ifWeak: formData.get("confirm") === "weak" ? "publish" : "refuse",
       });
+      await audit(user, project, "model.published", { model: modelId });
       return { message: "Published. Open items are being re-ordered by the model's uncertainty.", errors: null };
     }
   } catch (error) {
@@ -120,7 +158,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         .filter(Boolean) as string[],
     };
   }
-  return { ...(await performConsensusAction(project, submission.value)), errors: null };
+  const done = await performConsensusAction(project, submission.value);
+  const { intent: setting, ...values } = submission.value;
+  await audit(user, project, "settings.changed", { setting, ...values });
+  return { ...done, errors: null };
 }
 
 export default function ProjectDashboard() {
@@ -139,8 +180,15 @@ export default function ProjectDashboard() {
     gold,
     funds,
     token,
+    may,
+    role,
+    team,
+    auditLog,
+    whoMayLabel,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // The paste columns appear once any labeler has written a text answer.
+  const typedAny = labelers.some((l) => (l.text_answers ?? 0) > 0);
   const status = useLiveStatus(`/projects/${project.id}/status`, loadedStatus);
   const { progress, generations } = status;
   const uploadSection = (
@@ -192,7 +240,7 @@ export default function ProjectDashboard() {
           {project.title} {project.paused ? <span className="badge paused">paused</span> : null}
           {project.closedAt ? <span className="badge paused">closed</span> : null}
         </h1>
-        {project.closedAt ? null : (
+        {project.closedAt || !may.settings ? null : (
           <div className="row">
             <Form method="post">
               <AuthenticityTokenInput />
@@ -200,18 +248,20 @@ export default function ProjectDashboard() {
                 {project.paused ? "Resume project" : "Pause project"}
               </button>
             </Form>
-            <Form
-              method="post"
-              onSubmit={(e) => {
-                if (!confirm("Close this project? No more tasks are served, and its unspent funds are refunded."))
-                  e.preventDefault();
-              }}
-            >
-              <AuthenticityTokenInput />
-              <button name="intent" value="close" className="secondary">
-                Close project
-              </button>
-            </Form>
+            {may.close ? (
+              <Form
+                method="post"
+                onSubmit={(e) => {
+                  if (!confirm("Close this project? No more tasks are served, and its unspent funds are refunded."))
+                    e.preventDefault();
+                }}
+              >
+                <AuthenticityTokenInput />
+                <button name="intent" value="close" className="secondary">
+                  Close project
+                </button>
+              </Form>
+            ) : null}
           </div>
         )}
       </div>
@@ -219,6 +269,12 @@ export default function ProjectDashboard() {
         <p className="card error">
           Labelers are not served tasks: the answers already given use up the funds paid in for this project. Fund it to
           continue.
+        </p>
+      ) : null}
+      {role === "reviewer" ? (
+        <p className="notice" data-testid="role-note">
+          You are a reviewer on this project: you can view it, review answers and export; its owner and co-owners change
+          the rest.
         </p>
       ) : null}
       <p className="muted">
@@ -240,7 +296,7 @@ export default function ProjectDashboard() {
       ) : null}
 
       {/* A new project's first step is its items: the upload comes first until there are some. */}
-      {progress.items === 0 ? uploadSection : null}
+      {progress.items === 0 && may.upload ? uploadSection : null}
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Progress</h2>
@@ -283,30 +339,40 @@ export default function ProjectDashboard() {
         </div>
       </section>
 
-      <ProjectFunds projectId={project.id} data={funds} token={token} closed={Boolean(project.closedAt)} />
+      <RoleLocked allowed={may.fund}>
+        <ProjectFunds projectId={project.id} data={funds} token={token} closed={Boolean(project.closedAt)} />
+      </RoleLocked>
 
-      <ProjectQuality
-        data={{ ...quality, job: status.consensusJob }}
-        threshold={project.qualityThreshold}
-        pairwise={project.taskType === "pairwise"}
-      />
+      <RoleLocked allowed={may.settings}>
+        <ProjectQuality
+          data={{ ...quality, job: status.consensusJob }}
+          threshold={project.qualityThreshold}
+          pairwise={project.taskType === "pairwise"}
+        />
+      </RoleLocked>
 
       {training ? (
-        <ProjectModels
-          projectId={project.id}
-          data={{ models: status.models, agreement: modelAgreement }}
-          pairwise={comparesResponses}
-          readiness={training}
-        />
+        <RoleLocked allowed={may.train}>
+          <ProjectModels
+            projectId={project.id}
+            data={{ models: status.models, agreement: modelAgreement }}
+            pairwise={comparesResponses}
+            readiness={training}
+          />
+        </RoleLocked>
       ) : null}
 
-      {progress.items > 0 ? uploadSection : null}
+      {progress.items > 0 && may.upload ? uploadSection : null}
 
       {generations && (generations.awaitingItems > 0 || generations.generations.length > 0) ? (
-        <ResponseGeneration data={generations} />
+        <RoleLocked allowed={may.upload}>
+          <ResponseGeneration data={generations} />
+        </RoleLocked>
       ) : null}
 
-      <GoldCommitments data={gold} />
+      <RoleLocked allowed={may.upload}>
+        <GoldCommitments data={gold} />
+      </RoleLocked>
 
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Export</h2>
@@ -341,6 +407,12 @@ export default function ProjectDashboard() {
                 <th>Skipped</th>
                 <th>Flagged</th>
                 <th>Median time</th>
+                {typedAny ? (
+                  <>
+                    <th title="Text answers that pastes brought in almost whole, with little typed">Pasted in whole</th>
+                    <th title="Median time from the first to the last edit of a text answer">Typing time</th>
+                  </>
+                ) : null}
                 <th>Last answer</th>
               </tr>
             </thead>
@@ -352,6 +424,14 @@ export default function ProjectDashboard() {
                   <td>{l.skipped}</td>
                   <td>{l.flagged}</td>
                   <td>{l.median_ms == null ? "—" : `${(l.median_ms / 1000).toFixed(1)} s`}</td>
+                  {typedAny ? (
+                    <>
+                      <td data-testid="pasted-whole">
+                        {l.text_answers ? `${l.pasted_whole} of ${l.text_answers}` : "—"}
+                      </td>
+                      <td>{l.median_typing_ms == null ? "—" : `${(l.median_typing_ms / 1000).toFixed(1)} s`}</td>
+                    </>
+                  ) : null}
                   <td>{l.last_at ? <Time at={l.last_at} /> : "—"}</td>
                 </tr>
               ))}
@@ -388,6 +468,18 @@ export default function ProjectDashboard() {
         ) : (
           <p className="muted">Nothing flagged.</p>
         )}
+      </section>
+
+      <WhoMayLabel projectId={project.id} data={whoMayLabel} />
+
+      <ProjectTeam projectId={project.id} data={team} />
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Audit log</h2>
+        <AuditLogTable entries={auditLog} />
+        <p className="small">
+          <a href={`/projects/${project.id}/audit`}>The whole audit log</a>
+        </p>
       </section>
 
       <details className="card">

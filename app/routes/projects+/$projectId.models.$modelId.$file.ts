@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getModel } from "../../../db/queries/models.ts";
 import { db } from "~/utils/db.server.ts";
-import { requireOwnedProject } from "~/utils/projects.server.ts";
+import { requireProjectAccess } from "~/utils/projects.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 const FILES: Record<string, string> = { "model.onnx": "application/octet-stream", "metadata.json": "application/json" };
@@ -12,7 +12,7 @@ const FILES: Record<string, string> = { "model.onnx": "application/octet-stream"
 /** Downloads a trained model directory's files (the ONNX graph and its metadata). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const project = await requireOwnedProject(user, params.projectId);
+  const { project } = await requireProjectAccess(user, params.projectId, "view");
   const model = await getModel(db, params.modelId ?? "");
   const type = FILES[params.file ?? ""];
   if (!model || model.projectId !== project.id || !model.dir || !type)

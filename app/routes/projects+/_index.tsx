@@ -14,6 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Projects · Pairwise" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const [projects, token] = await Promise.all([listOwnedProjectsWithProgress(db, user.id), tokenDisplay()]);
+  // Projects shared with the user by an owner's team come with the role they hold there.
   return { projects: projects.map((p) => ({ ...p, rewardPerLabel: formatAmount(p.rewardPerLabel, token) })) };
 }
 
@@ -46,6 +47,11 @@ export default function Projects() {
               <tr key={p.id}>
                 <td>
                   <Link to={`/projects/${p.id}`}>{p.title}</Link>
+                  {p.role !== "owner" ? (
+                    <span className="badge" data-testid="shared-role">
+                      shared · {p.role === "co_owner" ? "co-owner" : "reviewer"}
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label="Type">{p.taskType}</td>
                 <td data-label="Reward per label">{p.rewardPerLabel}</td>

@@ -10,7 +10,7 @@ import { TaskToast } from "~/components/labeling/task-toast.tsx";
 import { UndoButton, useUndoAnswer } from "~/components/labeling/undo-answer.tsx";
 import { Markdown } from "~/components/markdown.tsx";
 import { DomainError } from "../../../db/errors.ts";
-import { getHeldTask, getLabelerCounts, leaseNextTask } from "../../../db/queries/labeling.ts";
+import { getHeldTask, getLabelerCounts, leaseNextTask, NotQualifiedError } from "../../../db/queries/labeling.ts";
 import { findUndoableAnswer, undoAnswer, type UndoneAnswer } from "../../../db/queries/labeling-undo.ts";
 import { getProject, type Project } from "../../../db/queries/projects.ts";
 import { domainErrorStatus } from "~/utils/api.server.ts";
@@ -72,8 +72,10 @@ type Feedback = { intent: "answer" | "skip" | "undo" } | { intent: "flag"; reaso
 
 interface ActionResult {
   error: string | null;
-  /** Why no next task could be leased (paused, out of funds…). */
+  /** Why no next task could be leased (paused, out of funds, not qualified…). */
   blocked: string | null;
+  /** The qualification tests that would admit the labeler, when that is why. */
+  blockedTests: { id: string; title: string }[];
   exhausted: boolean;
   /** What the action did, confirmed to the labeler. */
   feedback: Feedback | null;
@@ -86,6 +88,7 @@ type Restored = ({ kind: "fixed" } & RestoredAnswer) | { kind: "form"; assignmen
 const result = (fields: Partial<ActionResult>): ActionResult => ({
   error: null,
   blocked: null,
+  blockedTests: [],
   exhausted: false,
   feedback: null,
   restored: null,
@@ -112,7 +115,8 @@ async function leaseNext(project: Project, labelerId: string, feedback: Feedback
     return result({ feedback, exhausted: next === null });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return result({ feedback, blocked: error.message });
+    const blockedTests = error instanceof NotQualifiedError ? error.tests : [];
+    return result({ feedback, blocked: error.message, blockedTests });
   }
 }
 
@@ -216,6 +220,15 @@ export default function Labeling() {
       {blocked ? (
         <div className="card error">
           <p>{blocked}</p>
+          {actionData?.blockedTests.length ? (
+            <ul>
+              {actionData.blockedTests.map((t) => (
+                <li key={t.id}>
+                  <Link to={`/work/tests/${t.id}`}>Take the test “{t.title}”</Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <UndoButton undo={undo} disabled={navigation.state !== "idle"} withKey />
         </div>
       ) : task?.kind === "form" ? (

@@ -1,12 +1,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { getLabelerCounts, isOutOfFunds, OUT_OF_FUNDS } from "../../../db/queries/labeling.ts";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { listOpenProjectsForLabeler } from "../../../db/queries/projects.ts";
 import { db } from "~/utils/db.server.ts";
 import { noteDevice } from "~/utils/devices.server.ts";
-import { formatItemTime, payPerHour, projectSummary } from "~/utils/labeling-offer.ts";
+import {
+  formatItemTime,
+  parseOfferSort,
+  payPerHour,
+  projectSummary,
+  sortOffers,
+  type OfferSort,
+} from "~/utils/labeling-offer.ts";
 import { tokenDisplay } from "~/utils/services.server.ts";
 import { formatAmount } from "~/utils/tokens.ts";
 import { qualityWarning } from "../../../reward/consensus/quality-explanation.ts";
@@ -17,7 +25,14 @@ export const meta: MetaFunction = () => [{ title: "Label · Pairwise" }];
 
 /** What the labeler can do with a project: start it, or why not. */
 type Standing =
-  { kind: "start" } | { kind: "account_paused" | "paused" | "out_of_funds"; reason: string } | { kind: "done" };
+  | { kind: "start" }
+  | { kind: "account_paused" | "paused" | "out_of_funds" | "not_qualified"; reason: string }
+  | { kind: "needs_test"; tests: { id: string; title: string }[] }
+  | { kind: "done" };
+
+type RequiredTest = { id: string; title: string; held: boolean };
+const requiredTests = (p: { tests: RequiredTest[] | string }): RequiredTest[] =>
+  typeof p.tests === "string" ? JSON.parse(p.tests) : p.tests;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler"]);
@@ -36,21 +51,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (user.pausedReason) return { kind: "account_paused", reason: user.pausedReason };
     const pausedReason = pausedOn.get(p.id);
     if (pausedReason) return { kind: "paused", reason: pausedReason };
+    const missing = requiredTests(p).filter((t) => !t.held);
+    if (missing.length) return { kind: "needs_test", tests: missing.map(({ id, title }) => ({ id, title })) };
+    if (p.minPriorQuality !== null && (p.priorQuality === null || p.priorQuality < p.minPriorQuality))
+      return {
+        kind: "not_qualified",
+        reason: `Needs a quality score of at least ${p.minPriorQuality.toFixed(2)} on this requester's other projects.`,
+      };
     if (outOfFunds[i]) return { kind: "out_of_funds", reason: OUT_OF_FUNDS };
     return { kind: "start" };
   }
+  const sort = parseOfferSort(new URL(request.url).searchParams.get("sort"));
+  const offers = projects.map((p, i) => ({
+    project: p,
+    standing: standingOn(p, i),
+    open: p.open,
+    payPerHour: p.medianTimeMs === null ? null : payPerHour(p.rewardPerLabel, p.medianTimeMs),
+  }));
   const page = {
-    projects: projects.map((p, i) => ({
+    sort,
+    projects: sortOffers(offers, sort).map(({ project: p, standing, payPerHour }) => ({
       id: p.id,
       title: p.title,
+      requester: p.requester,
       taskType: p.taskType,
       summary: projectSummary(p.instructionsStart),
       open: p.open,
       mine: p.mine,
       payPerItem: formatAmount(p.rewardPerLabel, token),
       timePerItem: p.medianTimeMs === null ? null : formatItemTime(p.medianTimeMs),
-      payPerHour: p.medianTimeMs === null ? null : formatAmount(payPerHour(p.rewardPerLabel, p.medianTimeMs), token),
-      standing: standingOn(p, i),
+      payPerHour: payPerHour === null ? null : formatAmount(payPerHour, token),
+      standing,
+      tests: requiredTests(p),
     })),
     counts,
     warnings: standing.map((s) => qualityWarning(s)).filter((w): w is string => w !== null),
@@ -66,7 +98,7 @@ const TASK_TYPES: Record<string, string> = {
   form: "Answer a form",
 };
 
-function StandingCell({ standing }: { standing: Exclude<Standing, { kind: "start" }> }) {
+function StandingCell({ standing, projectId }: { standing: Exclude<Standing, { kind: "start" }>; projectId: string }) {
   switch (standing.kind) {
     case "done":
       return <span className="muted">done</span>;
@@ -78,6 +110,22 @@ function StandingCell({ standing }: { standing: Exclude<Standing, { kind: "start
           paused: <Link to="/work/quality">why</Link>
         </span>
       );
+    case "needs_test":
+      return (
+        <span className="offer-tests">
+          {standing.tests.map((t) => (
+            <Link key={t.id} className="button" to={`/work/tests/${t.id}?project=${projectId}`}>
+              Take the test<span className="visually-hidden">: {t.title}</span>
+            </Link>
+          ))}
+        </span>
+      );
+    case "not_qualified":
+      return (
+        <span className="badge paused" title={standing.reason}>
+          {standing.reason}
+        </span>
+      );
     case "out_of_funds":
       return (
         <span className="badge paused" title={standing.reason}>
@@ -87,8 +135,21 @@ function StandingCell({ standing }: { standing: Exclude<Standing, { kind: "start
   }
 }
 
+/** A column the list can be ordered by (highest first); ordered by it, a second click goes back to newest first. */
+function SortHeader({ sort, current, children }: { sort: OfferSort; current: OfferSort; children: ReactNode }) {
+  const active = sort === current;
+  return (
+    <th scope="col" aria-sort={active ? "descending" : undefined}>
+      <Link to={active ? "?" : `?sort=${sort}`} title={active ? "Back to newest first" : "Highest first"}>
+        {children}
+        {active ? " ↓" : ""}
+      </Link>
+    </th>
+  );
+}
+
 export default function Work() {
-  const { projects, counts, paused, warnings } = useLoaderData<typeof loader>();
+  const { projects, counts, paused, warnings, sort } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Label</h1>
@@ -115,8 +176,12 @@ export default function Work() {
               <th scope="col">Project</th>
               <th scope="col">Pay per item</th>
               <th scope="col">Time per item (median)</th>
-              <th scope="col">Pay per hour (est.)</th>
-              <th scope="col">Open to you</th>
+              <SortHeader sort="pay" current={sort}>
+                Pay per hour (est.)
+              </SortHeader>
+              <SortHeader sort="left" current={sort}>
+                Open to you
+              </SortHeader>
               <th scope="col">Your answers</th>
               <th scope="col">
                 <span className="visually-hidden">Start</span>
@@ -128,8 +193,22 @@ export default function Work() {
               <tr key={p.id}>
                 <td className="offer-project">
                   <strong>{p.title}</strong>
-                  <span className="muted small">{TASK_TYPES[p.taskType] ?? p.taskType}</span>
+                  <span className="muted small">
+                    {TASK_TYPES[p.taskType] ?? p.taskType} · by {p.requester}
+                  </span>
                   {p.summary ? <span className="offer-summary">{p.summary}</span> : null}
+                  {p.tests.length ? (
+                    <span className="small" data-testid="required-tests">
+                      Requires:{" "}
+                      {p.tests.map((t, i) => (
+                        <span key={t.id}>
+                          {i ? ", " : ""}
+                          <Link to={`/work/tests/${t.id}?project=${p.id}`}>{t.title}</Link>{" "}
+                          {t.held ? "(passed)" : "(to take)"}
+                        </span>
+                      ))}
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label="Pay per item">{p.payPerItem}</td>
                 <td data-label="Time per item">{p.timePerItem ?? <span className="muted">no answers yet</span>}</td>
@@ -150,7 +229,7 @@ export default function Work() {
                       Start
                     </Link>
                   ) : (
-                    <StandingCell standing={p.standing} />
+                    <StandingCell standing={p.standing} projectId={p.id} />
                   )}
                 </td>
               </tr>

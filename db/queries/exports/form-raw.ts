@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
-import type { FormAnswers, StoredValue } from "../../schema/index.ts";
+import type { FormAnswers, StoredValue, TextInputSignals } from "../../schema/index.ts";
 import { byQuestion, type FormProject } from "./form-items.ts";
 import { keysetPages, PAGE, parseJson } from "./pages.ts";
 
@@ -16,6 +16,8 @@ export interface FormRawAnswerRecord {
   assignment_id: number;
   time_spent_ms: number;
   answered_at: string;
+  /** How each text answer was written (pastes, typing; no content), by question name, when the browser reported it. */
+  input_signals: Record<string, TextInputSignals> | null;
 }
 
 /** Every individual answer of a form project, in the order they were given. */
@@ -31,10 +33,11 @@ export async function* exportFormRawAnswers(db: Db, project: FormProject): Async
       assignment_id: string | number;
       time_spent_ms: number;
       created_at: string | Date;
+      input_signals: Record<string, TextInputSignals> | string | null;
     }>(
       db,
       sql`select l.id, i.external_id, l.labeler_id, l.answers, l.rationale, a.response_order, l.assignment_id,
-            l.time_spent_ms, l.created_at
+            l.time_spent_ms, l.created_at, l.input_signals
           from labels l join items i on i.id = l.item_id join assignments a on a.id = l.assignment_id
           where l.project_id = ${project.id} and l.id > ${after}
           order by l.id limit ${PAGE}`,
@@ -50,6 +53,7 @@ export async function* exportFormRawAnswers(db: Db, project: FormProject): Async
       assignment_id: Number(r.assignment_id),
       time_spent_ms: r.time_spent_ms,
       answered_at: new Date(r.created_at).toISOString(),
+      input_signals: r.input_signals === null ? null : parseJson(r.input_signals),
     };
   }
 }

@@ -10,6 +10,7 @@ import {
 } from "../../../db/queries/funds.ts";
 import { getUser } from "../../../db/queries/identity.ts";
 import { getProject } from "../../../db/queries/projects.ts";
+import { findMemberRole } from "../../../db/queries/teams.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
 import { amountLimits } from "../amount-limits.ts";
 import type { PlatformToken } from "../chain/setup.ts";
@@ -35,7 +36,13 @@ export function checkDepositAmount(amount: bigint, decimals: number): void {
 /** The project if the user owns it or is an admin; a 404 otherwise, as for every other project route. */
 async function requireFundableProject(db: Db, projectId: string, userId: string) {
   const [project, user] = await Promise.all([getProject(db, projectId), getUser(db, userId)]);
-  if (!project || !user || (project.ownerId !== userId && user.role !== "admin")) throw new NotFoundError("project");
+  // The owner, an admin, or a co-owner of the owner's team funds (accounts/project-roles.ts, the "fund" row).
+  const coOwner =
+    project && user && project.ownerId !== userId
+      ? (await findMemberRole(db, { ownerId: project.ownerId, projectId, userId })) === "co_owner"
+      : false;
+  if (!project || !user || (project.ownerId !== userId && user.role !== "admin" && !coOwner))
+    throw new NotFoundError("project");
   if (project.closedAt) throw new DomainError("project_closed", "This project is closed; it takes no more deposits.");
   return project;
 }

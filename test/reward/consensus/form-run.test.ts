@@ -6,7 +6,8 @@ import {
   type RankingValue,
 } from "../../../db/schema/index.ts";
 import { aggregatePairs } from "../../../reward/consensus/algorithms/index.ts";
-import { formConsensus, matchesGold, type FormConsensus } from "../../../reward/consensus/form-run.ts";
+import { formConsensus, type FormConsensus } from "../../../reward/consensus/form-run.ts";
+import { matchesKnownAnswer } from "../../../db/schema/questions.ts";
 import { consensusAnswer, screenKey } from "../../../reward/consensus/form-screen.ts";
 import { FORM_QUESTIONS, simulateForm, type SimulatedForm } from "../../support/form-crowds.ts";
 
@@ -285,12 +286,16 @@ describe("gold matching and screen keys", () => {
   const [rank, helpful, topic, issues] = FORM_QUESTIONS;
 
   it("counts a ranking right when it reverses no pair the gold orders (ties are allowed)", () => {
-    expect(matchesGold(rank, [[0], [1, 2]], [[0], [1], [2]], 3)).toBe(true);
-    expect(matchesGold(rank, [[1], [0], [2]], [[0], [1], [2]], 3)).toBe(false);
-    expect(matchesGold(helpful, [4, null, 2], [4, 3, 2], 3)).toBe(true);
-    expect(matchesGold(helpful, [4, 3, 1], [4, 3, 2], 3)).toBe(false);
-    expect(matchesGold(topic, "code", "math", 3)).toBe(false);
-    expect(matchesGold(issues, [["wrong"], [], null], [["wrong"], [], ["rude"]], 3)).toBe(true);
+    expect(matchesKnownAnswer(rank, [[0], [1, 2]], [[0], [1], [2]], 3)).toBe(true);
+    expect(matchesKnownAnswer(rank, [[1], [0], [2]], [[0], [1], [2]], 3)).toBe(false);
+    expect(matchesKnownAnswer(helpful, [4, null, 2], [4, 3, 2], 3)).toBe(true);
+    expect(matchesKnownAnswer(helpful, [4, 3, 1], [4, 3, 2], 3)).toBe(false);
+    expect(matchesKnownAnswer(topic, "code", "math", 3)).toBe(false);
+    expect(matchesKnownAnswer(issues, [["wrong"], [], null], [["wrong"], [], ["rude"]], 3)).toBe(true);
+    // A qualification test marks every response its known answer names: one left unanswered is wrong.
+    const strict = { everyResponse: true };
+    expect(matchesKnownAnswer(helpful, [4, null, 2], [4, 3, 2], 3, strict)).toBe(false);
+    expect(matchesKnownAnswer(helpful, [4, 1, 2], [4, null, 2], 3, strict)).toBe(true);
   });
 
   it("names responses by screen slot, so an answer by screen position repeats whatever the items say", () => {

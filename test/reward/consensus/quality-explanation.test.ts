@@ -35,6 +35,14 @@ describe("the labeler's quality explained in plain words", () => {
     expect(text).toContain("times this score");
   });
 
+  it("says that a pause needs the score to be confidently below the minimum, where the project has one", () => {
+    const text = explainStanding(standing()).join("\n");
+    expect(text).toContain(
+      "This project pauses a labeler only when their score is confidently below its minimum of 0.30: after at least 10 answers, and only when, even allowing for bad luck on some answers, their answers point to a score below it. A few unlucky answers do not pause anyone.",
+    );
+    expect(explainStanding(standing({ threshold: null })).join("\n")).not.toMatch(/pauses a labeler/);
+  });
+
   it("words gold and screen order for a form project in answers to questions, not items", () => {
     const text = explainStanding(standing({ taskType: "form", goldAnswered: 6, goldCorrect: 5, leftShare: 0.4 })).join(
       "\n",
@@ -52,14 +60,24 @@ describe("the labeler's quality explained in plain words", () => {
     expect(text).not.toMatch(/left-hand|known right answer/);
   });
 
-  it("warns when the score falls by more than 0.05 or comes within 0.1 of the threshold, not otherwise", () => {
+  it("warns when the score falls by more than 0.05 or is confidently within 0.1 of the threshold, not otherwise", () => {
     expect(qualityWarning(standing())).toBeNull();
     expect(qualityWarning(standing({ quality: 0.7, previousQuality: 0.8 }))).toMatch(/fell from 0\.80 to 0\.70/);
-    expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36 }))).toMatch(
-      /close to the project's minimum of 0\.30/,
+    // 400 answers at 65.5% agreement against 50% chance: the score cannot be much above 0.31.
+    const near = { quality: 0.31, previousQuality: 0.32, answers: 400, agreement: 0.655 };
+    expect(qualityWarning(standing(near))).toBe(
+      "Your quality on Helpfulness (0.31) is close to the project's minimum of 0.30; if your answers go on like this, you will be paused on this project.",
     );
-    expect(qualityWarning(standing({ quality: 0.35, previousQuality: 0.36, threshold: null }))).toBeNull();
+    expect(qualityWarning(standing({ ...near, threshold: null }))).toBeNull();
     expect(qualityWarning(standing({ quality: 0.1, pausedReason: "below" }))).toBeNull();
+  });
+
+  it("does not alarm a careful labeler whose score dipped near the minimum on a few unlucky answers", () => {
+    // 8 of 12 matching is within luck for a 90%-right labeler; the score, held low by few answers, reads 0.24.
+    const unlucky = standing({ quality: 0.24, previousQuality: 0.26, answers: 12, agreement: 8 / 12 });
+    expect(qualityWarning(unlucky)).toBeNull();
+    // The same score over many answers is no luck: warned.
+    expect(qualityWarning({ ...unlucky, answers: 400, agreement: 0.62 })).toMatch(/close to the project's minimum/);
   });
 
   it("gives no warning before the labeler has the answers a pause needs, whatever the score does", () => {
@@ -68,7 +86,10 @@ describe("the labeler's quality explained in plain words", () => {
     expect(qualityWarning(standing({ ...early, quality: 0.31, previousQuality: 0.31 }))).toBeNull();
     const enough = { answers: MIN_ANSWERS_TO_PAUSE };
     expect(qualityWarning(standing({ ...enough, quality: 0.22, previousQuality: 0.5 }))).toMatch(/fell from 0\.50/);
-    expect(qualityWarning(standing({ ...enough, quality: 0.31, previousQuality: 0.31 }))).toMatch(/close to/);
+    // Near the minimum with an agreement whose best plausible score is too: 1 of 10 matching.
+    expect(qualityWarning(standing({ ...enough, quality: 0.31, previousQuality: 0.31, agreement: 0.1 }))).toMatch(
+      /close to/,
+    );
   });
 
   it("says there are not enough answers yet instead of presenting an early score as a verdict", () => {
@@ -95,7 +116,7 @@ describe("the labeler's quality explained in plain words", () => {
       pausedReason: "Your quality score 0.01 is below this project's minimum of 0.30 after 14 answers (constant).",
     });
     expect(pauseExplanation(paused)).toBe(
-      "You are paused on this project: your quality score 0.01 is below its minimum of 0.30 after 14 answers. What lowered it is explained below. Once a later score is above the minimum, you can label here again.",
+      "You are paused on this project: your quality score 0.01 is below its minimum of 0.30 after 14 answers, and confidently so, not through a few unlucky answers. What lowered it is explained below. Once a later score is no longer confidently below the minimum, you can label here again.",
     );
     expect(pauseExplanation(standing())).toBeNull();
     expect(explainStanding(paused).join("\n")).toContain("You give the same answer almost every time");
