@@ -69,11 +69,12 @@ test("a labeler links a wallet by signing, is paid for a past day, redeems token
   const other = await signedInPage({ role: "labeler", name: "Olga Other" });
   await answerAll(other, title);
 
-  // This project's answers move three days back (yesterday was already paid, empty, when the app started, and
-  // e2e/wallet-earnings.spec.ts pays the day before it); an admin pays that day.
-  await sql`update labels set created_at = created_at - interval '3 days' where project_id = ${project.id}`;
+  // This project's answers move five days back and an admin pays that day. Each spec on this database pays a day of
+  // its own, since a day is paid once: yesterday was paid, empty, when the app started; wallet-earnings.spec.ts pays
+  // two days back and treasury-abuse.spec.ts three.
+  await sql`update labels set created_at = created_at - interval '5 days' where project_id = ${project.id}`;
   await admin.goto("/admin/treasury");
-  const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+  const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
   await admin.getByLabel("Pay the day").fill(day);
   await admin.getByRole("button", { name: "Run payout" }).click();
   // Other specs' payouts share this database: wait for this day's own run, listed live on the page.
