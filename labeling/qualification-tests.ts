@@ -12,6 +12,7 @@ import {
   type TestSettings,
 } from "../db/queries/qualifications.ts";
 import { parseTestItemsJsonl, parseTestItemsList } from "../datasets/qualification-items.ts";
+import type { ProjectVisibility } from "../db/schema/index.ts";
 
 /** The requester's own test; another's is "not found", as for projects. */
 export async function requireOwnTest(db: Db, params: { testId: string; ownerId: string }) {
@@ -49,7 +50,16 @@ export async function uploadTestItems(
  */
 export async function setWhoMayLabel(
   db: Db,
-  params: { projectId: string; ownerId: string; testIds: string[]; minPriorQuality: number | null },
+  params: {
+    projectId: string;
+    ownerId: string;
+    testIds: string[];
+    minPriorQuality: number | null;
+    /** Unchanged when left out. */
+    visibility?: ProjectVisibility;
+    /** The invited labelers' emails (replacing the list), and who invites them; unchanged when left out. */
+    labelers?: { emails: string[]; invitedBy: string };
+  },
 ) {
   const project = await getProject(db, params.projectId);
   if (!project || project.ownerId !== params.ownerId) throw new NotFoundError("project");
@@ -61,5 +71,7 @@ export async function setWhoMayLabel(
     projectId: project.id,
     testIds: wanted,
     minPriorQuality: params.minPriorQuality,
+    visibility: params.visibility,
+    labelers: params.labelers,
   });
 }

@@ -131,6 +131,11 @@ const Result = z
 const Requirements = z.object({
   tests: z.array(z.object({ id: uuid, title: z.string() })),
   minPriorQuality: z.number().nullable(),
+  visibility: z.enum(["public", "private"]).openapi({
+    description:
+      "`public`: any labeler; `private`: only the invited `labelers`, or holders of a pass of one of the `tests`.",
+  }),
+  labelers: z.array(z.string()).openapi({ description: "The emails a private project invites (lowercase)." }),
 });
 
 /** The shape of endpoints.server.ts's Endpoint that these use (importing it would make a cycle). */
@@ -239,7 +244,9 @@ export const QUALIFICATION_ENDPOINTS: QualificationEndpoint[] = [
     description:
       "Labelers are leased its tasks only while they hold a valid pass of every test named (your own tests only), " +
       "and, with `minPriorQuality`, a mean quality score at least that on your other projects where they have one " +
-      "(`403 not_qualified` otherwise, naming what is missing).",
+      "(`403 not_qualified` otherwise, naming what is missing). A `private` project is listed and leased only to " +
+      "the `labelers` invited by email (they may sign up later) and to holders of a pass of one of its tests; " +
+      "`visibility` and `labelers` stay as they are when left out.",
     caller: { key: "api", roles: ["requester"] },
     body: {
       schema: ProjectQualificationsSchema.extend({

@@ -111,5 +111,7 @@ export async function loadWhoMayLabel(project: { id: string; ownerId: string }) 
     tests: tests.map(({ test, items }) => ({ id: test.id, title: test.title, items })),
     required: required.tests.map((t) => t.id),
     minPriorQuality: required.minPriorQuality,
+    visibility: required.visibility,
+    labelers: required.labelers,
   };
 }

@@ -465,8 +465,17 @@ export const QualificationItemsFormSchema = z.object({
 });
 
 /** The tests a project requires and the minimum prior quality (0–1; empty: none). */
+export const MAX_INVITED_LABELERS = 1000;
+
 export const ProjectQualificationsSchema = z.object({
   tests: z.array(z.string().uuid("tests must be qualification test ids")).max(20, "require at most 20 tests"),
+  visibility: z
+    .enum(["public", "private"], { message: 'visibility must be "public" (any labeler) or "private"' })
+    .optional(),
+  labelers: z
+    .array(EmailSchema, { invalid_type_error: "labelers must be a list of email addresses" })
+    .max(MAX_INVITED_LABELERS, `invite at most ${MAX_INVITED_LABELERS} labelers`)
+    .optional(),
   minPriorQuality: z.preprocess(
     blankAsUndefined,
     z.coerce

@@ -106,6 +106,8 @@ export class NotQualifiedError extends DomainError {
 
 /** Refuses a labeler who lacks a valid pass of a required test, or the project's minimum prior quality. */
 export function refuseIfNotQualified(gaps: AdmissionGaps) {
+  if (gaps.closedPrivate)
+    throw new NotQualifiedError("This project is private: only labelers its requester invited can work on it.");
   if (gaps.missing.length) {
     const names = gaps.missing.map((t) => `"${t.title}"`).join(", ");
     const one = gaps.missing.length === 1;

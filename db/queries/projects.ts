@@ -3,7 +3,7 @@ import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
 import { assignments, items, labels, projects, uploads, users, type Question, type TaskType } from "../schema/index.ts";
 import { isUuid } from "../ids.ts";
-import { priorQualitySql, validPassSql } from "./qualifications.ts";
+import { priorQualitySql, validPassSql, visibleToSql } from "./qualifications.ts";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -80,7 +80,13 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
     })
     .from(projects)
     .innerJoin(users, eq(users.id, projects.ownerId))
-    .where(and(eq(projects.paused, false), sql`${projects.closedAt} is null`))
+    .where(
+      and(
+        eq(projects.paused, false),
+        sql`${projects.closedAt} is null`,
+        visibleToSql(labelerId, projectIdRef, sql.raw('"projects"."visibility"')),
+      ),
+    )
     .orderBy(desc(projects.createdAt));
 }
 

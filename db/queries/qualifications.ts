@@ -3,6 +3,7 @@ import type { Db } from "../client.ts";
 import { isUuid } from "../ids.ts";
 import { queryRows } from "../rows.ts";
 import {
+  projectLabelers,
   projectQualifications,
   projects,
   qualificationAttempts,
@@ -11,6 +12,7 @@ import {
   type AttemptAnswer,
   type FormAnswers,
   type FormContent,
+  type ProjectVisibility,
   type Question,
 } from "../schema/index.ts";
 
@@ -52,6 +54,18 @@ export function priorQualitySql(labelerId: string | SQL, projectId: SQL): SQL {
   return sql`(select avg(lq.quality)::real from labeler_quality lq join projects op on op.id = lq.project_id
     where lq.labeler_id = ${labelerId} and op.id <> ${projectId}
       and op.owner_id = (select pp.owner_id from projects pp where pp.id = ${projectId}))`;
+}
+
+/**
+ * Whether the project (`projectId`, its `visibility`) is open to the labeler: public, or private and either inviting
+ * the labeler's email or requiring a test the labeler holds a valid pass of.
+ */
+export function visibleToSql(labelerId: string | SQL, projectId: SQL, visibility: SQL): SQL {
+  return sql`(${visibility} = 'public'
+    or exists (select 1 from project_labelers pl join users iu on lower(iu.email) = pl.email
+      where pl.project_id = ${projectId} and iu.id = ${labelerId})
+    or exists (select 1 from project_qualifications vq where vq.project_id = ${projectId}
+      and ${validPassSql(labelerId, sql`vq.test_id`)}))`;
 }
 
 export async function createQualificationTest(db: Db, params: TestSettings & { ownerId: string }) {
@@ -198,16 +212,35 @@ export async function getProjectRequirements(db: Db, projectId: string) {
     .where(eq(projectQualifications.projectId, projectId))
     .orderBy(asc(qualificationTests.title));
   const [project] = await db
-    .select({ minPriorQuality: projects.minPriorQuality })
+    .select({ minPriorQuality: projects.minPriorQuality, visibility: projects.visibility })
     .from(projects)
     .where(eq(projects.id, projectId));
-  return { tests, minPriorQuality: project?.minPriorQuality ?? null };
+  const labelers = await db
+    .select({ email: projectLabelers.email })
+    .from(projectLabelers)
+    .where(eq(projectLabelers.projectId, projectId))
+    .orderBy(asc(projectLabelers.email));
+  return {
+    tests,
+    minPriorQuality: project?.minPriorQuality ?? null,
+    visibility: project?.visibility ?? "public",
+    labelers: labelers.map((l) => l.email),
+  };
 }
 
-/** Replaces the tests a project requires and sets its minimum prior quality, together. */
+/**
+ * Replaces the tests a project requires and sets its minimum prior quality, together; and, when given, its
+ * visibility and the emails of the labelers a private project invites (replaced as a whole).
+ */
 export async function setProjectRequirements(
   db: Db,
-  params: { projectId: string; testIds: string[]; minPriorQuality: number | null },
+  params: {
+    projectId: string;
+    testIds: string[];
+    minPriorQuality: number | null;
+    visibility?: ProjectVisibility;
+    labelers?: { emails: string[]; invitedBy: string };
+  },
 ) {
   await db.transaction(async (tx) => {
     await tx.delete(projectQualifications).where(eq(projectQualifications.projectId, params.projectId));
@@ -215,7 +248,19 @@ export async function setProjectRequirements(
       await tx
         .insert(projectQualifications)
         .values([...new Set(params.testIds)].map((testId) => ({ projectId: params.projectId, testId })));
-    await tx.update(projects).set({ minPriorQuality: params.minPriorQuality }).where(eq(projects.id, params.projectId));
+    await tx
+      .update(projects)
+      .set({ minPriorQuality: params.minPriorQuality, ...(params.visibility ? { visibility: params.visibility } : {}) })
+      .where(eq(projects.id, params.projectId));
+    if (params.labelers) {
+      const { emails, invitedBy } = params.labelers;
+      await tx.delete(projectLabelers).where(eq(projectLabelers.projectId, params.projectId));
+      const unique = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+      if (unique.length)
+        await tx
+          .insert(projectLabelers)
+          .values(unique.map((email) => ({ projectId: params.projectId, email, invitedBy })));
+    }
   });
 }
 
@@ -231,6 +276,8 @@ export async function ownedTestIds(db: Db, params: { ownerId: string; testIds: s
 }
 
 export interface AdmissionGaps {
+  /** A private project that neither invites the labeler nor requires a test they hold. */
+  closedPrivate: boolean;
   /** Required tests the labeler holds no valid pass of. */
   missing: { id: string; title: string }[];
   minPriorQuality: number | null;
@@ -245,17 +292,19 @@ export async function admissionGaps(db: Db, params: { projectId: string; labeler
     missing: { id: string; title: string }[] | string;
     min_prior_quality: number | null;
     prior_quality: number | null;
+    visible: boolean;
   }>(
     db,
-    sql`select coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'title', t.title) order by t.title)
+    sql`select ${visibleToSql(labelerId, sql`p.id`, sql`p.visibility`)} as visible, coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'title', t.title) order by t.title)
             from project_qualifications pq join qualification_tests t on t.id = pq.test_id
             where pq.project_id = p.id and not ${validPassSql(labelerId, sql`t.id`)}), '[]'::jsonb) as missing,
           p.min_prior_quality,
           case when p.min_prior_quality is null then null else ${priorQualitySql(labelerId, sql`p.id`)} end as prior_quality
         from projects p where p.id = ${projectId}`,
   );
-  if (!row) return { missing: [], minPriorQuality: null, priorQuality: null };
+  if (!row) return { closedPrivate: false, missing: [], minPriorQuality: null, priorQuality: null };
   return {
+    closedPrivate: !row.visible,
     missing: typeof row.missing === "string" ? JSON.parse(row.missing) : row.missing,
     minPriorQuality: row.min_prior_quality,
     priorQuality: row.prior_quality,

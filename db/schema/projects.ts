@@ -3,11 +3,13 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -20,6 +22,10 @@ import type { FormContent, Question } from "./questions.ts";
 /** "form": the project asks its own questions (projects.questions); the others are the original fixed shapes. */
 export const taskTypeEnum = pgEnum("task_type", ["pairwise", "rating", "label", "form"]);
 export type TaskType = (typeof taskTypeEnum.enumValues)[number];
+
+/** Public: any labeler; private: only labelers its requester invited, or who hold a pass of one of its tests. */
+export const projectVisibilityEnum = pgEnum("project_visibility", ["public", "private"]);
+export type ProjectVisibility = (typeof projectVisibilityEnum.enumValues)[number];
 
 export const projects = pgTable(
   "projects",
@@ -45,6 +51,7 @@ export const projects = pgTable(
     qualityThreshold: real("quality_threshold").default(0.3),
     /** Labelers must have at least this quality on the owner's earlier projects (where scored); null: no minimum. */
     minPriorQuality: real("min_prior_quality"),
+    visibility: projectVisibilityEnum("visibility").notNull().default("public"),
     /** Closed by the requester: no more tasks are served, and the unspent funds were refunded. */
     closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -107,5 +114,24 @@ export const items = pgTable(
     index("items_gold_upload_idx")
       .on(t.uploadId)
       .where(sql`${t.gold} is not null`),
+  ],
+);
+
+/** The labelers a private project admits by invitation, by email address (lowercase; they may sign up later). */
+export const projectLabelers = pgTable(
+  "project_labelers",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    invitedBy: uuid("invited_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.email] }),
+    check("project_labelers_email_lowercase", sql`${t.email} = lower(${t.email})`),
   ],
 );

@@ -152,6 +152,25 @@ describe("the requester's qualification test pages", () => {
       tests: expect.arrayContaining([{ id: mine.id, title: mine.title, items: 4 }]),
       required: [mine.id],
       minPriorQuality: expect.closeTo(0.7, 5),
+      visibility: "public",
+      labelers: [],
+    });
+    // Private, to the emails listed one per line; a bad line is named and nothing changes.
+    const badLine = await post([
+      ["visibility", "private"],
+      ["labelers", "ann@example.test\nnot an email"],
+    ]);
+    expect(badLine.status).toBe(400);
+    expect((await badLine.json()).error).toBe('Invited labelers, "not an email": Enter a valid email address');
+    expect((await getProjectRequirements(h.db, project.id)).visibility).toBe("public");
+    await post([
+      ["tests", mine.id],
+      ["visibility", "private"],
+      ["labelers", "Ann@example.test\nbo@example.test, cy@example.test"],
+    ]);
+    expect(await getProjectRequirements(h.db, project.id)).toMatchObject({
+      visibility: "private",
+      labelers: ["ann@example.test", "bo@example.test", "cy@example.test"],
     });
     expect(shown.whoMayLabel.tests.map((t: { id: string }) => t.id)).not.toContain(theirs.id);
     const other = await sessionCookie((await makeUser(h.db, "requester")).id);

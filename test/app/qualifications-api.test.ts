@@ -202,9 +202,30 @@ describe("qualification tests through the JSON API", () => {
     const set = await send(routes.requirements, "PUT", path, requesterKey, { projectId }, { tests: [testId] });
     expect(set.status).toBe(200);
     expectDocumented("put", "/api/v1/projects/{projectId}/qualifications", set);
-    expect(set.body).toEqual({ tests: [{ id: testId, title: test.title }], minPriorQuality: null });
+    expect(set.body).toEqual({
+      tests: [{ id: testId, title: test.title }],
+      minPriorQuality: null,
+      visibility: "public",
+      labelers: [],
+    });
     const read = await send(routes.requirements, "GET", path, requesterKey, { projectId });
     expect(read.body).toEqual(set.body);
+  });
+
+  it("makes a project private to invited emails, keeps the list when left out, and names a bad address", async () => {
+    const project = await makeProject(h.db, requester.id);
+    const path = `/api/v1/projects/${project.id}/qualifications`;
+    const put = (body: object) => send(routes.requirements, "PUT", path, requesterKey, { projectId: project.id }, body);
+    const bad = await put({ tests: [], visibility: "private", labelers: ["ann@example.test", "not an email"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^labelers\.1: Enter a valid email address/);
+    const set = await put({ tests: [], visibility: "private", labelers: ["Ann@Example.test", "bo@example.test"] });
+    expectDocumented("put", "/api/v1/projects/{projectId}/qualifications", set);
+    expect(set.body).toMatchObject({ visibility: "private", labelers: ["ann@example.test", "bo@example.test"] });
+    // Leaving visibility and labelers out changes only what is sent.
+    const kept = await put({ tests: [], minPriorQuality: 0.5 });
+    expect(kept.body).toMatchObject({ visibility: "private", labelers: ["ann@example.test", "bo@example.test"] });
+    expect((await put({ tests: [], visibility: "secret" })).status).toBe(400);
   });
 
   it("refuses an unqualified labeler's lease with 403 not_qualified naming the test", async () => {

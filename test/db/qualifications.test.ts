@@ -5,7 +5,7 @@ import { DomainError } from "../../db/errors.ts";
 import { leaseNextTask } from "../../db/queries/labeling.ts";
 import { listOpenProjectsForLabeler } from "../../db/queries/projects.ts";
 import { listQualificationItems, setProjectRequirements } from "../../db/queries/qualifications.ts";
-import { labelerQuality, labels, qualificationAttempts } from "../../db/schema/index.ts";
+import { labelerQuality, labels, qualificationAttempts, users } from "../../db/schema/index.ts";
 import {
   answerQualificationItem,
   finishQualificationAttempt,
@@ -199,5 +199,65 @@ describe("attempts", () => {
         )
       ).code,
     ).toBe("not_found");
+  });
+});
+
+describe("a private project", () => {
+  const listed = async (labelerId: string, projectId: string) =>
+    (await listOpenProjectsForLabeler(h.db, labelerId)).some((p) => p.id === projectId);
+
+  it("is listed and leased only to the labelers it invites by email, who may sign up after the invitation", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id);
+    await uploadPairs(h.db, project, 3);
+    const stranger = await makeUser(h.db, "labeler");
+    const invitedEmail = `Later-${Date.now()}@Example.test`;
+    await setProjectRequirements(h.db, {
+      projectId: project.id,
+      testIds: [],
+      minPriorQuality: null,
+      visibility: "private",
+      labelers: { emails: [invitedEmail], invitedBy: owner.id },
+    });
+    expect(await listed(stranger.id, project.id)).toBe(false);
+    expect(await refusal(leaseNextTask(h.db, { projectId: project.id, labelerId: stranger.id }))).toEqual({
+      code: "not_qualified",
+      message: "This project is private: only labelers its requester invited can work on it.",
+    });
+    // The invited address signs up afterwards (emails are compared without case).
+    const [invited] = await h.db
+      .insert(users)
+      .values({ email: invitedEmail.toLowerCase(), name: "Invited", passwordHash: "x", role: "labeler" })
+      .returning();
+    expect(await listed(invited.id, project.id)).toBe(true);
+    expect(await leaseNextTask(h.db, { projectId: project.id, labelerId: invited.id })).not.toBeNull();
+
+    // Made public again (the invitation list kept), the stranger is admitted too.
+    await setProjectRequirements(h.db, {
+      projectId: project.id,
+      testIds: [],
+      minPriorQuality: null,
+      visibility: "public",
+    });
+    expect(await listed(stranger.id, project.id)).toBe(true);
+    expect(await leaseNextTask(h.db, { projectId: project.id, labelerId: stranger.id })).not.toBeNull();
+  });
+
+  it("admits the holders of a pass of one of its tests without an invitation", async () => {
+    const { project, test, labeler, owner } = await setup();
+    await setProjectRequirements(h.db, {
+      projectId: project.id,
+      testIds: [test.id],
+      minPriorQuality: null,
+      visibility: "private",
+      labelers: { emails: [], invitedBy: owner.id },
+    });
+    expect(await listed(labeler.id, project.id)).toBe(false);
+    expect((await refusal(leaseNextTask(h.db, { projectId: project.id, labelerId: labeler.id }))).message).toMatch(
+      /private/,
+    );
+    await take(test.id, labeler.id, 4);
+    expect(await listed(labeler.id, project.id)).toBe(true);
+    expect(await leaseNextTask(h.db, { projectId: project.id, labelerId: labeler.id })).not.toBeNull();
   });
 });
