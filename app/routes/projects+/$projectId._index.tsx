@@ -295,9 +295,6 @@ export default function ProjectDashboard() {
         </ul>
       ) : null}
 
-      {/* A new project's first step is its items: the upload comes first until there are some. */}
-      {progress.items === 0 && may.upload ? uploadSection : null}
-
       <section className="card">
         <h2 style={{ marginTop: 0 }}>Progress</h2>
         <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(8rem, 1fr))" }}>
@@ -339,6 +336,9 @@ export default function ProjectDashboard() {
         </div>
       </section>
 
+      {/* Right under the counts, in one place: moving it as items arrive would remount it and drop its result. */}
+      {may.upload ? uploadSection : null}
+
       <RoleLocked allowed={may.fund}>
         <ProjectFunds projectId={project.id} data={funds} token={token} closed={Boolean(project.closedAt)} />
       </RoleLocked>
@@ -361,8 +361,6 @@ export default function ProjectDashboard() {
           />
         </RoleLocked>
       ) : null}
-
-      {progress.items > 0 && may.upload ? uploadSection : null}
 
       {generations && (generations.awaitingItems > 0 || generations.generations.length > 0) ? (
         <RoleLocked allowed={may.upload}>
