@@ -3,7 +3,7 @@ import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { remainingFundsSql } from "./funds.ts";
-import { admissionGaps, type AdmissionGaps } from "./qualifications.ts";
+import { admissionColumnsSql, toAdmissionGaps, type AdmissionGaps, type AdmissionRow } from "./qualifications.ts";
 import {
   assignments,
   type FlagReason,
@@ -45,7 +45,7 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-interface LeaseContext extends Partial<TaskRow>, FundsAtRate {
+interface LeaseContext extends Partial<TaskRow>, FundsAtRate, AdmissionRow {
   paused: boolean;
   closed: boolean;
   lease_seconds: number;
@@ -158,7 +158,8 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
       sql`select p.paused, p.closed_at is not null as closed, p.lease_seconds, p.reward_per_label::text,
             ${remainingFundsSql}::text as funds_left, ${unplannedLabelsSql} as unplanned_labels,
             ${liveLeasesSql} as live_leases,
-            u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason, h.*
+            u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason,
+            ${admissionColumnsSql(labelerId)}, h.*
           from projects p
           join users u on u.id = ${labelerId}
           left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
@@ -176,7 +177,7 @@ export async function leaseNextTask(db: Db, params: { projectId: string; labeler
       labelerPaused: context.labeler_paused,
       pausedOnProject: context.project_paused_reason,
     });
-    refuseIfNotQualified(await admissionGaps(tx, params));
+    refuseIfNotQualified(toAdmissionGaps(context));
     if (context.assignment_id) return toTask(context as TaskRow);
     // Labelers never work unpaid: one more answer must still be payable at the full rate from what was paid in.
     if (!canPayOneMore(context)) throw new DomainError("out_of_funds", OUT_OF_FUNDS);

@@ -285,27 +285,31 @@ export interface AdmissionGaps {
   priorQuality: number | null;
 }
 
-/** What stands between a labeler and a project's tasks: the required tests they lack, and their prior quality. */
-export async function admissionGaps(db: Db, params: { projectId: string; labelerId: string }): Promise<AdmissionGaps> {
-  const { projectId, labelerId } = params;
-  const [row] = await queryRows<{
-    missing: { id: string; title: string }[] | string;
-    min_prior_quality: number | null;
-    prior_quality: number | null;
-    visible: boolean;
-  }>(
-    db,
-    sql`select ${visibleToSql(labelerId, sql`p.id`, sql`p.visibility`)} as visible, coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'title', t.title) order by t.title)
-            from project_qualifications pq join qualification_tests t on t.id = pq.test_id
-            where pq.project_id = p.id and not ${validPassSql(labelerId, sql`t.id`)}), '[]'::jsonb) as missing,
-          p.min_prior_quality,
-          case when p.min_prior_quality is null then null else ${priorQualitySql(labelerId, sql`p.id`)} end as prior_quality
-        from projects p where p.id = ${projectId}`,
-  );
-  if (!row) return { closedPrivate: false, missing: [], minPriorQuality: null, priorQuality: null };
+/** The admission columns (admissionColumnsSql) as the database returns them. */
+export interface AdmissionRow {
+  visible: boolean;
+  missing_tests: { id: string; title: string }[] | string;
+  min_prior_quality: number | null;
+  prior_quality: number | null;
+}
+
+/**
+ * What stands between a labeler and a project's tasks, as columns over `p` (a projects row) to select with the rest
+ * of a lease's context: whether its visibility admits them, the required tests they lack, their prior quality.
+ */
+export function admissionColumnsSql(labelerId: string): SQL {
+  return sql`${visibleToSql(labelerId, sql`p.id`, sql`p.visibility`)} as visible,
+    coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'title', t.title) order by t.title)
+      from project_qualifications pq join qualification_tests t on t.id = pq.test_id
+      where pq.project_id = p.id and not ${validPassSql(labelerId, sql`t.id`)}), '[]'::jsonb) as missing_tests,
+    p.min_prior_quality,
+    case when p.min_prior_quality is null then null else ${priorQualitySql(labelerId, sql`p.id`)} end as prior_quality`;
+}
+
+export function toAdmissionGaps(row: AdmissionRow): AdmissionGaps {
   return {
     closedPrivate: !row.visible,
-    missing: typeof row.missing === "string" ? JSON.parse(row.missing) : row.missing,
+    missing: typeof row.missing_tests === "string" ? JSON.parse(row.missing_tests) : row.missing_tests,
     minPriorQuality: row.min_prior_quality,
     priorQuality: row.prior_quality,
   };
