@@ -75,15 +75,24 @@ function canPayOneMore(f: FundsAtRate): boolean {
   return BigInt(f.unplanned_labels + f.live_leases + 1) * BigInt(f.reward_per_label) <= BigInt(f.funds_left);
 }
 
+/** Of these projects, those that stopped serving tasks because their funds could not pay another answer. */
+export async function listOutOfFunds(db: Db, projectIds: readonly string[]): Promise<Set<string>> {
+  if (projectIds.length === 0) return new Set();
+  const rows = await queryRows<FundsAtRate & { id: string }>(
+    db,
+    sql`select p.id, p.reward_per_label::text, ${remainingFundsSql}::text as funds_left,
+          ${unplannedLabelsSql} as unplanned_labels, ${liveLeasesSql} as live_leases
+        from projects p where p.id in (${sql.join(
+          projectIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+  );
+  return new Set(rows.filter((row) => !canPayOneMore(row)).map((row) => row.id));
+}
+
 /** Whether the project has stopped serving tasks because its funds could not pay another answer. */
 export async function isOutOfFunds(db: Db, projectId: string): Promise<boolean> {
-  const [row] = await queryRows<FundsAtRate>(
-    db,
-    sql`select p.reward_per_label::text, ${remainingFundsSql}::text as funds_left,
-          ${unplannedLabelsSql} as unplanned_labels, ${liveLeasesSql} as live_leases
-        from projects p where p.id = ${projectId}`,
-  );
-  return row ? !canPayOneMore(row) : false;
+  return (await listOutOfFunds(db, [projectId])).has(projectId);
 }
 
 export function refuseIfPaused(s: { paused: boolean; labelerPaused: string | null; pausedOnProject: string | null }) {

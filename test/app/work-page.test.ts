@@ -278,6 +278,19 @@ describe("the project list", () => {
     expect(after).toMatchObject({ timePerItem: "30 s", payPerHour: "0.3 PWT" });
   });
 
+  it("says which projects have no funds left for another answer, and offers Start on the funded ones", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const unfunded = await makeProject(h.db, owner.id, { funded: 0n });
+    await uploadPairs(h.db, unfunded, 2);
+    const funded = await makeProject(h.db, owner.id);
+    await uploadPairs(h.db, funded, 2);
+    const labeler = await makeUser(h.db, "labeler");
+    const { projects } = await list(labeler.id);
+    const standing = (id: string) => projects.find((p: { id: string }) => p.id === id).standing;
+    expect(standing(unfunded.id)).toMatchObject({ kind: "out_of_funds" });
+    expect(standing(funded.id)).toEqual({ kind: "start" });
+  });
+
   it("offers no Start to a paused account, saying why", async () => {
     const owner = await makeUser(h.db, "requester");
     const project = await makeProject(h.db, owner.id);

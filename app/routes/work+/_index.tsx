@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { getLabelerCounts, isOutOfFunds, OUT_OF_FUNDS } from "../../../db/queries/labeling.ts";
+import { getLabelerCounts, listOutOfFunds, OUT_OF_FUNDS } from "../../../db/queries/labeling.ts";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { listOpenProjectsForLabeler } from "../../../db/queries/projects.ts";
 import { db } from "~/utils/db.server.ts";
@@ -44,8 +44,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tokenDisplay(),
   ]);
   const pausedOn = new Map(standing.filter((s) => s.pausedReason).map((s) => [s.projectId, s.pausedReason]));
-  const outOfFunds = await Promise.all(projects.map((p) => (p.open > 0 ? isOutOfFunds(db, p.id) : false)));
-  function standingOn(p: (typeof projects)[number], i: number): Standing {
+  const outOfFunds = await listOutOfFunds(
+    db,
+    projects.filter((p) => p.open > 0).map((p) => p.id),
+  );
+  function standingOn(p: (typeof projects)[number]): Standing {
     if (p.open === 0) return { kind: "done" };
     // A paused account gets no tasks anywhere: a Start button would only lead to a refusal.
     if (user.pausedReason) return { kind: "account_paused", reason: user.pausedReason };
@@ -58,13 +61,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
         kind: "not_qualified",
         reason: `Needs a quality score of at least ${p.minPriorQuality.toFixed(2)} on this requester's other projects.`,
       };
-    if (outOfFunds[i]) return { kind: "out_of_funds", reason: OUT_OF_FUNDS };
+    if (outOfFunds.has(p.id)) return { kind: "out_of_funds", reason: OUT_OF_FUNDS };
     return { kind: "start" };
   }
   const sort = parseOfferSort(new URL(request.url).searchParams.get("sort"));
-  const offers = projects.map((p, i) => ({
+  const offers = projects.map((p) => ({
     project: p,
-    standing: standingOn(p, i),
+    standing: standingOn(p),
     open: p.open,
     payPerHour: p.medianTimeMs === null ? null : payPerHour(p.rewardPerLabel, p.medianTimeMs),
   }));
