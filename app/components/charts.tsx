@@ -69,6 +69,34 @@ export function ChartFrame({ title, summary, children }: { title: string; summar
   );
 }
 
+/** A full-width line chart with its title, summary in words and grid; the axes and lines are its children. */
+export function FramedLineChart<T>({
+  title,
+  summary,
+  data,
+  children,
+}: {
+  title: string;
+  summary: ReactNode;
+  data: T[];
+  children: ReactNode;
+}) {
+  return (
+    <ChartFrame title={title} summary={summary}>
+      <LineChart
+        title={title}
+        responsive
+        style={CHART_STYLE}
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
+        {children}
+      </LineChart>
+    </ChartFrame>
+  );
+}
+
 export interface AgreementPoint {
   at: string;
   krippendorffAlpha: number | null;
@@ -118,46 +146,37 @@ export function AgreementChart({ runs }: { runs: AgreementPoint[] }) {
     (_, i) => Math.round((bottom + i * 0.2) * 10) / 10,
   );
   return (
-    <ChartFrame title="Agreement over time" summary={`${latest} ${meaning}`}>
-      <LineChart
-        title="Agreement over time"
-        responsive
-        style={CHART_STYLE}
-        data={data}
-        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
-      >
-        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run (1 = first)")} />
-        <YAxis
-          domain={[bottom, 1]}
-          ticks={ticks}
-          tick={TICK}
-          width={56}
-          label={yAxisTitle("Agreement, confidence (0–1)")}
+    <FramedLineChart title="Agreement over time" summary={`${latest} ${meaning}`} data={data}>
+      <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run (1 = first)")} />
+      <YAxis
+        domain={[bottom, 1]}
+        ticks={ticks}
+        tick={TICK}
+        width={56}
+        label={yAxisTitle("Agreement, confidence (0–1)")}
+      />
+      <Tooltip
+        labelFormatter={(run) => {
+          const point = data[Number(run) - 1];
+          return point ? `Run ${String(run)}, ${runTime(point.at)}` : `Run ${String(run)}`;
+        }}
+        formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "undefined")}
+      />
+      <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
+      {drawn.map((series) => (
+        <Line
+          key={series.key}
+          dataKey={series.key}
+          name={series.name}
+          stroke={series.stroke}
+          strokeWidth={2}
+          strokeDasharray={series.dash}
+          dot={{ r: 3 }}
+          connectNulls
+          isAnimationActive={false}
         />
-        <Tooltip
-          labelFormatter={(run) => {
-            const point = data[Number(run) - 1];
-            return point ? `Run ${String(run)}, ${runTime(point.at)}` : `Run ${String(run)}`;
-          }}
-          formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "undefined")}
-        />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
-        {drawn.map((series) => (
-          <Line
-            key={series.key}
-            dataKey={series.key}
-            name={series.name}
-            stroke={series.stroke}
-            strokeWidth={2}
-            strokeDasharray={series.dash}
-            dot={{ r: 3 }}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
-    </ChartFrame>
+      ))}
+    </FramedLineChart>
   );
 }
 

@@ -1,14 +1,13 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { Legend, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { loadProjectModels } from "~/utils/project-models.server.ts";
 import type { TrainingReadiness } from "../../jobs/model-readiness.ts";
 import {
-  CHART_STYLE,
   ChartFrame,
   ChartGrid,
-  GRID,
+  FramedLineChart,
   LEGEND_STYLE,
   legendText,
   referenceLabel,
@@ -29,53 +28,45 @@ const points = (x: number) => `${Math.abs(x * 100).toFixed(1)} points`;
 function TrainingLoss({ model, curve }: { model: Model; curve: Curve }) {
   const title = `Training loss, version ${model.version}`;
   return (
-    <ChartFrame
+    <FramedLineChart
       title={title}
       summary="Bradley–Terry loss per epoch on the training pairs and on the held-out pairs (lower is better). The version keeps the weights of the epoch with the lowest held-out loss."
+      data={curve}
     >
-      <LineChart
-        title={title}
-        responsive
-        style={CHART_STYLE}
-        data={curve}
-        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
-      >
-        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
-        <YAxis tick={TICK} width={56} label={yAxisTitle("Loss")} tickFormatter={(v: number) => v.toFixed(2)} />
-        <Tooltip
-          labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
-          formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "—")}
+      <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
+      <YAxis tick={TICK} width={56} label={yAxisTitle("Loss")} tickFormatter={(v: number) => v.toFixed(2)} />
+      <Tooltip
+        labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
+        formatter={(v) => (typeof v === "number" ? v.toFixed(3) : "—")}
+      />
+      <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
+      {model.bestEpoch ? (
+        <ReferenceLine
+          x={model.bestEpoch}
+          stroke="#5c6478"
+          strokeDasharray="2 3"
+          label={referenceLabel("kept", "insideTopRight")}
         />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
-        {model.bestEpoch ? (
-          <ReferenceLine
-            x={model.bestEpoch}
-            stroke="#5c6478"
-            strokeDasharray="2 3"
-            label={referenceLabel("kept", "insideTopRight")}
-          />
-        ) : null}
-        <Line
-          dataKey="loss"
-          name="training loss"
-          stroke={SERIES.blue}
-          strokeWidth={2}
-          dot={{ r: 2 }}
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="valLoss"
-          name="held-out loss"
-          stroke={SERIES.orange}
-          strokeWidth={2}
-          strokeDasharray="6 4"
-          dot={{ r: 2 }}
-          connectNulls
-          isAnimationActive={false}
-        />
-      </LineChart>
-    </ChartFrame>
+      ) : null}
+      <Line
+        dataKey="loss"
+        name="training loss"
+        stroke={SERIES.blue}
+        strokeWidth={2}
+        dot={{ r: 2 }}
+        isAnimationActive={false}
+      />
+      <Line
+        dataKey="valLoss"
+        name="held-out loss"
+        stroke={SERIES.orange}
+        strokeWidth={2}
+        strokeDasharray="6 4"
+        dot={{ r: 2 }}
+        connectNulls
+        isAnimationActive={false}
+      />
+    </FramedLineChart>
   );
 }
 
@@ -88,52 +79,44 @@ function HeldOutAccuracy({ model, curve }: { model: Model; curve: Curve }) {
         (model.lengthBaseline === null ? "." : `; "the longer response wins" ranks ${pct(model.lengthBaseline)}.`);
   const title = `Held-out accuracy, version ${model.version}`;
   return (
-    <ChartFrame
+    <FramedLineChart
       title={title}
       summary={`Share of held-out pairs (never trained on) that the model orders like the consensus, per epoch.${verdict}`}
+      data={data}
     >
-      <LineChart
-        title={title}
-        responsive
-        style={CHART_STYLE}
-        data={data}
-        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
-      >
-        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
-        <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Held-out accuracy")} />
-        <Tooltip
-          labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
-          formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
+      <XAxis dataKey="epoch" tick={TICK} label={xAxisTitle("Epoch")} />
+      <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Held-out accuracy")} />
+      <Tooltip
+        labelFormatter={(epoch) => `Epoch ${String(epoch)}`}
+        formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
+      />
+      <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
+      {model.lengthBaseline !== null ? (
+        <ReferenceLine
+          y={model.lengthBaseline * 100}
+          stroke="#5c6478"
+          strokeDasharray="4 4"
+          label={referenceLabel(`longer response wins: ${pct(model.lengthBaseline)}`, "insideBottomRight")}
         />
-        <Legend verticalAlign="top" itemSorter={null} formatter={legendText} wrapperStyle={LEGEND_STYLE} />
-        {model.lengthBaseline !== null ? (
-          <ReferenceLine
-            y={model.lengthBaseline * 100}
-            stroke="#5c6478"
-            strokeDasharray="4 4"
-            label={referenceLabel(`longer response wins: ${pct(model.lengthBaseline)}`, "insideBottomRight")}
-          />
-        ) : null}
-        {model.bestEpoch ? (
-          <ReferenceLine
-            x={model.bestEpoch}
-            stroke="#5c6478"
-            strokeDasharray="2 3"
-            label={referenceLabel(`kept: ${pct(model.heldOutAccuracy)}`, "insideTopRight")}
-          />
-        ) : null}
-        <Line
-          dataKey="accuracy"
-          name="held-out accuracy"
-          stroke={SERIES.green}
-          strokeWidth={2}
-          dot={{ r: 2 }}
-          connectNulls
-          isAnimationActive={false}
+      ) : null}
+      {model.bestEpoch ? (
+        <ReferenceLine
+          x={model.bestEpoch}
+          stroke="#5c6478"
+          strokeDasharray="2 3"
+          label={referenceLabel(`kept: ${pct(model.heldOutAccuracy)}`, "insideTopRight")}
         />
-      </LineChart>
-    </ChartFrame>
+      ) : null}
+      <Line
+        dataKey="accuracy"
+        name="held-out accuracy"
+        stroke={SERIES.green}
+        strokeWidth={2}
+        dot={{ r: 2 }}
+        connectNulls
+        isAnimationActive={false}
+      />
+    </FramedLineChart>
   );
 }
 
@@ -160,37 +143,29 @@ function ModelAgreement({ agreement, published }: { agreement: ProjectModelsData
   const data = agreement.map((a, i) => ({ run: i + 1, at: a.at, agreement: a.agreement * 100, items: a.items }));
   const last = agreement[agreement.length - 1];
   return (
-    <ChartFrame
+    <FramedLineChart
       title={title}
       summary={`Share of decided items that version ${published.version} orders like the consensus, at each consensus run since it was published; latest ${pct(last.agreement)} of ${last.items}.`}
+      data={data}
     >
-      <LineChart
-        title={title}
-        responsive
-        style={CHART_STYLE}
-        data={data}
-        margin={{ top: 8, right: 16, bottom: 20, left: 8 }}
-      >
-        <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run since publishing")} />
-        <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Agrees with consensus")} />
-        <Tooltip
-          labelFormatter={(run) => {
-            const point = data[Number(run) - 1];
-            return point ? `Run ${String(run)}, ${runTime(point.at)}, ${point.items} items` : `Run ${String(run)}`;
-          }}
-          formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
-        />
-        <Line
-          dataKey="agreement"
-          name="model agrees with consensus"
-          stroke={SERIES.green}
-          strokeWidth={2}
-          dot={{ r: 3 }}
-          isAnimationActive={false}
-        />
-      </LineChart>
-    </ChartFrame>
+      <XAxis dataKey="run" tick={TICK} label={xAxisTitle("Consensus run since publishing")} />
+      <YAxis domain={[0, 100]} unit="%" tick={TICK} width={56} label={yAxisTitle("Agrees with consensus")} />
+      <Tooltip
+        labelFormatter={(run) => {
+          const point = data[Number(run) - 1];
+          return point ? `Run ${String(run)}, ${runTime(point.at)}, ${point.items} items` : `Run ${String(run)}`;
+        }}
+        formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)}%` : "—")}
+      />
+      <Line
+        dataKey="agreement"
+        name="model agrees with consensus"
+        stroke={SERIES.green}
+        strokeWidth={2}
+        dot={{ r: 3 }}
+        isAnimationActive={false}
+      />
+    </FramedLineChart>
   );
 }
 
