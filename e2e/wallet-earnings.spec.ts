@@ -105,7 +105,7 @@ test("a labeler sees earnings as they accrue, links a wallet once, is paid, and 
   await expect(lena.getByTestId("redeem-empty")).toContainText("holds no PWT yet");
 
   // An admin pays the day the answers are moved to (two days back: yesterday was planned, empty, at start).
-  await sql`update labels set created_at = created_at - interval '2 days' where project_id = ${project.id}`;
+  await sql`update labels set created_at = created_at - interval '2 days', review_status = 'approved', reviewed_at = created_at - interval '2 days' where project_id = ${project.id}`;
   await admin.goto("/admin/treasury");
   const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
   await admin.getByLabel("Pay the day").fill(day);

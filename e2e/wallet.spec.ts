@@ -72,7 +72,7 @@ test("a labeler links a wallet by signing, is paid for a past day, redeems token
   // This project's answers move five days back and an admin pays that day. Each spec on this database pays a day of
   // its own, since a day is paid once: yesterday was paid, empty, when the app started; wallet-earnings.spec.ts pays
   // two days back and treasury-abuse.spec.ts three.
-  await sql`update labels set created_at = created_at - interval '5 days' where project_id = ${project.id}`;
+  await sql`update labels set created_at = created_at - interval '5 days', review_status = 'approved', reviewed_at = created_at - interval '5 days' where project_id = ${project.id}`;
   await admin.goto("/admin/treasury");
   const day = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
   await admin.getByLabel("Pay the day").fill(day);

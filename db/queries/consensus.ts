@@ -48,7 +48,7 @@ const toStoredAnswer = (r: AnswerRow): StoredAnswer => ({
   textChars: r.text_chars,
 });
 
-/** Every answer of a project in the order given, with what consensus and abuse checks need. */
+/** Every answer of a project in the order given (but those rejected in review), with what consensus and abuse checks need. */
 export async function loadProjectAnswers(db: Db, projectId: string): Promise<StoredAnswer[]> {
   const rows = await queryRows<AnswerRow>(
     db,
@@ -57,7 +57,7 @@ export async function loadProjectAnswers(db: Db, projectId: string): Promise<Sto
             + coalesce(length(i.content->>'responseB'), 0) + coalesce(length(i.content->>'response'), 0)
             + coalesce(length(i.content->>'text'), 0))::int as text_chars
         from labels l join items i on i.id = l.item_id
-        where l.project_id = ${projectId}
+        where l.project_id = ${projectId} and l.review_status <> 'rejected'
         order by l.id`,
   );
   return rows.map(toStoredAnswer);
@@ -75,7 +75,7 @@ export interface FormStoredAnswer extends StoredAnswer {
 
 const json = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
 
-/** Every answer of a form project in the order given, with the assignment's screen order and the item's size. */
+/** Every answer of a form project in the order given (but those rejected), with the screen order and the item's size. */
 export async function loadFormAnswers(db: Db, projectId: string): Promise<FormStoredAnswer[]> {
   const rows = await queryRows<
     AnswerRow & { answers: FormAnswers | string | null; response_order: number[] | string | null; responses: number }
@@ -88,7 +88,7 @@ export async function loadFormAnswers(db: Db, projectId: string): Promise<FormSt
             + coalesce((select sum(length(r->>'text')) from jsonb_array_elements(i.content->'responses') r), 0))::int
             as text_chars
         from labels l join items i on i.id = l.item_id join assignments a on a.id = l.assignment_id
-        where l.project_id = ${projectId}
+        where l.project_id = ${projectId} and l.review_status <> 'rejected'
         order by l.id`,
   );
   return rows.map((r) => ({
@@ -311,13 +311,19 @@ export async function countLowConfidence(db: Db, params: { projectId: string; be
   return row.n;
 }
 
-/** Whether labels arrived after the latest consensus run, i.e. the stored consensus is out of date. */
+/**
+ * Whether labels arrived, or a person reviewed one (a rejection takes it out, an appeal may bring it back), after the
+ * latest consensus run, i.e. the stored consensus is out of date.
+ */
 export async function consensusIsStale(db: Db, projectId: string): Promise<boolean> {
   const [row] = await queryRows<{ stale: boolean }>(
     db,
-    sql`select coalesce((select max(l.id) from labels l where l.project_id = ${projectId}), 0)
-          > coalesce((select r.last_label_id from consensus_runs r where r.project_id = ${projectId}
-                      order by r.id desc limit 1), 0) as stale`,
+    sql`with latest as (select r.last_label_id, r.created_at from consensus_runs r where r.project_id = ${projectId}
+                        order by r.id desc limit 1)
+        select coalesce((select max(l.id) from labels l where l.project_id = ${projectId}), 0)
+            > coalesce((select last_label_id from latest), 0)
+          or exists (select 1 from labels l, latest where l.project_id = ${projectId}
+            and l.reviewer_id is not null and l.reviewed_at > latest.created_at) as stale`,
   );
   return row.stale;
 }

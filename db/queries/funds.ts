@@ -40,7 +40,7 @@ export interface FundsSummary {
   funded: bigint;
   /** The budget typed in: a cap on spending, not money. */
   budget: bigint;
-  /** Earnings of planned epochs (what the ledger owes or paid). */
+  /** Earnings of planned epochs (what the ledger owes or paid) and bonuses given. */
   committed: bigint;
   /** Of the committed, what was paid on chain. */
   paid: bigint;
@@ -48,22 +48,29 @@ export interface FundsSummary {
   remaining: bigint;
 }
 
+/** Over `p`: what the project has committed: the earnings of planned epochs, and every bonus (from when it is given). */
+export const committedFundsSql = sql`(coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0)
+  + coalesce((select sum(b.amount) from bonuses b where b.project_id = p.id), 0))`;
+
 /**
  * The SQL for a project's spendable remainder, least(budget, funded) − committed, over `p` (a projects row):
  * shared by planning, leasing and the summaries, so all three agree.
  */
 export const remainingFundsSql = sql`(least(p.budget, coalesce((select sum(f.amount) from project_funds f where f.project_id = p.id), 0))
-  - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))`;
+  - ${committedFundsSql})`;
 
 export async function getFundsSummary(db: Db, projectId: string): Promise<FundsSummary> {
   const [row] = await queryRows<{ funded: string; budget: string; committed: string; paid: string; remaining: string }>(
     db,
     sql`select coalesce((select sum(f.amount) from project_funds f where f.project_id = p.id), 0)::text as funded,
           p.budget::text,
-          coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0)::text as committed,
-          coalesce((select sum(e.amount) from earnings e
+          ${committedFundsSql}::text as committed,
+          (coalesce((select sum(e.amount) from earnings e
             where e.project_id = p.id and exists (select 1 from payouts y
-              where y.epoch_id = e.epoch_id and y.labeler_id = e.labeler_id and y.status = 'paid')), 0)::text as paid,
+              where y.epoch_id = e.epoch_id and y.labeler_id = e.labeler_id and y.status = 'paid')), 0)
+           + coalesce((select sum(b.amount) from bonuses b
+            where b.project_id = p.id and exists (select 1 from payouts y
+              where y.epoch_id = b.paid_epoch_id and y.labeler_id = b.labeler_id and y.status = 'paid')), 0))::text as paid,
           greatest(${remainingFundsSql}, 0)::text as remaining
         from projects p where p.id = ${projectId}`,
   );

@@ -13,12 +13,9 @@ export class UndoTooLateError extends DomainError {
   }
 }
 
-// Over `a` (the answer's assignment) and `l` (its label). The label must also be from the current UTC day: a day's
-// payout tallies its labels before it records its epoch, so a label of a finished day may be counted already even
-// though no epoch covers it yet; the running day cannot be planned until it ends.
+// Over `a` (the answer's assignment) and `l` (its label): no payout has counted the answer and nobody reviewed it.
 const leaseLiveSql = sql`a.expires_at > now()`;
-const unplannedSql = sql`l.created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'
-  and l.created_at >= coalesce((select max(e.ends_at) from payout_epochs e where e.kind = 'daily'), '-infinity'::timestamptz)`;
+const unplannedSql = sql`l.paid_epoch_id is null and l.review_status = 'pending'`;
 
 /** The labeler's last answer on the project, if it can still be undone (its lease is live, no payout counts it). */
 export async function findUndoableAnswer(
@@ -108,10 +105,17 @@ export async function undoAnswer(
       pausedOnProject: row.paused_on_project,
     });
     if (!row.lease_live) throw new UndoTooLateError("Too late to undo: the lease on that item has run out.");
-    if (!row.unplanned) throw new UndoTooLateError("Too late to undo: that answer is already counted for a payout.");
+    if (!row.unplanned)
+      throw new UndoTooLateError("Too late to undo: that answer is already counted for a payout or reviewed.");
+    // The check above read the label without locking it: a payout or a review may have reached it since.
+    const removed = await queryRows<{ id: number }>(
+      tx,
+      sql`delete from labels l where l.id = ${row.label_id} and ${unplannedSql} returning l.id`,
+    );
+    if (removed.length === 0)
+      throw new UndoTooLateError("Too late to undo: that answer is already counted for a payout or reviewed.");
     await tx.execute(
-      sql`with removed as (delete from labels where id = ${row.label_id}),
-            uncounted as (
+      sql`with uncounted as (
               update items set answers = answers - 1, done = answers - 1 >= labels_wanted where id = ${row.item_id})
           update assignments set status = 'leased', finished_at = null where id = ${params.assignmentId}`,
     );

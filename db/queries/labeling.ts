@@ -3,6 +3,7 @@ import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
 import { remainingFundsSql } from "./funds.ts";
+import { awaitingPaySql } from "./review-state.ts";
 import { admissionColumnsSql, toAdmissionGaps, type AdmissionGaps, type AdmissionRow } from "./qualifications.ts";
 import {
   assignments,
@@ -53,14 +54,14 @@ interface LeaseContext extends Partial<TaskRow>, FundsAtRate, AdmissionRow {
   project_paused_reason: string | null;
 }
 
-// What a project owes at the full rate beyond its commitments, over `p` (a projects row): answers after the last
-// planned epoch, and leases that may still be answered.
-const unplannedLabelsSql = sql`(select count(*) from labels l where l.project_id = p.id and l.created_at >= coalesce(
-  (select max(e.ends_at) from payout_epochs e where e.kind = 'daily'), '-infinity'::timestamptz))::int`;
+// What a project owes at the full rate beyond its commitments, over `p` (a projects row): answers some payout may
+// still pay, and leases that may still be answered.
+export const unplannedLabelsSql = sql`(select count(*) from labels l where l.project_id = p.id and ${awaitingPaySql})::int`;
 // A form item's responses in a fresh random on-screen order, over `i` (an items row); null for the fixed shapes.
 const responseOrderSql = sql`case when i.content->>'kind' = 'form' then (select jsonb_agg(n order by random())
   from generate_series(0, jsonb_array_length(i.content->'responses') - 1) n) end`;
-const liveLeasesSql = sql`(select count(*) from assignments a
+// Over `p`: the project's leases that may still be answered.
+export const liveLeasesSql = sql`(select count(*) from assignments a
   where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())::int`;
 
 interface FundsAtRate {

@@ -15,3 +15,4 @@ export * from "./models.ts";
 export * from "./generation.ts";
 export * from "./qualifications.ts";
 export * from "./teams.ts";
+export * from "./reviews.ts";

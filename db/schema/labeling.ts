@@ -15,6 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
+import { payoutEpochs } from "./payouts.ts";
 import { items, projects } from "./projects.ts";
 import type { FormAnswers } from "./questions.ts";
 
@@ -67,6 +68,21 @@ export const assignments = pgTable(
   ],
 );
 
+/**
+ * An answer's review: pending until a requester (or reviewer) approves or rejects it, or until the project's
+ * approval delay passes (then it counts as approved from that moment, reviewed or not).
+ */
+export const reviewStatusEnum = pgEnum("review_status", ["pending", "approved", "rejected"]);
+export type ReviewStatus = (typeof reviewStatusEnum.enumValues)[number];
+export const rejectionReasonEnum = pgEnum("rejection_reason", [
+  "incorrect",
+  "ignored_instructions",
+  "low_effort",
+  "machine_written",
+  "other",
+]);
+export type RejectionReason = (typeof rejectionReasonEnum.enumValues)[number];
+
 export const labels = pgTable(
   "labels",
   {
@@ -93,10 +109,21 @@ export const labels = pgTable(
     timeSpentMs: integer("time_spent_ms").notNull(),
     /** How each free-text answer was written (by question name; "rationale" for the fixed shapes), no content. */
     inputSignals: jsonb("input_signals").$type<Record<string, TextInputSignals>>(),
+    reviewStatus: reviewStatusEnum("review_status").notNull().default("pending"),
+    /** When it was approved or rejected by a person (or decided on appeal); null while pending. */
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewerId: uuid("reviewer_id").references(() => users.id),
+    rejectionReason: rejectionReasonEnum("rejection_reason"),
+    reviewNote: text("review_note"),
+    /** The payout epoch that paid it: each approved answer is counted by exactly one epoch. */
+    paidEpochId: text("paid_epoch_id").references(() => payoutEpochs.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("labels_assignment_key").on(t.assignmentId),
+    index("labels_unpaid_idx")
+      .on(t.projectId)
+      .where(sql`${t.paidEpochId} is null`),
     index("labels_project_idx").on(t.projectId, t.itemId),
     index("labels_labeler_idx").on(t.labelerId, t.createdAt),
   ],

@@ -52,11 +52,16 @@ export const projects = pgTable(
     /** Labelers must have at least this quality on the owner's earlier projects (where scored); null: no minimum. */
     minPriorQuality: real("min_prior_quality"),
     visibility: projectVisibilityEnum("visibility").notNull().default("public"),
+    /** Hours after which an answer nobody reviewed is approved (MTurk's AutoApprovalDelay); 0: approved at once. */
+    approvalDelayHours: integer("approval_delay_hours").notNull().default(72),
     /** Closed by the requester: no more tasks are served, and the unspent funds were refunded. */
     closedAt: timestamp("closed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("projects_owner_idx").on(t.ownerId)],
+  (t) => [
+    index("projects_owner_idx").on(t.ownerId),
+    check("projects_approval_delay", sql`${t.approvalDelayHours} between 0 and 720`),
+  ],
 );
 
 export const uploads = pgTable(

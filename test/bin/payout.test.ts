@@ -39,7 +39,7 @@ beforeAll(async () => {
     else unlinked.add(labeler.id);
   }
   await h.db.execute(
-    sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
+    sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
   );
 }, 120_000);
 afterAll(() => h.close());

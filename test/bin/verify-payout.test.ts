@@ -49,7 +49,7 @@ beforeAll(async () => {
   anaKey = await createApiKey(h.db, { userId: ana, name: "cli" });
   const day = previousEpoch(new Date(), 2);
   await h.db.execute(
-    sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
+    sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
   );
   const paid = await cli(["payout", "--epoch", epoch]);
   expect(paid.code, paid.stderr).toBe(0);

@@ -52,7 +52,7 @@ async function scoreLabeler(projectId: string, labelerId: string, quality: numbe
 
 /** Moves the labeler's answers on the project to an hour into `epoch`. */
 const moveAnswers = (projectId: string, labelerId: string, epoch: { startsAt: Date }) =>
-  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${projectId} and labeler_id = ${labelerId}`);
 
 describe("a labeler's earnings as they accrue", () => {

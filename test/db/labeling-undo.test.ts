@@ -107,18 +107,18 @@ describe(`undoing the last answer (${TEST_DB})`, () => {
     expect(await state(task.assignmentId, task.itemId)).toMatchObject({ status: "answered", answers: 1, labels: 1 });
   });
 
-  it("is too late for an answer of a finished day, whose payout may be tallying it, even with a live lease", async () => {
+  it("is too late for an answer someone reviewed, even with a live lease", async () => {
     const { labeler, project, task, target } = await answered();
     await h.db
       .update(labels)
-      .set({ createdAt: sql`now() - interval '1 day'` })
+      .set({ reviewStatus: "approved", reviewedAt: sql`now()` })
       .where(eq(labels.assignmentId, task.assignmentId));
     expect(await findUndoableAnswer(h.db, { labelerId: labeler.id, projectId: project.id })).toBeNull();
     expect(await refusal(undoAnswer(h.db, target))).toBeInstanceOf(UndoTooLateError);
     expect(await state(task.assignmentId, task.itemId)).toMatchObject({ status: "answered", labels: 1 });
   });
 
-  it("is too late for an answer a planned payout epoch covers", async () => {
+  it("is too late for an answer a payout epoch counted", async () => {
     const { labeler, project, task, target } = await answered();
     const [epoch] = await h.db
       .insert(payoutEpochs)
@@ -128,6 +128,7 @@ describe(`undoing the last answer (${TEST_DB})`, () => {
         endsAt: sql`now() + interval '1 hour'`,
       })
       .returning();
+    await h.db.update(labels).set({ paidEpochId: epoch.id }).where(eq(labels.assignmentId, task.assignmentId));
     try {
       expect(await findUndoableAnswer(h.db, { labelerId: labeler.id, projectId: project.id })).toBeNull();
       const refused = await refusal(undoAnswer(h.db, target));
@@ -135,6 +136,7 @@ describe(`undoing the last answer (${TEST_DB})`, () => {
       expect(refused?.message).toMatch(/payout/);
       expect(await state(task.assignmentId, task.itemId)).toMatchObject({ status: "answered", labels: 1 });
     } finally {
+      await h.db.update(labels).set({ paidEpochId: null }).where(eq(labels.paidEpochId, epoch.id));
       await h.db.delete(payoutEpochs).where(eq(payoutEpochs.id, epoch.id));
     }
   });

@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
-import { remainingFundsSql } from "../funds.ts";
+import { committedFundsSql, remainingFundsSql } from "../funds.ts";
+import { approvedAtSql, awaitingPaySql } from "../review-state.ts";
 import { earnings, payoutEpochs, payouts, projectFunds } from "../../schema/index.ts";
 
 export interface EpochWindow {
@@ -19,41 +20,75 @@ export interface EpochTally {
   flags: string[];
 }
 
-/** Labels given in the epoch's window, per labeler and project, with the labeler's quality on the project. */
+interface TallyRow {
+  labeler_id: string;
+  project_id: string;
+  labels: number;
+  reward_per_label: string;
+  quality: number | null;
+  flags: string[] | string | null;
+}
+
+const toTally = (r: TallyRow): EpochTally => ({
+  labelerId: r.labeler_id,
+  projectId: r.project_id,
+  labels: r.labels,
+  rewardPerLabel: BigInt(r.reward_per_label),
+  quality: r.quality,
+  flags: typeof r.flags === "string" ? JSON.parse(r.flags) : (r.flags ?? []),
+});
+
+/**
+ * Over `l` and `p`: an answer the epoch pays: approved before the epoch ended and not paid by any epoch yet (an
+ * answer approved late, on appeal or after a skipped day, is paid by the next epoch planned, once).
+ */
+const payableSql = (window: EpochWindow) =>
+  sql`l.paid_epoch_id is null and ${approvedAtSql} < ${window.endsAt.toISOString()}::timestamptz`;
+
+const excludingSql = (column: SQL, projectIds: readonly string[]) =>
+  projectIds.length === 0
+    ? sql`true`
+    : sql`${column} not in (${sql.join(
+        projectIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`;
+
+/** The answers the epoch would pay, per labeler and project, with the labeler's quality on the project. */
 export async function tallyEpochLabels(db: Db, window: EpochWindow): Promise<EpochTally[]> {
-  const rows = await queryRows<{
-    labeler_id: string;
-    project_id: string;
-    labels: number;
-    reward_per_label: string;
-    quality: number | null;
-    flags: string[] | string | null;
-  }>(
+  const rows = await queryRows<TallyRow>(
     db,
     sql`select l.labeler_id, l.project_id, count(*)::int as labels, p.reward_per_label::text, q.quality, q.flags
         from labels l
         join projects p on p.id = l.project_id
         left join labeler_quality q on q.project_id = l.project_id and q.labeler_id = l.labeler_id
-        where l.created_at >= ${window.startsAt.toISOString()} and l.created_at < ${window.endsAt.toISOString()}
+        where ${payableSql(window)}
         group by l.labeler_id, l.project_id, p.reward_per_label, q.quality, q.flags
         order by l.labeler_id, l.project_id`,
   );
-  return rows.map((r) => ({
-    labelerId: r.labeler_id,
-    projectId: r.project_id,
-    labels: r.labels,
-    rewardPerLabel: BigInt(r.reward_per_label),
-    quality: r.quality,
-    flags: typeof r.flags === "string" ? JSON.parse(r.flags) : (r.flags ?? []),
-  }));
+  return rows.map(toTally);
 }
 
-/** Projects with labels in the window (their consensus should be current before paying). */
+export interface EpochBonus {
+  labelerId: string;
+  projectId: string;
+  amount: bigint;
+}
+
+/** Bonuses written before the epoch ended and not paid yet: the epoch pays them with the answers. */
+export async function listPayableBonuses(db: Db, window: EpochWindow): Promise<EpochBonus[]> {
+  const rows = await queryRows<{ labeler_id: string; project_id: string; amount: string }>(
+    db,
+    sql`select labeler_id, project_id, amount::text from bonuses
+        where paid_epoch_id is null and created_at < ${window.endsAt.toISOString()}::timestamptz order by id`,
+  );
+  return rows.map((r) => ({ labelerId: r.labeler_id, projectId: r.project_id, amount: BigInt(r.amount) }));
+}
+
+/** Projects with answers the epoch would pay (their consensus should be current before paying). */
 export async function projectsLabeledIn(db: Db, window: EpochWindow): Promise<string[]> {
   const rows = await queryRows<{ project_id: string }>(
     db,
-    sql`select distinct project_id from labels
-        where created_at >= ${window.startsAt.toISOString()} and created_at < ${window.endsAt.toISOString()}`,
+    sql`select distinct l.project_id from labels l join projects p on p.id = l.project_id where ${payableSql(window)}`,
   );
   return rows.map((r) => r.project_id);
 }
@@ -109,20 +144,27 @@ export async function isEpochPlanned(db: Db, epochId: string): Promise<boolean> 
   return row !== undefined;
 }
 
+export class EpochTallyChangedError extends Error {
+  override name = "EpochTallyChangedError";
+}
+
 /**
- * Plans an epoch once, atomically: locks the projects involved, asks `plan` for the earnings given each project's
- * remaining budget, and writes the earnings and one payout ledger row per labeler. An epoch planned before is
+ * Plans an epoch once, atomically: marks the answers and bonuses it pays as paid by it (so each is paid by exactly
+ * one epoch, whatever runs beside it), locks their projects, asks `plan` for the earnings given the answers marked
+ * and each project's remaining budget, and writes the earnings and one payout ledger row per labeler (their
+ * earnings plus their bonuses). Projects in `excludeProjects` are left for a later epoch. An epoch planned before is
  * left as it is (returns false).
  */
 export async function planEpoch(
   db: Db,
   params: {
     window: EpochWindow;
-    tallies: EpochTally[];
-    plan: (remainingBudget: Map<string, bigint>) => EarningRow[];
+    excludeProjects?: readonly string[];
+    plan: (tallies: EpochTally[], remainingBudget: Map<string, bigint>) => EarningRow[];
   },
 ): Promise<boolean> {
   const { window } = params;
+  const excluded = params.excludeProjects ?? [];
   return db.transaction(async (tx) => {
     const [created] = await tx
       .insert(payoutEpochs)
@@ -130,17 +172,45 @@ export async function planEpoch(
       .onConflictDoNothing()
       .returning({ id: payoutEpochs.id });
     if (!created) return false;
+    const tallies = (
+      await queryRows<TallyRow>(
+        tx,
+        sql`with marked as (
+              update labels l set paid_epoch_id = ${window.id}
+              from projects p
+              where p.id = l.project_id and ${payableSql(window)} and ${excludingSql(sql`l.project_id`, excluded)}
+              returning l.labeler_id, l.project_id
+            )
+            select m.labeler_id, m.project_id, count(*)::int as labels, p.reward_per_label::text, q.quality, q.flags
+            from marked m
+            join projects p on p.id = m.project_id
+            left join labeler_quality q on q.project_id = m.project_id and q.labeler_id = m.labeler_id
+            group by m.labeler_id, m.project_id, p.reward_per_label, q.quality, q.flags
+            order by m.labeler_id, m.project_id`,
+      )
+    ).map(toTally);
+    const bonusRows = await queryRows<{ labeler_id: string; project_id: string; amount: string }>(
+      tx,
+      sql`update bonuses set paid_epoch_id = ${window.id}
+          where paid_epoch_id is null and created_at < ${window.endsAt.toISOString()}::timestamptz
+            and ${excludingSql(sql`project_id`, excluded)}
+          returning labeler_id, project_id, amount::text`,
+    );
     const remaining = await remainingBudgets(
       tx,
-      params.tallies.map((t) => t.projectId),
+      tallies.map((t) => t.projectId),
       { lock: true },
     );
-    const planned = params.plan(remaining).filter((e) => e.labels > 0);
+    const planned = params.plan(tallies, remaining).filter((e) => e.labels > 0);
+    const plannedLabels = planned.reduce((n, e) => n + e.labels, 0);
+    if (plannedLabels !== tallies.reduce((n, t) => n + t.labels, 0))
+      throw new EpochTallyChangedError(`epoch ${window.id}: the plan does not cover exactly the answers marked`);
     for (let i = 0; i < planned.length; i += 500) {
       await tx.insert(earnings).values(planned.slice(i, i + 500).map((e) => ({ ...e, epochId: window.id })));
     }
     const totals = new Map<string, bigint>();
     for (const e of planned) totals.set(e.labelerId, (totals.get(e.labelerId) ?? 0n) + e.amount);
+    for (const b of bonusRows) totals.set(b.labeler_id, (totals.get(b.labeler_id) ?? 0n) + BigInt(b.amount));
     const ledger = [...totals].filter(([, amount]) => amount > 0n);
     for (let i = 0; i < ledger.length; i += 500) {
       await tx
@@ -162,7 +232,7 @@ export type RefundOutcome =
   { status: "planned"; amount: bigint } | { status: "not_closed" | "already_refunded" | "answers_pending" };
 
 /**
- * Plans the refund of a closed project, once: when no lease is live and every answer is in a planned epoch, the
+ * Plans the refund of a closed project, once: when no lease is live and no answer or bonus waits for a payout, the
  * rest of its funds (funded − committed) becomes a ledger row paying the requester (epoch `refund-<id>`) and a
  * negative funding row, in one transaction with the project locked. Running it again plans nothing.
  */
@@ -180,10 +250,10 @@ export async function planRefund(db: Db, projectId: string): Promise<RefundOutco
             exists (select 1 from payout_epochs e where e.id = ${refundEpochId(projectId)}) as refunded,
             ((select count(*) from assignments a
                where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())
-             + (select count(*) from labels l where l.project_id = p.id and not exists (
-                 select 1 from payout_epochs e where e.kind = 'daily' and e.starts_at <= l.created_at and l.created_at < e.ends_at)))::int as pending,
+             + (select count(*) from labels l where l.project_id = p.id and ${awaitingPaySql})
+             + (select count(*) from bonuses b where b.project_id = p.id and b.paid_epoch_id is null))::int as pending,
             (coalesce((select sum(f.amount) from project_funds f where f.project_id = p.id), 0)
-             - coalesce((select sum(e.amount) from earnings e where e.project_id = p.id), 0))::text as refundable
+             - ${committedFundsSql})::text as refundable
           from projects p where p.id = ${projectId} for update`,
     );
     if (!row?.closed_at) return { status: "not_closed" };

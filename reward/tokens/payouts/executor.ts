@@ -20,6 +20,7 @@ import {
 import {
   isEpochPlanned,
   listEpochLedger,
+  listPayableBonuses,
   listProjectsAwaitingRefund,
   planEpoch,
   planRefund,
@@ -35,7 +36,7 @@ import type { ChainAdapter } from "../chain/types.ts";
 import { settleDurably } from "./durable-transaction.ts";
 import { commitRoots, type RootStep } from "./roots.ts";
 import { commonPayoutAddresses, recipientLookupAddresses } from "./lookup-tables.ts";
-import { isolateUnpayable, planEarnings, totalsByLabeler, type IsolatedProject } from "./plan.ts";
+import { isolateUnpayable, PayoutPlanError, planEarnings, totalsByLabeler, type IsolatedProject } from "./plan.ts";
 import { planBatches, type PayoutTransfer } from "./transactions.ts";
 
 /** Points where the executor has just made durable progress; a crash test kills the process at each of them. */
@@ -120,7 +121,9 @@ export async function runPayout(
       tallies.map((t) => t.projectId),
       { lock: false },
     );
-    const totals = [...totalsByLabeler(earningsFor(tallies, remaining))].filter(([, a]) => a > 0n);
+    const isolatedIds = new Set(isolated.map((p) => p.projectId));
+    const bonuses = (await listPayableBonuses(db, epoch)).filter((b) => !isolatedIds.has(b.projectId));
+    const totals = [...totalsByLabeler([...earningsFor(tallies, remaining), ...bonuses])].filter(([, a]) => a > 0n);
     const walletless: bigint[] = [];
     for (const [labelerId, amount] of totals)
       if ((await getLinkedWallet(db, labelerId)) === null) walletless.push(amount);
@@ -134,7 +137,16 @@ export async function runPayout(
       isolated,
     };
   }
-  const planned = await planEpoch(db, { window: epoch, tallies, plan: (remaining) => earningsFor(tallies, remaining) });
+  const planned = await planEpoch(db, {
+    window: epoch,
+    excludeProjects: isolated.map((p) => p.projectId),
+    plan: (marked, remaining) => {
+      // The answers marked in the planning transaction are the ones paid; they may be more than tallied above.
+      const late = isolateUnpayable(marked).isolated;
+      if (late.length) throw new PayoutPlanError(`payout ${epoch.id}: project ${late[0].projectId} ${late[0].reason}`);
+      return earningsFor(marked, remaining);
+    },
+  });
   ctx.onStep?.("planned");
   await planRefunds(ctx);
   return { ...(await summarize(ctx, epoch, planned, await settlePayouts(ctx))), isolated };

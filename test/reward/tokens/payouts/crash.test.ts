@@ -61,7 +61,7 @@ describe("a payout process killed at any step and restarted", () => {
     }
     const yesterday = previousEpoch(new Date());
     await h.db.execute(
-      sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
+      sql`update labels set created_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${yesterday.startsAt.toISOString()}::timestamptz + interval '1 hour'`,
     );
     const epoch = yesterday.id;
 
@@ -154,7 +154,7 @@ describe("a refund killed at any step and restarted", () => {
     await closeProject(h.db, project.id);
     const day = previousEpoch(new Date(), 3);
     await h.db.execute(
-      sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'
           where project_id = ${project.id}`,
     );
 

@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../../../db/client.ts";
 import { listBudgets } from "../../../../db/queries/payouts/statements.ts";
-import { planEpoch, type EpochWindow } from "../../../../db/queries/payouts/ledger.ts";
+import { planEpoch, type EpochTally, type EpochWindow } from "../../../../db/queries/payouts/ledger.ts";
 import { linkWallet } from "../../../../db/queries/wallets.ts";
 import { earnings, payoutBatches, payouts, projects } from "../../../../db/schema/index.ts";
 import { LiteSvmChain } from "../../../../reward/tokens/chain/litesvm.ts";
@@ -56,7 +56,7 @@ const daysAgo = (days: number) => previousEpoch(new Date(), days);
 
 /** Dates the project's answers (those given after `after`, if set) an hour into `epoch`. */
 const dateAnswers = (projectId: string, epoch: EpochWindow, after?: Date) =>
-  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${projectId}${after ? sql` and created_at > ${after.toISOString()}` : sql``}`);
 
 /** Twelve pairs answered on `epoch` by three labelers with linked wallets; their addresses by labeler id. */
@@ -92,7 +92,8 @@ describe("payouts on the embedded chain", () => {
       budget: 10n ** 12n,
     });
     projectId = project.id;
-    await uploadPairs(h.db, project, 60);
+    // 60 items answered now, 10 more for a second day's answers.
+    await uploadPairs(h.db, project, 70);
     // 180 labelers with 8 answers each; the better response is A for even items. 150 of them have wallets.
     for (let i = 0; i < 180; i++) {
       const labeler = await makeUser(h.db, "labeler");
@@ -175,8 +176,10 @@ describe("payouts on the embedded chain", () => {
   });
 
   it("with token accounts in place and a lookup table, fits at least 45 transfers in one transaction", async () => {
-    // A second epoch for the same labelers: their accounts exist now.
-    await moveLabelsTo(day(1));
+    // A second epoch for the same labelers, one more answer each, as they answered before: their accounts exist now.
+    for (const labelerId of [...wallets.keys(), ...noWallet])
+      await answerAll(projectId, labelerId, (item) => (item % 2 === 0 || careless.has(labelerId) ? "a" : "b"), 1);
+    await dateAnswers(projectId, day(1), day(2).endsAt);
     const summary = await runPayout(ctx, { epoch: day(1) });
     const full = summary.transactions.filter((t) => t.status === "confirmed");
     expect(Math.max(...full.map((t) => t.recipients))).toBeGreaterThanOrEqual(45);
@@ -286,29 +289,22 @@ describe("two epochs planned at once", () => {
     const owner = await makeUser(h.db, "requester");
     const labeler = await makeUser(h.db, "labeler");
     const project = await makeProject(h.db, owner.id, { rewardPerLabel: 1n, budget: 1_000n });
-    const tally = {
-      labelerId: labeler.id,
-      projectId: project.id,
-      labels: 1,
-      rewardPerLabel: 1n,
-      quality: 1,
-      flags: [],
-    };
-    // Each planner takes all the budget it sees as left.
-    const takeAll = (remaining: Map<string, bigint>) => {
-      const amount = remaining.get(project.id)!;
-      return [
-        {
-          labelerId: labeler.id,
-          projectId: project.id,
-          labels: 1,
-          rewardPerLabel: 1n,
-          weightPpm: 1_000_000,
-          earned: amount,
-          amount,
-        },
-      ];
-    };
+    await uploadPairs(h.db, project, 2);
+    await answerAll(project.id, labeler.id, () => "a");
+    // One answer on each of the two days.
+    const [first, second] = [daysAgo(20), daysAgo(21)];
+    await h.db.execute(sql`update labels set created_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour',
+        review_status = 'approved', reviewed_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where id = (select min(id) from labels where project_id = ${project.id})`);
+    await h.db.execute(sql`update labels set created_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour',
+        review_status = 'approved', reviewed_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour'
+      where id = (select max(id) from labels where project_id = ${project.id})`);
+    // Each planner takes all the budget it sees as left for the answers it pays.
+    const takeAll = (tallies: EpochTally[], remaining: Map<string, bigint>) =>
+      tallies.map((t) => {
+        const amount = remaining.get(t.projectId)!;
+        return { ...t, weightPpm: 1_000_000, earned: amount, amount };
+      });
     // Both planners start while another transaction holds the project's row, so both wait for the lock.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -316,9 +312,7 @@ describe("two epochs planned at once", () => {
       await tx.execute(sql`select id from projects where id = ${project.id} for update`);
       await held;
     });
-    const plans = [daysAgo(20), daysAgo(21)].map((window) =>
-      planEpoch(h.db, { window, tallies: [tally], plan: takeAll }),
-    );
+    const plans = [first, second].map((window) => planEpoch(h.db, { window, plan: takeAll }));
     await new Promise((r) => setTimeout(r, 200));
     release();
     await holder;
@@ -328,6 +322,9 @@ describe("two epochs planned at once", () => {
       .from(earnings)
       .where(eq(earnings.projectId, project.id));
     expect(committed.reduce((sum, e) => sum + e.amount, 0n)).toBe(1_000n);
+    // Each answer was counted by exactly one of the two epochs.
+    const counted = await h.db.select({ labels: earnings.labels }).from(earnings).where(eq(earnings.projectId, project.id));
+    expect(counted.reduce((n, e) => n + e.labels, 0)).toBe(2);
   });
 });
 
