@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { queryRows } from "../rows.ts";
-import type { ItemContent, TextInputSignals } from "../schema/index.ts";
+import type { ItemContent, RejectionReason, ReviewStatus, TextInputSignals } from "../schema/index.ts";
+import { effectiveReviewStatusSql } from "./review-state.ts";
 import { keysetPages, PAGE, parseJson as parse } from "./exports/pages.ts";
 
 export type { FormProject } from "./exports/form-items.ts";
@@ -34,7 +35,8 @@ function consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
           join item_consensus c on c.item_id = i.id
           join lateral (
             select jsonb_object_agg(value, n) as votes, sum(n)::int as answers
-            from (select value, count(*)::int as n from labels l where l.item_id = i.id group by value) c
+            from (select value, count(*)::int as n from labels l where l.item_id = i.id and l.review_status <> 'rejected'
+                  group by value) c
           ) v on v.answers > 0
           where i.project_id = ${projectId} and i.id > ${after}
           order by i.id limit ${PAGE}`,
@@ -110,6 +112,9 @@ export interface RawAnswerRecord {
   answered_at: string;
   /** How the rationale was written (pastes, typing; no content), when the browser reported it. */
   input_signals: Record<string, TextInputSignals> | null;
+  /** The review as it stands: pending, approved (by a person, on appeal or automatically after the delay), rejected. */
+  review: ReviewStatus;
+  rejection_reason: RejectionReason | null;
 }
 
 /** Every individual answer, in the order they were given. */
@@ -128,11 +133,14 @@ export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerat
       time_spent_ms: number;
       created_at: string | Date;
       input_signals: Record<string, TextInputSignals> | string | null;
+      review: ReviewStatus;
+      rejection_reason: RejectionReason | null;
     }>(
       db,
       sql`select l.id, i.external_id, l.labeler_id, l.value, l.strength, l.rationale, l.swapped,
-            i.content->>'kind' as kind, l.assignment_id, l.time_spent_ms, l.created_at, l.input_signals
-          from labels l join items i on i.id = l.item_id
+            i.content->>'kind' as kind, l.assignment_id, l.time_spent_ms, l.created_at, l.input_signals,
+            ${effectiveReviewStatusSql} as review, l.rejection_reason
+          from labels l join items i on i.id = l.item_id join projects p on p.id = l.project_id
           where l.project_id = ${projectId} and l.id > ${after}
           order by l.id limit ${PAGE}`,
     ),
@@ -149,6 +157,8 @@ export async function* exportRawAnswers(db: Db, projectId: string): AsyncGenerat
       time_spent_ms: r.time_spent_ms,
       answered_at: new Date(r.created_at).toISOString(),
       input_signals: r.input_signals === null ? null : parse(r.input_signals),
+      review: r.review,
+      rejection_reason: r.rejection_reason,
     };
   }
 }

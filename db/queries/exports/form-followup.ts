@@ -35,7 +35,7 @@ export async function* exportFormFollowUp(
           from items i
           join lateral (
             select jsonb_agg(jsonb_build_object('label', l.id, 'answers', l.answers) order by l.id) as texts
-            from labels l where l.item_id = i.id and l.answers ? ${params.question}
+            from labels l where l.item_id = i.id and l.answers ? ${params.question} and l.review_status <> 'rejected'
           ) t on t.texts is not null
           where i.project_id = ${params.projectId} and i.id > ${after}
           order by i.id limit ${PAGE}`,

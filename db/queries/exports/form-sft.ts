@@ -37,7 +37,8 @@ async function* rewrites(db: Db, projectId: string, questions: readonly string[]
       db,
       sql`select l.id, i.external_id, i.content->>'prompt' as prompt, i.content->'messages' as messages, l.answers
           from labels l join items i on i.id = l.item_id
-          where l.project_id = ${projectId} and l.answers is not null and l.id > ${after}
+          where l.project_id = ${projectId} and l.answers is not null and l.review_status <> 'rejected'
+            and l.id > ${after}
           order by l.id limit ${PAGE}`,
     ),
   );

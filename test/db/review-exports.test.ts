@@ -1,0 +1,51 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "../../db/client.ts";
+import { exportConsensus, exportRawAnswers } from "../../db/queries/exports.ts";
+import { labels } from "../../db/schema/index.ts";
+import { runProjectConsensus } from "../../reward/consensus/project-run.ts";
+import { createTestDb } from "../support/db.ts";
+import { answerTasks, makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
+
+let h: DbHandle;
+beforeAll(async () => {
+  h = await createTestDb();
+});
+afterAll(() => h.close());
+
+const collect = async <T>(rows: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+};
+
+describe("exports and review", () => {
+  it("marks each raw answer's review and leaves rejected answers out of the consensus votes", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, approvalDelayHours: 24 });
+    await uploadPairs(h.db, project, 1);
+    for (let i = 0; i < 3; i++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: () => (i === 2 ? "b" : "a") });
+    }
+    await h.db
+      .update(labels)
+      .set({ reviewStatus: "rejected", reviewedAt: sql`now()`, rejectionReason: "low_effort", reviewerId: owner.id })
+      .where(sql`${labels.projectId} = ${project.id} and ${labels.value} = 'b'`);
+    // One of the others is past its approval delay without a review: approved automatically.
+    await h.db
+      .update(labels)
+      .set({ createdAt: sql`now() - interval '2 days'` })
+      .where(sql`${labels.id} = (select min(id) from labels where project_id = ${project.id})`);
+    await runProjectConsensus(h.db, project.id);
+
+    const raw = await collect(exportRawAnswers(h.db, project.id));
+    expect(raw.map((r) => [r.answer, r.review, r.rejection_reason]).sort()).toEqual([
+      ["a", "approved", null],
+      ["a", "pending", null],
+      ["b", "rejected", "low_effort"],
+    ]);
+    const [consensus] = await collect(exportConsensus(h.db, project.id));
+    expect(consensus.votes).toEqual({ a: 2 });
+  });
+});
