@@ -17,6 +17,8 @@ import {
   type QualificationItem,
   type QualificationTest,
 } from "../db/queries/qualifications.ts";
+import { bonusHeadroom, getAttemptBonus, payQualificationAttempt, type Bonus } from "../db/queries/bonuses.ts";
+import { getProject } from "../db/queries/projects.ts";
 import type { FormAnswers } from "../db/schema/index.ts";
 import { AnswerError } from "./answers.ts";
 import { toStoredFormAnswers } from "./form-answers.ts";
@@ -124,6 +126,99 @@ async function requireOpenAttempt(db: Db, params: { attemptId: number; labelerId
   return { attempt, test, items: await listQualificationItems(db, test.id) };
 }
 
+/** What a paid test pays for an attempt, and whether this one was paid (null: the test is unpaid). */
+export interface AttemptReward {
+  amount: bigint;
+  paid: boolean;
+  /** Why it was not paid, in words for the labeler; null when paid. */
+  why: string | null;
+}
+
+const UNPAID_NO_PROJECT =
+  "This attempt was not taken for a project, so it is unpaid: a paid test pays when taken from a project that requires it.";
+const UNPAID_NO_FUNDS =
+  "The project's funds could not cover this test's pay, so this attempt is finished but unpaid. Your result counts all the same.";
+const UNPAID_NOT_REQUIRED = "The project this attempt was taken for does not require this test, so it is unpaid.";
+
+/**
+ * Whether the attempt's project may pay for it: a project of the test's owner that requires the test (the only
+ * projects a test is taken for, checked again here as the money moves).
+ */
+async function payingProject(db: Db, test: QualificationTest, projectId: string | null) {
+  if (!projectId) return null;
+  const project = await getProject(db, projectId);
+  if (!project || project.ownerId !== test.ownerId) return null;
+  const { tests } = await getProjectRequirements(db, projectId);
+  return tests.some((t) => t.id === test.id) ? project : null;
+}
+
+/**
+ * Pays a finished attempt of a paid test, in the transaction that finished it: a bonus (kind qualification_test,
+ * once per attempt) from the funds of the project it was taken for, when they can cover it; unpaid otherwise.
+ */
+async function payAttempt(
+  tx: Db,
+  test: QualificationTest,
+  attempt: QualificationAttempt,
+): Promise<AttemptReward | null> {
+  const amount = test.rewardPerAttempt;
+  if (amount <= 0n) return null;
+  if (!attempt.projectId) return { amount, paid: false, why: UNPAID_NO_PROJECT };
+  const project = await payingProject(tx, test, attempt.projectId);
+  if (!project) return { amount, paid: false, why: UNPAID_NOT_REQUIRED };
+  const payment = await payQualificationAttempt(tx, {
+    attemptId: attempt.id,
+    projectId: project.id,
+    labelerId: attempt.labelerId,
+    amount,
+    reason: `Qualification test: ${test.title}`,
+  });
+  return payment.paid
+    ? { amount: payment.bonus.amount, paid: true, why: null }
+    : { amount, paid: false, why: UNPAID_NO_FUNDS };
+}
+
+/** A finished attempt's reward as it stands: the bonus that paid it, or why none did. */
+function rewardOf(test: QualificationTest, attempt: QualificationAttempt, bonus: Bonus | null): AttemptReward | null {
+  if (bonus) return { amount: bonus.amount, paid: true, why: null };
+  if (test.rewardPerAttempt <= 0n) return null;
+  return { amount: test.rewardPerAttempt, paid: false, why: attempt.projectId ? UNPAID_NO_FUNDS : UNPAID_NO_PROJECT };
+}
+
+/** What a paid test offers before an attempt starts for `projectId`: whether that project can pay it now. */
+export interface PayOffer {
+  amount: bigint;
+  /** The project can cover it now (it may still run short by the time the attempt finishes). */
+  payable: boolean;
+  why: string | null;
+}
+
+export async function attemptPayOffer(
+  db: Db,
+  test: QualificationTest,
+  projectId: string | null,
+): Promise<PayOffer | null> {
+  const amount = test.rewardPerAttempt;
+  if (amount <= 0n) return null;
+  const project = await payingProject(db, test, projectId);
+  if (!project)
+    return {
+      amount,
+      payable: false,
+      why: projectId
+        ? "That project does not require this test, so an attempt taken for it would be unpaid."
+        : "Paid only when taken from a project that requires it (from your project list).",
+    };
+  const headroom = await bonusHeadroom(db, project.id);
+  return (headroom?.available ?? 0n) >= amount
+    ? { amount, payable: true, why: null }
+    : {
+        amount,
+        payable: false,
+        why: "This project's funds cannot cover the test's pay now: an attempt would be unpaid (its result counts all the same).",
+      };
+}
+
 export interface AttemptResult {
   attemptId: number;
   testId: string;
@@ -143,6 +238,8 @@ export interface AttemptResult {
   }[];
   answersShown: boolean;
   next: Eligibility;
+  /** A paid test's pay for this attempt; null for an unpaid test. */
+  reward: AttemptReward | null;
 }
 
 /** A finished attempt's result for the labeler who took it. */
@@ -151,6 +248,7 @@ export function attemptResult(
   items: readonly QualificationItem[],
   attempt: QualificationAttempt,
   next: Eligibility,
+  reward: AttemptReward | null = null,
 ): AttemptResult {
   const byId = new Map(items.map((i) => [i.id, i]));
   const inWords = (answers: FormAnswers, only: FormAnswers) =>
@@ -183,6 +281,7 @@ export function attemptResult(
     wrong: wrong.sort((x, y) => x.position - y.position),
     answersShown: test.showAnswers,
     next,
+    reward,
   };
 }
 
@@ -191,9 +290,13 @@ async function close(db: Db, labelerId: string, open: Awaited<ReturnType<typeof 
   const { attempt, test, items } = open;
   const given = new Map((attempt.answers ?? []).map((a) => [a.itemId, a.answers]));
   const score = scoreAttempt(test, items, given);
-  const finished = await finishAttempt(db, { attemptId: attempt.id, ...score, validDays: test.validDays });
-  if (!finished) throw new DomainError("already_finished", "This attempt is finished.");
-  return attemptResult(test, items, finished, await eligibilityFor(db, test, labelerId));
+  // Finishing and paying are one transaction: an attempt is finished once, and so paid once.
+  const { finished, reward } = await db.transaction(async (tx) => {
+    const done = await finishAttempt(tx, { attemptId: attempt.id, ...score, validDays: test.validDays });
+    if (!done) throw new DomainError("already_finished", "This attempt is finished.");
+    return { finished: done, reward: await payAttempt(tx, test, done) };
+  });
+  return attemptResult(test, items, finished, await eligibilityFor(db, test, labelerId), reward);
 }
 
 /**
@@ -242,6 +345,6 @@ export async function latestResult(db: Db, test: QualificationTest, labelerId: s
   const attempts = await listAttempts(db, { testId: test.id, labelerId });
   const last = attempts.filter((a) => a.finishedAt).at(-1);
   if (!last) return null;
-  const items = await listQualificationItems(db, test.id);
-  return attemptResult(test, items, last, attemptEligibility(test, attempts, new Date()));
+  const [items, bonus] = await Promise.all([listQualificationItems(db, test.id), getAttemptBonus(db, last.id)]);
+  return attemptResult(test, items, last, attemptEligibility(test, attempts, new Date()), rewardOf(test, last, bonus));
 }

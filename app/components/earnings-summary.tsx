@@ -7,7 +7,8 @@ const ESTIMATE = "estimate: the amount is fixed when the day (UTC) is planned, w
 
 /**
  * A labeler's earnings in one line, for the labeling page's header: the estimate of what is not planned yet (on
- * `projectId` and in all), and what is pending, awaiting a wallet and paid. `earnings` comes from loadEarnings.
+ * `projectId` and in all; with how many of this project's answers await review or were rejected), and what is
+ * pending, awaiting a wallet and paid. `earnings` comes from loadEarnings.
  */
 export function EarningsSummary({ earnings, projectId }: { earnings: EarningsData; projectId?: string }) {
   const fmt = (amount: string) => formatAmount(amount, earnings.token);
@@ -27,6 +28,18 @@ export function EarningsSummary({ earnings, projectId }: { earnings: EarningsDat
               {here && here.quality === null && here.unplannedLabels > 0 ? (
                 <span className="muted"> · up to {fmt(here.atFullRate)} once scored</span>
               ) : null}
+              {here && here.awaitingReviewLabels > 0 ? (
+                <span className="muted" data-testid="earnings-here-review">
+                  {" "}
+                  · {here.awaitingReviewLabels} awaiting review
+                </span>
+              ) : null}
+              {here && here.rejectedLabels > 0 ? (
+                <span className="muted" data-testid="earnings-here-rejected">
+                  {" "}
+                  · {here.rejectedLabels} rejected
+                </span>
+              ) : null}
             </dd>
           </div>
         ) : null}
@@ -36,6 +49,12 @@ export function EarningsSummary({ earnings, projectId }: { earnings: EarningsDat
               All projects (<abbr title={ESTIMATE}>est.</abbr>)
             </dt>
             <dd>≈ {fmt(totals.estimate)}</dd>
+          </div>
+        ) : null}
+        {totals.bonuses !== "0" ? (
+          <div data-testid="earnings-bonuses">
+            <dt>Bonuses</dt>
+            <dd>{fmt(totals.bonuses)}</dd>
           </div>
         ) : null}
         <div data-testid="earnings-pending">

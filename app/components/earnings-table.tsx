@@ -5,13 +5,35 @@ import "./wallet.css";
 
 /**
  * The Wallet's earnings as they stand, per project and in total, kept apart as MTurk's dashboard does: estimated
- * (answers no payout has planned yet), pending payment, awaiting a wallet, and paid.
+ * (answers no payout has planned yet: awaiting review, or approved and waiting for the next payout), pending
+ * payment, awaiting a wallet, and paid; rejected answers apart, earning nothing.
  */
 export function EarningsTable({ earnings }: { earnings: EarningsData }) {
   const fmt = (amount: string) => formatAmount(amount, earnings.token);
   const { totals, projects } = earnings;
+  const count = (key: "awaitingReviewLabels" | "approvedLabels" | "rejectedLabels" | "rejectedOpenLabels") =>
+    projects.reduce((n, p) => n + p[key], 0);
+  const [awaitingReview, approved, rejected, rejectedOpen] = [
+    count("awaitingReviewLabels"),
+    count("approvedLabels"),
+    count("rejectedLabels"),
+    count("rejectedOpenLabels"),
+  ];
   const stats = [
     { id: "estimate", value: `≈ ${fmt(totals.estimate)}`, label: "estimated, not planned yet" },
+    {
+      id: "awaiting-review",
+      value: `≈ ${fmt(totals.awaitingReview)}`,
+      label: `awaiting review: ${answers(awaitingReview)} the requester may still approve or reject`,
+    },
+    {
+      id: "approved",
+      value: `≈ ${fmt(totals.approved)}`,
+      label: `approved: ${answers(approved)} waiting for the next payout`,
+    },
+    ...(totals.bonuses !== "0"
+      ? [{ id: "bonuses", value: fmt(totals.bonuses), label: "bonuses, paid with your next payout" }]
+      : []),
     { id: "pending", value: fmt(totals.planned), label: "pending: planned, paid in the next payout run" },
     { id: "awaiting", value: fmt(totals.awaitingWallet), label: "awaiting a wallet: paid once you link one" },
     { id: "paid", value: fmt(totals.paid), label: "paid to your wallet" },
@@ -31,6 +53,13 @@ export function EarningsTable({ earnings }: { earnings: EarningsData }) {
           </div>
         ))}
       </div>
+      {rejected ? (
+        <p className="small" data-testid="earnings-rejected">
+          {answers(rejected)} rejected, not counted above
+          {rejectedOpen ? ` (${rejectedOpen} may still be approved on appeal)` : ""}: see why under{" "}
+          <Link to="/work/quality">My quality</Link>.
+        </p>
+      ) : null}
       {totals.awaitingWallet !== "0" && !earnings.walletLinked ? (
         <p className="notice">Link a wallet below to be paid what is awaiting one.</p>
       ) : null}
@@ -39,7 +68,7 @@ export function EarningsTable({ earnings }: { earnings: EarningsData }) {
           <thead>
             <tr>
               <th>Project</th>
-              <th className="amount">Answers not planned yet</th>
+              <th className="amount">Answers not paid yet</th>
               <th className="amount">Reward per label</th>
               <th className="amount">Quality weight now</th>
               <th className="amount">
@@ -54,7 +83,7 @@ export function EarningsTable({ earnings }: { earnings: EarningsData }) {
             {projects.map((p) => (
               <tr key={p.projectId}>
                 <td data-label="Project">{p.title}</td>
-                <td data-label="Answers not planned yet" className="amount">
+                <td data-label="Answers not paid yet" className="amount">
                   {p.unplannedLabels}
                 </td>
                 <td data-label="Reward per label" className="amount">
@@ -87,7 +116,7 @@ export function EarningsTable({ earnings }: { earnings: EarningsData }) {
             <tfoot>
               <tr>
                 <td data-label="">All projects</td>
-                <td data-label="Answers not planned yet" className="amount">
+                <td data-label="Answers not paid yet" className="amount">
                   {projects.reduce((n, p) => n + p.unplannedLabels, 0)}
                 </td>
                 <td />
@@ -108,16 +137,64 @@ export function EarningsTable({ earnings }: { earnings: EarningsData }) {
             </tfoot>
           ) : null}
         </table>
+      ) : null}
+      {projects.length ? (
+        <ReviewTable earnings={earnings} />
       ) : (
         <p className="muted" data-testid="earnings-empty">
           Nothing earned yet. Answers you give under <Link to="/work">Label</Link> show here as they accrue.
         </p>
       )}
       <p className="small muted">
-        The estimate is answers × reward per label × the weight of your current quality score on the project (see{" "}
-        <Link to="/work/quality">My quality</Link>). It is fixed after the day ends (UTC), when the day is planned: with
-        your quality then and within what the project has been funded, so it can still change until then.
+        Answers are paid once approved: by the requester, or automatically when the project's approval delay ends. The
+        estimate is answers × reward per label × the weight of your current quality score on the project (see{" "}
+        <Link to="/work/quality">My quality</Link>). It is fixed when a payout plans the answers, once they are approved
+        and their day (UTC) is over: with your quality then and within what the project has been funded, so it can still
+        change until then.
       </p>
     </section>
+  );
+}
+
+const answers = (n: number) => `${n} answer${n === 1 ? "" : "s"}`;
+
+/** Per project, where the answers not paid yet stand in review: awaiting it, approved, or rejected. */
+function ReviewTable({ earnings }: { earnings: EarningsData }) {
+  const fmt = (amount: string) => formatAmount(amount, earnings.token);
+  const rows = earnings.projects.filter((p) => p.awaitingReviewLabels + p.approvedLabels + p.rejectedLabels > 0);
+  if (!rows.length) return null;
+  return (
+    <table data-testid="earnings-review" className="cards-on-phone">
+      <caption className="small muted" style={{ textAlign: "left" }}>
+        Answers not paid yet, by review
+      </caption>
+      <thead>
+        <tr>
+          <th>Project</th>
+          <th className="amount">Awaiting review</th>
+          <th className="amount">Approved, next payout</th>
+          <th className="amount">Rejected</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((p) => (
+          <tr key={p.projectId}>
+            <td data-label="Project">{p.title}</td>
+            <td data-label="Awaiting review" className="amount">
+              {p.awaitingReviewLabels} <span className="estimate-note">≈ {fmt(p.estimateAwaitingReview)}</span>
+            </td>
+            <td data-label="Approved, next payout" className="amount">
+              {p.approvedLabels} <span className="estimate-note">≈ {fmt(p.estimateApproved)}</span>
+            </td>
+            <td data-label="Rejected" className="amount">
+              {p.rejectedLabels}
+              {p.rejectedOpenLabels ? (
+                <span className="estimate-note"> ({p.rejectedOpenLabels} open to appeal)</span>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

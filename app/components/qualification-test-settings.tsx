@@ -1,3 +1,5 @@
+import { formatTokens, type TokenDisplay } from "~/utils/tokens.ts";
+
 /** The settings of a qualification test, as form fields (the new-test and edit forms share them). */
 export interface TestSettingsValues {
   title: string;
@@ -7,6 +9,8 @@ export interface TestSettingsValues {
   retryAfterHours: number;
   validDays: number | null;
   showAnswers: boolean;
+  /** Paid per finished attempt, base units as a decimal string ("0": unpaid). */
+  rewardPerAttempt: string;
 }
 
 const DEFAULTS: TestSettingsValues = {
@@ -17,6 +21,7 @@ const DEFAULTS: TestSettingsValues = {
   retryAfterHours: 24,
   validDays: null,
   showAnswers: true,
+  rewardPerAttempt: "0",
 };
 
 function Problem({ errors, name }: { errors?: Record<string, string[]>; name: string }) {
@@ -31,9 +36,11 @@ function Problem({ errors, name }: { errors?: Record<string, string[]>; name: st
 export function TestSettingsFields({
   values = DEFAULTS,
   errors,
+  token,
 }: {
   values?: TestSettingsValues;
   errors?: Record<string, string[]>;
+  token: TokenDisplay;
 }) {
   const invalid = (name: string) =>
     errors?.[name]?.length ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {};
@@ -99,7 +106,23 @@ export function TestSettingsFields({
           />
           <Problem errors={errors} name="validDays" />
         </label>
+        <label>
+          Pay per attempt ({token.symbol}; 0: unpaid)
+          <input
+            name="rewardPerAttempt"
+            inputMode="decimal"
+            defaultValue={formatTokens(BigInt(values.rewardPerAttempt), token.decimals)}
+            aria-describedby="rewardPerAttempt-help"
+            {...invalid("rewardPerAttempt")}
+          />
+          <Problem errors={errors} name="rewardPerAttempt" />
+        </label>
       </div>
+      <p className="small muted" id="rewardPerAttempt-help">
+        A paid test pays each finished attempt, passed or not, as a bonus from the funds of the project the labeler
+        takes it for (one of yours that requires it), paid with their next payout; when those funds cannot cover it the
+        attempt is unpaid, and labelers are told before they start.
+      </p>
       <label className="check">
         <input name="showAnswers" type="checkbox" defaultChecked={values.showAnswers} /> Show labelers the right answers
         (and why) of the items they got wrong. Leave off to keep the test reusable.

@@ -91,6 +91,9 @@ export const Project = z
     paused: z.boolean(),
     closedAt: dateTime.nullable(),
     qualityThreshold: z.number().nullable(),
+    approvalDelayHours: z.number().int().min(0).max(720).openapi({
+      description: "Hours after which an answer nobody reviewed is approved (0: at once; at most 720, 30 days).",
+    }),
     createdAt: dateTime,
   })
   .openapi("Project");

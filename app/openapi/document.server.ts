@@ -32,6 +32,15 @@ export function openApiDocument(): OpenApiDocument {
         name: "Qualification tests",
         description: "Requesters: tests with known answers that projects require. Labelers: take them.",
       },
+      {
+        name: "Review and appeals",
+        description:
+          "Requesters and reviewers: approve or reject answers with a reason, decide appeals. Labelers: appeal.",
+      },
+      {
+        name: "Bonuses",
+        description: "Requesters: pay labelers beyond their answers, from a project's funds, in their next payout.",
+      },
       { name: "Reward models", description: "Train and publish a project's reward model." },
       { name: "Funds and wallet", description: "Deposits to projects and the wallet payouts go to." },
       { name: "Credits and payouts", description: "Redeem tokens for credits; verify your payouts." },

@@ -32,15 +32,17 @@ import {
   TaskView,
   TextAnswer,
 } from "./components.server.ts";
-import { ExportQuery, ModelsRequest, NewProject, TaskRequest } from "./requests.server.ts";
+import { ExportQuery, ModelsRequest, NewProject, ProjectSettings, TaskRequest } from "./requests.server.ts";
 import { z } from "./zod.server.ts";
 import { QUALIFICATION_ENDPOINTS, QUALIFICATION_PATH_PARAMS } from "./qualifications.server.ts";
+import { REVIEW_ENDPOINTS, REVIEW_PATH_PARAMS } from "./reviews.server.ts";
+import { BONUS_ENDPOINTS } from "./bonuses.server.ts";
 
 /** Who may call: an API key (scope `api`) of one of `roles`, a premium key (scope `premium`), or anyone. */
 type Caller = { key: "api"; roles: string[] } | { key: "premium" } | { key: "none" };
 
 interface Endpoint {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "patch";
   /** The path as the router serves it, `{name}` for a path parameter. */
   path: string;
   tag: string;
@@ -77,6 +79,7 @@ const PATH_PARAMS: Record<string, z.AnyZodObject> = {
   "{modelId}": modelId,
   "{epoch}": epoch,
   ...QUALIFICATION_PATH_PARAMS,
+  ...REVIEW_PATH_PARAMS,
 };
 
 const INVALID = "Invalid input: `invalid_input` (or `invalid_json`), `details` naming each bad field.";
@@ -272,6 +275,20 @@ export const ENDPOINTS: Endpoint[] = [
       },
     },
     errors: { 404: NOT_OWNED },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/projects/{projectId}",
+    tag: "Projects",
+    summary: "Change a project's settings",
+    description:
+      "`approvalDelayHours`: how long answers nobody reviews wait before they are approved (0 approves at once; at " +
+      "most 720, 30 days). Answers already approved stay approved; those still waiting get the new delay. Owners and " +
+      "co-owners only; written to the audit log.",
+    caller: { key: "api", roles: ["requester"] },
+    body: { schema: ProjectSettings },
+    ok: { 200: { description: "The project as it is now.", schema: z.object({ project: Project }) } },
+    errors: { 400: `${INVALID} E.g. \`approvalDelayHours\` negative or above 720.`, 404: NOT_OWNED },
   },
   {
     method: "get",
@@ -768,6 +785,8 @@ export const ENDPOINTS: Endpoint[] = [
     errors: {},
   },
   ...QUALIFICATION_ENDPOINTS,
+  ...REVIEW_ENDPOINTS,
+  ...BONUS_ENDPOINTS,
 ];
 
 const CALLER_ERRORS: Record<Caller["key"], Record<number, string>> = {

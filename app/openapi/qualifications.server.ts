@@ -6,6 +6,7 @@ import { z } from "./zod.server.ts";
 
 const uuid = z.string().uuid();
 const dateTime = z.string().datetime();
+const baseUnits = z.string().regex(/^\d+$/);
 
 export const QUALIFICATION_PATH_PARAMS = {
   "{testId}": z.object({ testId: uuid.openapi({ description: "The qualification test's id." }) }),
@@ -29,6 +30,11 @@ const Test = z
     showAnswers: z.boolean().openapi({
       description: "Whether labelers see the known answers (and explanations) of the items they got wrong.",
     }),
+    rewardPerAttempt: baseUnits.openapi({
+      description:
+        "Paid per finished attempt (base units; `0`: unpaid), as a bonus from the funds of the project it is taken " +
+        "for, when they can cover it.",
+    }),
     items: z.number().int(),
     createdAt: dateTime,
   })
@@ -41,6 +47,11 @@ const TestRequest = QualificationTestSchema.extend({
   retryAfterHours: z.number().int().min(0).max(8_760).optional(),
   validDays: z.number().int().min(1).max(3_650).nullable().optional(),
   showAnswers: z.boolean().optional().openapi({ description: "Default false." }),
+  rewardPerAttempt: baseUnits.optional().openapi({
+    description:
+      "Base units paid per finished attempt taken for one of your projects that requires the test (default `0`: " +
+      "unpaid; at most 10⁶ tokens). Paid as a bonus from that project's funds; an attempt they cannot cover is unpaid.",
+  }),
 }).openapi("QualificationTestRequest", {
   example: {
     title: "Helpfulness basics",
@@ -99,6 +110,7 @@ const Started = z.object({
     instructions: z.string(),
     questions: z.array(Question),
     passMark: z.number(),
+    rewardPerAttempt: baseUnits,
   }),
   items: z.array(AttemptItem).openapi({ description: "Without their known answers." }),
 });
@@ -125,6 +137,18 @@ const Result = z
       }),
     ),
     next: Eligibility,
+    reward: z
+      .object({
+        amount: baseUnits,
+        paid: z.boolean(),
+        why: z.string().nullable().openapi({ description: "Why the attempt was not paid; null when paid." }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "A paid test's pay for this attempt: a bonus in the labeler's next payout, or unpaid (taken for no project, " +
+          "or the project's funds could not cover it); null for an unpaid test.",
+      }),
   })
   .openapi("QualificationResult");
 

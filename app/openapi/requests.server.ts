@@ -1,7 +1,13 @@
 import { MAX_QUESTIONS } from "../../db/schema/questions.ts";
 import { limits } from "../utils/amount-limits.server.ts";
 import { EXPORT_KINDS } from "../utils/export.server.ts";
-import { createProjectSchema, ExportParamsSchema, ModelsRequestSchema, TaskActionSchema } from "../utils/schemas.ts";
+import {
+  createProjectSchema,
+  ExportParamsSchema,
+  ModelsRequestSchema,
+  ProjectSettingsSchema,
+  TaskActionSchema,
+} from "../utils/schemas.ts";
 import { InputSignals, Question, ScreenAnswers } from "./components.server.ts";
 import { z } from "./zod.server.ts";
 
@@ -17,7 +23,7 @@ const amountOf = (field: "rewardPerLabel" | "budget", max: bigint) =>
 
 /** POST /api/v1/projects: the project form's fields, with JSON amounts, a list of categories and a list of questions. */
 export const NewProject = projectForm
-  .omit({ questions: true, categories: true })
+  .omit({ questions: true, categories: true, approvalDelay: true, approvalDelayUnit: true })
   .extend({
     taskType: projectForm.shape.taskType.optional().openapi({
       description:
@@ -41,6 +47,11 @@ export const NewProject = projectForm
     leaseSeconds: z.number().positive().max(86_400).optional().openapi({
       description: "How long a labeler holds a task, in seconds (rounded up to minutes); or give `leaseMinutes`.",
     }),
+    approvalDelayHours: projectForm.shape.approvalDelayHours.openapi({
+      description:
+        "Hours after which an answer nobody reviewed is approved (and paid in the next payout): 0 approves at once, " +
+        "at most 720 (30 days); default 72.",
+    }),
   })
   .openapi("NewProject", {
     anyOf: [{ required: ["taskType"] }, { required: ["questions"] }],
@@ -56,6 +67,13 @@ export const NewProject = projectForm
       ],
     },
   });
+
+/** PATCH /api/v1/projects/{id}: the settings to change. */
+export const ProjectSettings = ProjectSettingsSchema.extend({
+  approvalDelayHours: ProjectSettingsSchema.shape.approvalDelayHours.openapi({
+    description: "Hours after which an answer nobody reviewed is approved: 0 (at once) to 720 (30 days).",
+  }),
+}).openapi("ProjectSettings", { example: { approvalDelayHours: 48 } });
 
 const [answer, skip, flag] = TaskActionSchema.options;
 

@@ -75,6 +75,12 @@ const DOMAIN_STATUS: Record<string, number> = {
   nothing_to_undo: 409,
   not_last_answer: 409,
   below_baseline: 409,
+  insufficient_funds: 409,
+  no_labelers: 409,
+  not_rejected: 409,
+  already_appealed: 409,
+  appeal_closed: 409,
+  already_decided: 409,
 };
 
 export function domainErrorStatus(error: DomainError): number {

@@ -22,13 +22,17 @@ export const AUDIT_ACTIONS = {
   "team.joined": "joined the team",
   "team.role_changed": "changed a member's role",
   "team.removed": "removed a member",
+  "bonus.paid": "paid a bonus",
+  "answers.approved": "approved answers",
+  "answers.rejected": "rejected answers",
+  "appeal.decided": "decided an appeal",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 /** Detail keys that name people: shown to the owner only (members never see each other's or the owner's email). */
 const PRIVATE_DETAILS = new Set(["email"]);
 /** Detail keys holding token amounts (base units, as decimal strings): read in tokens like every amount. */
-const AMOUNT_DETAILS = new Set(["amount", "rewardPerLabel", "budget"]);
+const AMOUNT_DETAILS = new Set(["amount", "rewardPerLabel", "budget", "total"]);
 
 function detailValue(key: string, value: unknown, token: TokenDisplay): string {
   if (

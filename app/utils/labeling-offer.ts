@@ -67,3 +67,72 @@ export function sortOffers<T extends { payPerHour: bigint | null; open: number }
     })
     .map(({ offer }) => offer);
 }
+
+/** Whole hours as people say them: "at once" (0), "3 days" (whole days), "1 day 6 hours", "12 hours". */
+export function formatDelayHours(hours: number): string {
+  if (hours <= 0) return "at once";
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  if (days === 0) return plural(rest, "hour");
+  return rest === 0 ? plural(days, "day") : `${plural(days, "day")} ${plural(rest, "hour")}`;
+}
+
+/** The requester's words: "approved at once" (0) or "approved after 3 days". */
+export function approvedAfterWords(hours: number): string {
+  return hours <= 0 ? "approved at once" : `approved after ${formatDelayHours(hours)}`;
+}
+
+/**
+ * When an answer is approved, for a labeler: "Answers approved at once", or "Answers approved within 3 days
+ * (automatically if nobody reviews them)".
+ */
+export function approvalDelayWords(hours: number): string {
+  return hours <= 0
+    ? "Answers approved at once"
+    : `Answers approved within ${formatDelayHours(hours)} (automatically if nobody reviews them)`;
+}
+
+/** The labeling page's pay terms: "paid after approval, at most 3 days after you answer" or "… approved at once". */
+export function payAfterApprovalWords(hours: number): string {
+  return hours <= 0
+    ? "paid in the next payout (answers here are approved at once)"
+    : `paid after approval, at most ${formatDelayHours(hours)} after you answer (in the next payout after it)`;
+}
+
+/** A mean time in hours, rounded as people read it: "40 min", "5 h", "2.5 days". */
+export function formatMeanDelay(hours: number): string {
+  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
+  if (hours < 48) return `${Math.round(hours * 10) / 10} h`;
+  return `${Math.round((hours / 24) * 10) / 10} days`;
+}
+
+/** A requester's review figures (db/queries/review-stats.ts), as the project list says them. */
+export interface RequesterReviewFigures {
+  decided: number;
+  approved: number;
+  meanApprovalHours: number | null;
+  appealsDecided: number;
+  appealsOverturned: number;
+}
+
+/**
+ * "83% approved (5 of 6 answers)" or "no answers reviewed yet"; the mean wait for an approval; the appeals overturned.
+ * A rate short of all is never rounded up to 100%.
+ */
+export function requesterReviewWords(f: RequesterReviewFigures) {
+  const rate =
+    f.decided === 0 ? null : f.approved === f.decided ? 100 : Math.min(99, Math.round((100 * f.approved) / f.decided));
+  return {
+    approvalRate:
+      rate === null
+        ? "no answers reviewed yet"
+        : `${rate}% approved (${f.approved} of ${f.decided} answer${f.decided === 1 ? "" : "s"})`,
+    approvalTime:
+      f.meanApprovalHours === null ? null : `approved in ${formatMeanDelay(f.meanApprovalHours)} on average`,
+    appeals:
+      f.appealsDecided === 0
+        ? "no appeals decided yet"
+        : `${f.appealsOverturned} of ${f.appealsDecided} appeal${f.appealsDecided === 1 ? "" : "s"} overturned`,
+  };
+}

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { questionsSchema } from "../../db/schema/questions.ts";
-import { parseCategories, type createProjectSchema } from "./schemas.ts";
+import { approvalDelayHoursOf, parseCategories, type createProjectSchema } from "./schemas.ts";
 
 /** Maps the validated form/API input onto createProject's parameters. */
 export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof createProjectSchema>>) {
@@ -17,5 +17,6 @@ export function toNewProject(ownerId: string, value: z.infer<ReturnType<typeof c
     ratingMax: value.taskType === "rating" ? value.ratingMax : null,
     questions: value.taskType === "form" ? questionsSchema.parse(JSON.parse(value.questions!)) : null,
     leaseSeconds: value.leaseMinutes * 60,
+    approvalDelayHours: approvalDelayHoursOf(value),
   };
 }

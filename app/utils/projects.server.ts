@@ -77,6 +77,7 @@ export function projectJson(project: Project) {
     paused: project.paused,
     closedAt: project.closedAt?.toISOString() ?? null,
     qualityThreshold: project.qualityThreshold,
+    approvalDelayHours: project.approvalDelayHours,
     createdAt: project.createdAt.toISOString(),
   };
 }

@@ -10,8 +10,10 @@ import { formProblems, type Question } from "../../db/schema/questions.ts";
 import type { AttemptResult, StartedAttempt } from "../../labeling/qualification-attempts.ts";
 import { testItemView } from "../../labeling/qualification-attempts.ts";
 import type { Eligibility } from "../../labeling/qualifications.ts";
+import { limits } from "./amount-limits.server.ts";
 import { db } from "./db.server.ts";
-import { QualificationTestSchema } from "./schemas.ts";
+import { qualificationTestSchema } from "./schemas.ts";
+import type { TokenDisplay } from "./tokens.ts";
 
 export interface FieldIssue {
   field: string;
@@ -20,12 +22,14 @@ export interface FieldIssue {
 
 /**
  * A test's settings from a form's fields or a JSON body: the schema's problems, then every problem of the questions
- * with its path (as for a project's form).
+ * with its path (as for a project's form). The reward per attempt is base units in a JSON body, tokens as typed in a
+ * form (`token` given); at most the bonus limit either way.
  */
 export function parseTestSettings(
   input: unknown,
+  token?: TokenDisplay,
 ): { ok: true; settings: TestSettings } | { ok: false; problems: FieldIssue[] } {
-  const parsed = QualificationTestSchema.safeParse(input);
+  const parsed = qualificationTestSchema(limits.bonus, token).safeParse(input);
   if (!parsed.success) return { ok: false, problems: issues(parsed.error) };
   const problems = formProblems(parsed.data.questions);
   if (problems.length)
@@ -40,7 +44,7 @@ export function issues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
 }
 
-/** A test as its owner reads it (the reward per attempt stays 0 and unexposed until paid tests come). */
+/** A test as its owner reads it (the reward per attempt in base units, as a decimal string). */
 export function testJson(test: QualificationTest, items: number) {
   return {
     id: test.id,
@@ -52,6 +56,7 @@ export function testJson(test: QualificationTest, items: number) {
     retryAfterHours: test.retryAfterHours,
     validDays: test.validDays,
     showAnswers: test.showAnswers,
+    rewardPerAttempt: test.rewardPerAttempt.toString(),
     items,
     createdAt: test.createdAt.toISOString(),
   };
@@ -79,13 +84,19 @@ export function startedJson(started: StartedAttempt) {
       instructions: test.instructions,
       questions: test.questions,
       passMark: test.passMark,
+      rewardPerAttempt: test.rewardPerAttempt.toString(),
     },
     items: items.map((item) => testItemJson(test, item)),
   };
 }
 
 export function resultJson(result: AttemptResult) {
-  return { ...result, next: eligibilityJson(result.next) };
+  const { reward } = result;
+  return {
+    ...result,
+    next: eligibilityJson(result.next),
+    reward: reward && { amount: reward.amount.toString(), paid: reward.paid, why: reward.why },
+  };
 }
 
 /**

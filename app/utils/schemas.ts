@@ -71,6 +71,88 @@ function tokenAmountProblem(what: string, token: TokenDisplay, amount: bigint | 
   return null;
 }
 
+/** The longest approval delay a project may have: 30 days. Answers nobody reviews are approved once it passes. */
+export const MAX_APPROVAL_DELAY_HOURS = 720;
+/** A new project's approval delay when none is given: 3 days, as MTurk's AutoApprovalDelay. */
+export const DEFAULT_APPROVAL_DELAY_HOURS = 72;
+export const APPROVAL_DELAY_UNITS = ["days", "hours"] as const;
+export type ApprovalDelayUnit = (typeof APPROVAL_DELAY_UNITS)[number];
+
+/** The JSON API's approval delay: whole hours from 0 (answers approved at once) to 720 (30 days). */
+export const approvalDelayHoursSchema = z
+  .number({
+    required_error: "approvalDelayHours is required: whole hours from 0 to 720",
+    invalid_type_error: "approvalDelayHours must be a number of hours from 0 to 720",
+  })
+  .int("approvalDelayHours must be whole hours")
+  .min(0, "approvalDelayHours cannot be negative (0 approves answers at once)")
+  .max(MAX_APPROVAL_DELAY_HOURS, `approvalDelayHours is at most ${MAX_APPROVAL_DELAY_HOURS} (30 days)`);
+
+/**
+ * The approval delay as people type it (a number of days or hours) in whole hours, or what is wrong with it in words
+ * for the form.
+ */
+export function approvalDelayFromInput(
+  amount: string,
+  unit: ApprovalDelayUnit,
+): { hours: number; problem?: undefined } | { hours?: undefined; problem: string } {
+  const text = amount.trim();
+  if (/^-/.test(text)) return { problem: "The approval delay cannot be negative: 0 approves answers at once" };
+  if (!/^\d{1,6}(?:[.,]\d{1,4})?$/.test(text))
+    return { problem: `Give the approval delay as a number of ${unit}, e.g. ${unit === "days" ? "3" : "72"}` };
+  const exact = Number(text.replace(",", ".")) * (unit === "days" ? 24 : 1);
+  const hours = Math.round(exact);
+  if (Math.abs(exact - hours) > 1e-6) return { problem: "Give the approval delay in whole hours (a day is 24 hours)" };
+  if (hours > MAX_APPROVAL_DELAY_HOURS)
+    return { problem: `The approval delay is at most 30 days (${MAX_APPROVAL_DELAY_HOURS} hours)` };
+  return { hours };
+}
+
+/** The form's approval delay fields: the number as typed and its unit (days unless hours are chosen). */
+const approvalDelayFields = {
+  approvalDelay: z.string().trim().max(20, "Give the approval delay as a number of days or hours").optional(),
+  approvalDelayUnit: z
+    .enum(APPROVAL_DELAY_UNITS, { message: "The approval delay is in days or hours" })
+    .default("days"),
+};
+
+function checkApprovalDelay(
+  value: { approvalDelay?: string; approvalDelayUnit: ApprovalDelayUnit },
+  ctx: z.RefinementCtx,
+) {
+  if (value.approvalDelay === undefined || value.approvalDelay === "") return;
+  const { problem } = approvalDelayFromInput(value.approvalDelay, value.approvalDelayUnit);
+  if (problem) ctx.addIssue({ code: "custom", path: ["approvalDelay"], message: problem });
+}
+
+/**
+ * The approval delay a validated project input asks for, in hours: the API's `approvalDelayHours`, else the form's
+ * number and unit, else the default.
+ */
+export function approvalDelayHoursOf(value: {
+  approvalDelayHours?: number;
+  approvalDelay?: string;
+  approvalDelayUnit: ApprovalDelayUnit;
+}): number {
+  if (value.approvalDelayHours !== undefined) return value.approvalDelayHours;
+  if (value.approvalDelay === undefined || value.approvalDelay === "") return DEFAULT_APPROVAL_DELAY_HOURS;
+  return approvalDelayFromInput(value.approvalDelay, value.approvalDelayUnit).hours ?? DEFAULT_APPROVAL_DELAY_HOURS;
+}
+
+/** The dashboard's approval delay setting: how long answers nobody reviews wait before they are approved. */
+export const ApprovalDelayFormSchema = z
+  .object({
+    ...approvalDelayFields,
+    approvalDelay: z
+      .string({ required_error: "Enter how long answers wait for review: a number of days or hours (0: at once)" })
+      .trim()
+      .max(20, "Give the approval delay as a number of days or hours"),
+  })
+  .superRefine(checkApprovalDelay);
+
+/** PATCH /api/v1/projects/{id}: the settings to change (only the approval delay for now). */
+export const ProjectSettingsSchema = z.object({ approvalDelayHours: approvalDelayHoursSchema }).strict();
+
 /** Upper bounds of the amounts a project form takes, in base units (from the server's amount limits). */
 export interface ProjectAmountLimits {
   rewardPerLabel: bigint;
@@ -108,8 +190,11 @@ export const createProjectSchema = (
         .min(1)
         .max(24 * 60)
         .default(10),
+      approvalDelayHours: approvalDelayHoursSchema.optional(),
+      ...approvalDelayFields,
     })
     .superRefine((p, ctx) => {
+      checkApprovalDelay(p, ctx);
       if (p.taskType === "label") {
         const cats = parseCategories(p.categories);
         if (cats.length < 2)
@@ -442,22 +527,32 @@ const jsonList = z.preprocess(
  * A qualification test's settings. `questions` is a JSON list (text from the form) checked with questionsSchema by
  * the caller, which reports every problem with its path; `passMark` is a share from 0 (excluded) to 1.
  */
-export const QualificationTestSchema = z.object({
-  title: z.string().trim().min(3, "Give the test a title of at least 3 characters").max(200),
-  instructions: z.string().max(20_000).default(""),
-  questions: jsonList,
-  passMark: z.coerce
-    .number({ invalid_type_error: "passMark must be a number from 0 to 1" })
-    .gt(0, "passMark must be above 0")
-    .max(1, "passMark is a share of the items, at most 1"),
-  maxAttempts: z.coerce.number().int("maxAttempts must be a whole number").min(1).max(20).default(2),
-  retryAfterHours: z.coerce.number().int("retryAfterHours must be whole hours").min(0).max(8_760).default(24),
-  validDays: z.preprocess(
-    blankAsUndefined,
-    z.coerce.number().int("validDays must be whole days").min(1).max(3_650).nullable().default(null),
-  ),
-  showAnswers: checkbox,
-});
+export const qualificationTestSchema = (rewardMax: bigint, token?: TokenDisplay) =>
+  z.object({
+    title: z.string().trim().min(3, "Give the test a title of at least 3 characters").max(200),
+    instructions: z.string().max(20_000).default(""),
+    questions: jsonList,
+    passMark: z.coerce
+      .number({ invalid_type_error: "passMark must be a number from 0 to 1" })
+      .gt(0, "passMark must be above 0")
+      .max(1, "passMark is a share of the items, at most 1"),
+    maxAttempts: z.coerce.number().int("maxAttempts must be a whole number").min(1).max(20).default(2),
+    retryAfterHours: z.coerce.number().int("retryAfterHours must be whole hours").min(0).max(8_760).default(24),
+    validDays: z.preprocess(
+      blankAsUndefined,
+      z.coerce.number().int("validDays must be whole days").min(1).max(3_650).nullable().default(null),
+    ),
+    showAnswers: checkbox,
+    /** Base units (the API), or tokens as typed when `token` is given (the form, where empty means 0); default 0. */
+    rewardPerAttempt: token
+      ? z.preprocess(
+          (v) => (v === undefined || v === "" ? "0" : v),
+          tokenAmount("Reward per attempt", token, rewardMax),
+        )
+      : baseUnits("rewardPerAttempt", rewardMax).optional(),
+  });
+/** The settings as the API takes them (the reward in base units, bounded by int8; the server bounds it further). */
+export const QualificationTestSchema = qualificationTestSchema(INT8_MAX);
 
 /** A test's items as JSONL text (the requester's page). */
 export const QualificationItemsFormSchema = z.object({

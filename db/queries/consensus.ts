@@ -320,7 +320,8 @@ export async function consensusIsStale(db: Db, projectId: string): Promise<boole
     db,
     sql`with latest as (select r.last_label_id, r.created_at from consensus_runs r where r.project_id = ${projectId}
                         order by r.id desc limit 1)
-        select coalesce((select max(l.id) from labels l where l.project_id = ${projectId}), 0)
+        select coalesce((select max(l.id) from labels l where l.project_id = ${projectId}
+                           and l.review_status <> 'rejected'), 0)
             > coalesce((select last_label_id from latest), 0)
           or exists (select 1 from labels l, latest where l.project_id = ${projectId}
             and l.reviewer_id is not null and l.reviewed_at > latest.created_at) as stale`,

@@ -4,6 +4,7 @@ import { queryRows } from "../rows.ts";
 import { assignments, items, labels, projects, uploads, users, type Question, type TaskType } from "../schema/index.ts";
 import { isUuid } from "../ids.ts";
 import { priorQualitySql, validPassSql, visibleToSql } from "./qualifications.ts";
+import { approvedAtSql, effectiveReviewStatusSql } from "./review-state.ts";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -23,6 +24,8 @@ export interface NewProject {
   ratingMax?: number | null;
   questions?: Question[] | null;
   leaseSeconds?: number;
+  /** Hours after which an answer nobody reviewed is approved (0–720); the column's default (72) when left out. */
+  approvalDelayHours?: number;
 }
 
 export async function createProject(db: Db, params: NewProject): Promise<Project> {
@@ -48,6 +51,22 @@ export async function setQualityThreshold(db: Db, params: { projectId: string; t
   await db.update(projects).set({ qualityThreshold: params.threshold }).where(eq(projects.id, params.projectId));
 }
 
+/**
+ * Sets how long answers nobody reviewed wait before they count as approved. Answers already approved automatically
+ * under the old delay stay approved (written down with the moment they were approved, and no reviewer), so a longer
+ * delay never takes an approval back; the answers still waiting get the new delay.
+ */
+export async function setApprovalDelay(db: Db, params: { projectId: string; hours: number }) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update labels l
+      set review_status = 'approved', reviewed_at = ${approvedAtSql}
+      from projects p
+      where p.id = l.project_id and p.id = ${params.projectId} and l.review_status = 'pending'
+        and ${effectiveReviewStatusSql} = 'approved'`);
+    await tx.update(projects).set({ approvalDelayHours: params.hours }).where(eq(projects.id, params.projectId));
+  });
+}
+
 /** How many of a project's latest answers its median time per item is taken from. */
 const MEDIAN_SAMPLE = 500;
 
@@ -61,6 +80,8 @@ export async function listOpenProjectsForLabeler(db: Db, labelerId: string) {
       id: projects.id,
       title: projects.title,
       requester: users.name,
+      ownerId: projects.ownerId,
+      approvalDelayHours: projects.approvalDelayHours,
       taskType: projects.taskType,
       rewardPerLabel: projects.rewardPerLabel,
       instructionsStart: sql<string>`left(${projects.instructions}, 1000)`,

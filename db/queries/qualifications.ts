@@ -32,6 +32,8 @@ export interface TestSettings {
   retryAfterHours: number;
   validDays: number | null;
   showAnswers: boolean;
+  /** Paid per finished attempt (base units) from the funds of the project it is taken for; left as it is when omitted. */
+  rewardPerAttempt?: bigint;
 }
 
 export interface NewQualificationItem {

@@ -34,7 +34,7 @@ const ROUTES: Record<string, { path: string; allow: string[] }> = {
     allow: ["GET", "HEAD", "PUT"],
   },
   "projects.$projectId.tasks.ts": { path: `/api/v1/projects/${ID}/tasks`, allow: ["POST"] },
-  "projects.$projectId.ts": { path: `/api/v1/projects/${ID}`, allow: ["GET", "HEAD"] },
+  "projects.$projectId.ts": { path: `/api/v1/projects/${ID}`, allow: ["GET", "HEAD", "PATCH"] },
   "projects.ts": { path: "/api/v1/projects", allow: ["GET", "HEAD", "POST"] },
   "qualification-tests.$testId.attempts.$attemptId.ts": {
     path: `/api/v1/qualification-tests/${ID}/attempts/12`,

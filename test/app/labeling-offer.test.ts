@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatItemTime, payPerHour, projectSummary, sortOffers } from "~/utils/labeling-offer.ts";
+import {
+  approvalDelayWords,
+  formatDelayHours,
+  formatItemTime,
+  formatMeanDelay,
+  payPerHour,
+  projectSummary,
+  requesterReviewWords,
+  sortOffers,
+} from "~/utils/labeling-offer.ts";
 
 describe("what a labeler reads about a project", () => {
   it("summarises the instructions by their first paragraph of prose, as plain text cut at a word", () => {
@@ -39,5 +48,39 @@ describe("what a labeler reads about a project", () => {
     expect(ids(sortOffers(offers, "new"))).toEqual(["a", "b", "c", "d"]);
     expect(ids(sortOffers(offers, "pay"))).toEqual(["c", "b", "d", "a"]);
     expect(ids(sortOffers(offers, "left"))).toEqual(["d", "a", "c", "b"]);
+  });
+
+  it("says approval delays in days and hours, and mean waits rounded as people read them", () => {
+    expect([0, 1, 12, 24, 36, 72, 720].map(formatDelayHours)).toEqual([
+      "at once",
+      "1 hour",
+      "12 hours",
+      "1 day",
+      "1 day 12 hours",
+      "3 days",
+      "30 days",
+    ]);
+    expect(approvalDelayWords(0)).toBe("Answers approved at once");
+    expect(approvalDelayWords(72)).toBe("Answers approved within 3 days (automatically if nobody reviews them)");
+    expect([0.25, 1, 13.24, 47.9, 60, 720].map(formatMeanDelay)).toEqual([
+      "15 min",
+      "1 h",
+      "13.2 h",
+      "47.9 h",
+      "2.5 days",
+      "30 days",
+    ]);
+  });
+
+  it("never rounds a requester's approval rate up to 100% while some answers were rejected", () => {
+    const figures = { meanApprovalHours: null, appealsDecided: 1, appealsOverturned: 1 };
+    expect(requesterReviewWords({ ...figures, decided: 1000, approved: 999 }).approvalRate).toBe(
+      "99% approved (999 of 1000 answers)",
+    );
+    expect(requesterReviewWords({ ...figures, decided: 1, approved: 1 })).toEqual({
+      approvalRate: "100% approved (1 of 1 answer)",
+      approvalTime: null,
+      appeals: "1 of 1 appeal overturned",
+    });
   });
 });

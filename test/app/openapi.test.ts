@@ -17,6 +17,7 @@ import {
   depositStartSchema,
   GenerationSchema,
   JudgeSchema,
+  ProjectSettingsSchema,
   RedemptionCompleteSchema,
   RedemptionStartSchema,
   ScoreSchema,
@@ -265,6 +266,21 @@ const BODIES: { method: string; path: string; schema: (body: unknown) => boolean
     ],
   },
   {
+    method: "patch",
+    path: "/api/v1/projects/{projectId}",
+    schema: accepts(ProjectSettingsSchema),
+    cases: [
+      [{ approvalDelayHours: 0 }, true],
+      [{ approvalDelayHours: 720 }, true],
+      [{ approvalDelayHours: -1 }, false],
+      [{ approvalDelayHours: 721 }, false],
+      [{ approvalDelayHours: 1.5 }, false],
+      [{ approvalDelayHours: "72" }, false],
+      [{ approvalDelayHours: 24, title: "renamed" }, false],
+      [{}, false],
+    ],
+  },
+  {
     method: "post",
     path: "/api/v1/projects/{projectId}/tasks",
     // As the route reads it: a body without an intent leases, one with an intent is an action.
@@ -330,6 +346,10 @@ describe("request bodies", () => {
       [{ title: "No budget", taskType: "pairwise", rewardPerLabel: "1" }, false],
       [{ ...base, questions: [{ name: "Bad Name", type: "preference", title: "?" }] }, false],
       [{ ...base, questions: [] }, false],
+      [{ ...base, taskType: "pairwise", approvalDelayHours: 0 }, true],
+      [{ ...base, taskType: "pairwise", approvalDelayHours: 720 }, true],
+      [{ ...base, taskType: "pairwise", approvalDelayHours: -1 }, false],
+      [{ ...base, taskType: "pairwise", approvalDelayHours: 721 }, false],
     ];
     const validate = bodySchema("post", "/api/v1/projects");
     for (const [body, ok] of cases) {
@@ -368,6 +388,16 @@ describe("answers", () => {
       "/api/v1/projects/{projectId}",
       await send("GET", `/api/v1/projects/${project.id}`, requesterKey),
     );
+
+    const changed = await expectDocumented(
+      "patch",
+      "/api/v1/projects/{projectId}",
+      await send("PATCH", `/api/v1/projects/${project.id}`, requesterKey, { approvalDelayHours: 48 }),
+    );
+    expect(changed.project.approvalDelayHours).toBe(48);
+    const badDelay = await send("PATCH", `/api/v1/projects/${project.id}`, requesterKey, { approvalDelayHours: -1 });
+    expect(badDelay.status).toBe(400);
+    await expectDocumented("patch", "/api/v1/projects/{projectId}", badDelay);
 
     const tasks = `/api/v1/projects/${project.id}/tasks`;
     const leased = await expectDocumented(

@@ -32,7 +32,8 @@ async function answerOn(day: { startsAt: Date }, who: string[]) {
   await uploadPairs(h.db, project, 6);
   for (const name of who)
     await answerTasks(h.db, { projectId: project.id, labelerId: ids[name], answer: (i) => (i % 2 ? "b" : "a") });
-  await h.db.execute(sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  await h.db
+    .execute(sql`update labels set created_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${day.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${project.id}`);
 }
 

@@ -49,7 +49,15 @@ describe("the requester's qualification test pages", () => {
     const testId = created.headers.get("Location")!.split("/").pop()!;
     const listed = await (await call(list.loader as never, request("/tests", { cookie: session }))).json();
     expect(listed.tests).toEqual([
-      { id: testId, title: "Arithmetic check", items: 0, passMark: 0.5, maxAttempts: 3, validDays: null },
+      {
+        id: testId,
+        title: "Arithmetic check",
+        items: 0,
+        passMark: 0.5,
+        maxAttempts: 3,
+        validDays: null,
+        rewardPerAttempt: "0",
+      },
     ]);
 
     const params = { testId };
@@ -88,6 +96,15 @@ describe("the requester's qualification test pages", () => {
     // Settings change; the questions no longer can.
     const saved = await post({ ...settings, intent: "settings", passMark: "1", showAnswers: "" });
     expect((await saved.json()).message).toBe("Settings saved.");
+    // The reward per attempt is typed in tokens, converted exactly; more decimals than the mint has are refused.
+    const tooFine = await post({ ...settings, intent: "settings", rewardPerAttempt: "0.0000001" });
+    expect(tooFine.status).toBe(400);
+    expect((await tooFine.json()).errors.rewardPerAttempt[0]).toMatch(/at most 6 decimals of PWT/);
+    await post({ ...settings, intent: "settings", passMark: "1", showAnswers: "", rewardPerAttempt: "1.5" });
+    const paid = await (
+      await call(editor.loader as never, request(`/tests/${testId}`, { cookie: session }), params)
+    ).json();
+    expect(paid.test.rewardPerAttempt).toBe("1500000");
     expect(
       (await (await call(editor.loader as never, request(`/tests/${testId}`, { cookie: session }), params)).json())
         .test,

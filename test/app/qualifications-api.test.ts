@@ -121,7 +121,21 @@ describe("qualification tests through the JSON API", () => {
     expect(created.status).toBe(201);
     expectDocumented("post", "/api/v1/qualification-tests", created);
     expect(created.body.test).toMatchObject({ title: test.title, passMark: 0.75, items: 0, validDays: null });
-    expect(created.body.test).not.toHaveProperty("rewardPerAttempt");
+    // Unpaid unless a reward per attempt is given (base units); one above the bonus limit is refused.
+    expect(created.body.test.rewardPerAttempt).toBe("0");
+    const tooRich = await send(
+      routes.tests,
+      "POST",
+      "/api/v1/qualification-tests",
+      requesterKey,
+      {},
+      {
+        ...test,
+        rewardPerAttempt: (10n ** 12n + 1n).toString(),
+      },
+    );
+    expect(tooRich.status).toBe(400);
+    expect(tooRich.body.error.message).toContain("rewardPerAttempt");
     testId = created.body.test.id;
     const labelerTry = await send(routes.tests, "POST", "/api/v1/qualification-tests", labelerKey, {}, test);
     expect(labelerTry.status).toBe(403);

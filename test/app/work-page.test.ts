@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { setUserPaused } from "../../db/queries/identity.ts";
 import { leaseNextTask, submitAnswer } from "../../db/queries/labeling.ts";
-import { assignments, items, labels, questionsSchema } from "../../db/schema/index.ts";
+import { answerAppeals, assignments, items, labels, questionsSchema } from "../../db/schema/index.ts";
 import { bootApp, call, csrfFormPost, request, sessionCookie } from "../support/app.ts";
 import { makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
+import { remixHandler } from "../support/remix-handler.ts";
 
 const FORM = questionsSchema.parse([
   { type: "ranking", name: "ranking", title: "Rank them" },
@@ -289,6 +290,105 @@ describe("the project list", () => {
     const standing = (id: string) => projects.find((p: { id: string }) => p.id === id).standing;
     expect(standing(unfunded.id)).toMatchObject({ kind: "out_of_funds" });
     expect(standing(funded.id)).toEqual({ kind: "start" });
+  });
+
+  it("shows each requester's approval rate, time to approval and appeal outcomes, and the project's approval delay", async () => {
+    const owner = await makeUser(h.db, "requester", "Rita");
+    const worker = await makeUser(h.db, "labeler");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 1, approvalDelayHours: 48 });
+    await uploadPairs(h.db, project, 9);
+    for (let i = 0; i < 6; i++) {
+      const task = (await leaseNextTask(h.db, { projectId: project.id, labelerId: worker.id }))!;
+      await submitAnswer(h.db, { assignmentId: task.assignmentId, labelerId: worker.id, answer: { value: "a" } });
+    }
+    const ids = (
+      await h.db.select({ id: labels.id }).from(labels).where(eq(labels.projectId, project.id)).orderBy(labels.id)
+    ).map((r) => r.id);
+    // Answered 10 days ago; approved by a person after 1, 2 and 3 hours; one approved by the 48-hour delay; one
+    // rejected (appeal upheld); one rejected and then approved on appeal 50 hours after the answer.
+    const set = (id: number, status: string, afterHours: number | null) =>
+      h.db.execute(sql`update labels set created_at = now() - interval '10 days', review_status = ${status},
+        reviewed_at = ${afterHours === null ? null : sql`now() - interval '10 days' + make_interval(hours => ${afterHours})`}
+        where id = ${id}`);
+    await set(ids[0], "approved", 1);
+    await set(ids[1], "approved", 2);
+    await set(ids[2], "approved", 3);
+    await set(ids[3], "pending", null);
+    await set(ids[4], "rejected", 1);
+    await set(ids[5], "approved", 50);
+    await h.db.insert(answerAppeals).values([
+      {
+        labelId: ids[4],
+        labelerId: worker.id,
+        projectId: project.id,
+        message: "m",
+        decision: "upheld",
+        decidedAt: new Date(),
+      },
+      {
+        labelId: ids[5],
+        labelerId: worker.id,
+        projectId: project.id,
+        message: "m",
+        decision: "overturned",
+        decidedAt: new Date(),
+      },
+    ]);
+    const fresh = await makeUser(h.db, "requester", "Nova");
+    const untried = await makeProject(h.db, fresh.id, { approvalDelayHours: 0 });
+    await uploadPairs(h.db, untried, 1);
+
+    const labeler = await makeUser(h.db, "labeler");
+    const page = await list(labeler.id);
+    const row = (id: string) => page.projects.find((p: { id: string }) => p.id === id);
+    // 5 of 6 decided answers approved; (1 + 2 + 3 + 48 + 50) / 5 = 20.8 hours.
+    expect(row(project.id)).toMatchObject({
+      approvalDelay: "Answers approved within 2 days (automatically if nobody reviews them)",
+      requesterReviews: {
+        approvalRate: "83% approved (5 of 6 answers)",
+        approvalTime: "approved in 20.8 h on average",
+        appeals: "1 of 2 appeals overturned",
+      },
+    });
+    expect(row(untried.id)).toMatchObject({
+      approvalDelay: "Answers approved at once",
+      requesterReviews: {
+        approvalRate: "no answers reviewed yet",
+        approvalTime: null,
+        appeals: "no appeals decided yet",
+      },
+    });
+
+    // The page as a browser gets it.
+    const remix = await remixHandler();
+    try {
+      const response = await remix.handle(request("/work", { cookie: await sessionCookie(labeler.id) }));
+      expect(response.status).toBe(200);
+      const html = (await response.text()).replace(/<!-- -->/g, "");
+      expect(html).toContain(
+        "Requester: 83% approved (5 of 6 answers) · approved in 20.8 h on average · 1 of 2 appeals overturned",
+      );
+      expect(html).toContain("Requester: no answers reviewed yet · no appeals decided yet");
+      expect(html).toContain("Answers approved within 2 days (automatically if nobody reviews them)");
+    } finally {
+      await remix.close();
+    }
+  });
+
+  it("says on the labeling page what an answer pays and that it is paid after approval, within the delay", async () => {
+    const page = await import("~/routes/work+/$projectId.tsx");
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { rewardPerLabel: 250_000n, approvalDelayHours: 36 });
+    const labeler = await makeUser(h.db, "labeler");
+    const shown = await (
+      await call(page.loader as never, request(`/work/${project.id}`, { cookie: await sessionCookie(labeler.id) }), {
+        projectId: project.id,
+      })
+    ).json();
+    expect(shown.project.payTerms).toBe(
+      "0.25 PWT per answer at the full rate, weighted by your quality score; paid after approval, at most 1 day 12 " +
+        "hours after you answer (in the next payout after it). Rejected answers are not paid.",
+    );
   });
 
   it("offers no Start to a paused account, saying why", async () => {

@@ -1,10 +1,10 @@
 import { Keypair } from "@solana/web3.js";
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { listProjectEarnings } from "../../db/queries/payouts/earnings.ts";
 import { linkWallet } from "../../db/queries/wallets.ts";
-import { labelerQuality, type QualityFlagName } from "../../db/schema/index.ts";
+import { labelerQuality, labels, type QualityFlagName } from "../../db/schema/index.ts";
 import type { LiteSvmChain } from "../../reward/tokens/chain/litesvm.ts";
 import { previousEpoch } from "../../reward/tokens/payouts/epochs.ts";
 import { labelerEarnings } from "../../reward/tokens/payouts/estimate.ts";
@@ -52,7 +52,8 @@ async function scoreLabeler(projectId: string, labelerId: string, quality: numbe
 
 /** Moves the labeler's answers on the project to an hour into `epoch`. */
 const moveAnswers = (projectId: string, labelerId: string, epoch: { startsAt: Date }) =>
-  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  h.db
+    .execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${projectId} and labeler_id = ${labelerId}`);
 
 describe("a labeler's earnings as they accrue", () => {
@@ -105,7 +106,15 @@ describe("a labeler's earnings as they accrue", () => {
       atFullRate: 120_000n,
     });
     expect(byId.get(adversarial.id)).toMatchObject({ unplannedLabels: 2, weightPpm: 0, estimate: 0n });
-    expect(totals).toEqual({ estimate: 375_000n, planned: 0n, awaitingWallet: 0n, paid: 0n });
+    // Given just now, inside the projects' approval delay: all of it awaits review.
+    expect(totals).toEqual({
+      estimate: 375_000n,
+      awaitingReview: 375_000n,
+      approved: 0n,
+      planned: 0n,
+      awaitingWallet: 0n,
+      paid: 0n,
+    });
     expect(projects).toHaveLength(3);
   });
 
@@ -122,7 +131,14 @@ describe("a labeler's earnings as they accrue", () => {
 
     // Answers of a day not planned yet are estimated, even when the day is over.
     const before = (await labelerEarnings(h.db, { labelerId: labeler.id })).totals;
-    expect(before).toEqual({ estimate: 400_000n, planned: 0n, awaitingWallet: 0n, paid: 0n });
+    expect(before).toEqual({
+      estimate: 400_000n,
+      awaitingReview: 0n,
+      approved: 400_000n,
+      planned: 0n,
+      awaitingWallet: 0n,
+      paid: 0n,
+    });
 
     // Planned while the labeler has no wallet: the amount waits for one, and nothing is estimated any more.
     await runPayout(ctx, { epoch: yesterday });
@@ -132,6 +148,8 @@ describe("a labeler's earnings as they accrue", () => {
     await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: () => "a", limit: 2 });
     expect((await labelerEarnings(h.db, { labelerId: labeler.id })).totals).toEqual({
       estimate: 200_000n,
+      awaitingReview: 200_000n,
+      approved: 0n,
       planned: 0n,
       awaitingWallet: 400_000n,
       paid: 0n,
@@ -148,9 +166,60 @@ describe("a labeler's earnings as they accrue", () => {
     await runPayout(ctx, { epoch: yesterday });
     expect((await labelerEarnings(h.db, { labelerId: labeler.id })).totals).toEqual({
       estimate: 200_000n,
+      awaitingReview: 200_000n,
+      approved: 0n,
       planned: 0n,
       awaitingWallet: 0n,
       paid: 400_000n,
+    });
+  });
+
+  it("splits the answers not paid yet into awaiting review and approved, and keeps rejected ones out of the estimate", async () => {
+    const labeler = await makeUser(h.db, "labeler");
+    const project = await answered(labeler.id, { reward: 100_000n, items: 6, answers: 5 });
+    await scoreLabeler(project.id, labeler.id, 0.5);
+    // A day no other test pays: three days back.
+    const day = previousEpoch(new Date(), 3);
+    const at = (hours: number) => new Date(day.startsAt.getTime() + hours * 3_600_000).toISOString();
+    const ids = await h.db
+      .select({ id: labels.id })
+      .from(labels)
+      .where(eq(labels.projectId, project.id))
+      .orderBy(asc(labels.id));
+    const [byPerson, byDelay, rejected, ...waiting] = ids.map((r) => r.id);
+    // Approved by the requester that day; and one nobody reviewed whose 72 hours ended that day.
+    await h.db.execute(sql`update labels set created_at = ${at(1)}::timestamptz, review_status = 'approved',
+      reviewed_at = ${at(2)}::timestamptz where id = ${byPerson}`);
+    await h.db.execute(sql`update labels set created_at = ${at(1 - 72)}::timestamptz where id = ${byDelay}`);
+    // Rejected just now (it may still be appealed); the other two were given now, inside the delay.
+    await h.db.execute(sql`update labels set review_status = 'rejected', reviewed_at = now(),
+      rejection_reason = 'low_effort' where id = ${rejected}`);
+    expect(waiting).toHaveLength(2);
+
+    const { projects, totals } = await labelerEarnings(h.db, { labelerId: labeler.id });
+    expect(projects[0]).toMatchObject({
+      unplannedLabels: 4,
+      awaitingReviewLabels: 2,
+      approvedLabels: 2,
+      rejectedLabels: 1,
+      rejectedOpenLabels: 1,
+      // 4 answers that can earn × 0.1 × 0.5; the rejected one is not counted.
+      estimate: 200_000n,
+      estimateAwaitingReview: 100_000n,
+      estimateApproved: 100_000n,
+      atFullRate: 400_000n,
+    });
+    expect(totals).toMatchObject({ estimate: 200_000n, awaitingReview: 100_000n, approved: 100_000n });
+
+    // The payout for that day takes the two approved answers only: the others stay where they were.
+    await runPayout(ctx, { epoch: day });
+    const [after] = await listProjectEarnings(h.db, { labelerId: labeler.id });
+    expect(after).toMatchObject({
+      unplannedLabels: 2,
+      awaitingReviewLabels: 2,
+      approvedLabels: 0,
+      rejectedLabels: 1,
+      awaitingWallet: 100_000n,
     });
   });
 
@@ -158,7 +227,7 @@ describe("a labeler's earnings as they accrue", () => {
     const labeler = await makeUser(h.db, "labeler");
     expect(await labelerEarnings(h.db, { labelerId: labeler.id })).toEqual({
       projects: [],
-      totals: { estimate: 0n, planned: 0n, awaitingWallet: 0n, paid: 0n },
+      totals: { estimate: 0n, awaitingReview: 0n, approved: 0n, planned: 0n, awaitingWallet: 0n, paid: 0n },
     });
   });
 });

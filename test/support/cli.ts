@@ -23,3 +23,19 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** Initial token supply of the embedded chain in the payout CLI tests. */
+export const PAYOUT_TEST_SUPPLY = 10n ** 15n;
+
+/** `pairwise payout --epoch EPOCH` on a PostgreSQL database and data directory, killed at step `crashAt` if given. */
+export function runPayoutCli(target: { url: string; dataDir: string }, epoch: string, crashAt?: string) {
+  return runCli(["payout", "--epoch", epoch], {
+    env: {
+      ...process.env,
+      DATABASE_URL: target.url,
+      DATA_DIR: target.dataDir,
+      TREASURY_INITIAL_SUPPLY: PAYOUT_TEST_SUPPLY.toString(),
+      ...(crashAt ? { PAIRWISE_CRASH_AT: crashAt } : {}),
+    },
+  });
+}

@@ -7,6 +7,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { PayoutsChart } from "~/components/payouts-chart.tsx";
 import { SignatureLink } from "~/components/signature-link.tsx";
 import { WalletPanel } from "~/components/wallet-panel.tsx";
+import { WalletBonuses } from "~/components/wallet-bonuses.tsx";
+import { labelerBonusesJson } from "~/utils/bonuses.server.ts";
 import { getCreditBalance, listCreditLedger } from "../../../db/queries/credits.ts";
 import { listLabelerEarnings, listLabelerPayouts } from "../../../db/queries/payouts/statements.ts";
 import { getLinkedWallet } from "../../../db/queries/wallets.ts";
@@ -40,13 +42,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["labeler", "requester"]);
   const [platform, token] = await Promise.all([getPlatform(), tokenDisplay()]);
   const { mint, decimals } = platform.token;
-  const [linked, credits, ledger, earnings, payouts, accrued] = await Promise.all([
+  const [linked, credits, ledger, earnings, payouts, accrued, bonuses] = await Promise.all([
     getLinkedWallet(db, user.id),
     getCreditBalance(db, user.id),
     listCreditLedger(db, user.id, 20),
     listLabelerEarnings(db, user.id),
     listLabelerPayouts(db, user.id),
     user.role === "labeler" ? loadEarnings(user.id) : null,
+    user.role === "labeler" ? labelerBonusesJson(user.id) : [],
   ]);
   const tokenBalance = linked ? await ownerTokenBalance(platform.chain, platform.token, new PublicKey(linked)) : 0n;
   // Money rule 4: each payout's proof against its epoch's root memo, read from the chain here, checked in the browser.
@@ -91,6 +94,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tokenBalance: tokenBalance.toString(),
     credits: credits.toString(),
     accrued,
+    bonuses,
     ledger: ledger.map((e) => ({
       id: e.id,
       delta: e.delta.toString(),
@@ -172,6 +176,7 @@ export default function Wallet() {
     <>
       <h1>Wallet and earnings</h1>
       {data.accrued ? <EarningsTable earnings={data.accrued} /> : null}
+      <WalletBonuses bonuses={data.bonuses} token={data.token} />
 
       <section className="card" aria-labelledby="wallet-heading">
         <h2 id="wallet-heading" style={{ marginTop: 0 }}>

@@ -7,6 +7,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { GoldCommitments } from "~/components/gold-commitments.tsx";
 import { Markdown } from "~/components/markdown.tsx";
 import { ProjectFunds } from "~/components/project-funds.tsx";
+import { ProjectBonuses } from "~/components/project-bonuses.tsx";
+import { loadBonusCard } from "~/utils/bonuses.server.ts";
 import { ProjectModels } from "~/components/project-models.tsx";
 import { ProjectQuality } from "~/components/project-quality.tsx";
 import { ResponseGeneration } from "~/components/response-generation.tsx";
@@ -29,6 +31,7 @@ import { loadProjectStatus } from "~/utils/project-status.server.ts";
 import { closeAndRefund, publishVersion, startTraining } from "../../../jobs/project-commands.ts";
 import { projectJson, requireProjectAccess, requireRoleMay } from "~/utils/projects.server.ts";
 import { permissionsOf, type ProjectAction } from "../../../accounts/project-roles.ts";
+import { ApprovalDelaySetting } from "~/components/approval-delay-setting.tsx";
 import { AuditLogTable } from "~/components/audit-log.tsx";
 import { ProjectTeam } from "~/components/project-team.tsx";
 import { WhoMayLabel } from "~/components/who-may-label.tsx";
@@ -81,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     training,
     gold: await loadGoldCommitments(project.id),
     funds: await loadProjectFunds(user, project.id),
+    bonuses: await loadBonusCard(access),
     token: await tokenDisplay(),
     role: access.role,
     may: permissionsOf(access.role),
@@ -179,6 +183,7 @@ export default function ProjectDashboard() {
     training,
     gold,
     funds,
+    bonuses,
     token,
     may,
     role,
@@ -277,6 +282,13 @@ export default function ProjectDashboard() {
           the rest.
         </p>
       ) : null}
+      {may.review ? (
+        <p>
+          <a className="button secondary" href={`/projects/${project.id}/review`} data-testid="review-link">
+            Review answers
+          </a>
+        </p>
+      ) : null}
       <p className="muted">
         {project.taskType} · {project.labelsPerItem} labels per item · {formatAmount(project.rewardPerLabel, token)} per
         label ({formatAmount(BigInt(project.rewardPerLabel) * BigInt(project.labelsPerItem), token)} per item) · budget{" "}
@@ -341,6 +353,14 @@ export default function ProjectDashboard() {
 
       <RoleLocked allowed={may.fund}>
         <ProjectFunds projectId={project.id} data={funds} token={token} closed={Boolean(project.closedAt)} />
+      </RoleLocked>
+
+      <RoleLocked allowed={may.bonus}>
+        <ProjectBonuses projectId={project.id} data={bonuses} />
+      </RoleLocked>
+
+      <RoleLocked allowed={may.settings}>
+        <ApprovalDelaySetting projectId={project.id} hours={project.approvalDelayHours} />
       </RoleLocked>
 
       <RoleLocked allowed={may.settings}>

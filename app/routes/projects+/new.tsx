@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, Form, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { ApprovalDelayFields } from "~/components/approval-delay-setting.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { FormBuilder, toDrafts } from "~/components/form-builder.tsx";
 import { FORM_TEMPLATES } from "~/components/form-templates.ts";
@@ -16,7 +17,7 @@ import { db } from "~/utils/db.server.ts";
 import { formProblems } from "../../../db/schema/questions.ts";
 import { toNewProject } from "~/utils/project-input.server.ts";
 import { limits, limitsJson } from "~/utils/amount-limits.server.ts";
-import { createProjectSchema } from "~/utils/schemas.ts";
+import { createProjectSchema, DEFAULT_APPROVAL_DELAY_HOURS, MAX_APPROVAL_DELAY_HOURS } from "~/utils/schemas.ts";
 import { tokenDisplay } from "~/utils/services.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
@@ -58,7 +59,15 @@ export default function NewProject() {
     constraint: getZodConstraint(schema),
     shouldRevalidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    defaultValue: { taskType: "pairwise", labelsPerItem: "3", leaseMinutes: "10", ratingMin: "1", ratingMax: "7" },
+    defaultValue: {
+      taskType: "pairwise",
+      labelsPerItem: "3",
+      leaseMinutes: "10",
+      ratingMin: "1",
+      ratingMax: "7",
+      approvalDelay: String(DEFAULT_APPROVAL_DELAY_HOURS / 24),
+      approvalDelayUnit: "days",
+    },
   });
   const taskType = fields.taskType.value ?? "pairwise";
   const [drafts, setDrafts] = useState(() => toDrafts(FORM_TEMPLATES[0].questions));
@@ -124,6 +133,13 @@ export default function NewProject() {
               <FieldError field={fields.leaseMinutes} />
             </label>
           </div>
+          <div className="row" style={{ alignItems: "flex-end" }}>
+            <ApprovalDelayFields delay={fields.approvalDelay} unit={fields.approvalDelayUnit} />
+          </div>
+          <p className="small muted" style={{ margin: 0 }}>
+            Until then you can approve or reject each answer; labelers are paid for approved answers only. 0 approves
+            every answer at once; at most 30 days ({MAX_APPROVAL_DELAY_HOURS} hours).
+          </p>
           <div className="row">
             <label>
               Reward per label ({token.symbol})

@@ -17,6 +17,7 @@ import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { builderErrors, parseTestSettings, testJson } from "~/utils/qualifications.server.ts";
 import { QualificationItemsFormSchema } from "~/utils/schemas.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,8 +36,9 @@ async function ownTest(userId: string, testId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const test = await ownTest(user.id, params.testId);
-  const items = await listQualificationItems(db, test.id);
+  const [items, token] = await Promise.all([listQualificationItems(db, test.id), tokenDisplay()]);
   return {
+    token,
     test: testJson(test, items.length),
     items: items.map((item) => ({
       id: item.id,
@@ -68,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const added = await uploadTestItems(db, { testId: test.id, ownerId: user.id, jsonl: parsed.data.items });
       return reply({ message: `Added ${added} item${added === 1 ? "" : "s"}.` });
     }
-    const parsed = parseTestSettings(Object.fromEntries(formData));
+    const parsed = parseTestSettings(Object.fromEntries(formData), await tokenDisplay());
     if (!parsed.ok) return reply({ errors: builderErrors(parsed.problems) }, 400);
     await editTest(db, { testId: test.id, ownerId: user.id, settings: parsed.settings });
     return reply({ message: "Settings saved." });
@@ -82,7 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const EXAMPLE = `{"prompt": "What is 2 + 2?", "responses": ["4", "5"], "answers": {"better": "a"}, "explanation": "2 + 2 is 4."}`;
 
 export default function QualificationTestEditor() {
-  const { test, items } = useLoaderData<typeof loader>();
+  const { test, items, token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [drafts, setDrafts] = useState(() => toDrafts(test.questions));
@@ -154,7 +156,7 @@ export default function QualificationTestEditor() {
         <Form method="post" className="stack">
           <AuthenticityTokenInput />
           <FormErrors errors={settingsErrors?.[""]} />
-          <TestSettingsFields values={test} errors={settingsErrors} />
+          <TestSettingsFields values={test} errors={settingsErrors} token={token} />
           {items.length ? (
             <>
               <input type="hidden" name="questions" value={JSON.stringify(test.questions)} />

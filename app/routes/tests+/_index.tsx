@@ -12,7 +12,9 @@ import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { builderErrors, parseTestSettings } from "~/utils/qualifications.server.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 
 export const meta: MetaFunction = () => [{ title: "Qualification tests · Pairwise" }];
 
@@ -22,8 +24,9 @@ const FIRST_QUESTION: Question[] = [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
-  const tests = await listOwnedQualificationTests(db, user.id);
+  const [tests, token] = await Promise.all([listOwnedQualificationTests(db, user.id), tokenDisplay()]);
   return {
+    token,
     tests: tests.map(({ test, items }) => ({
       id: test.id,
       title: test.title,
@@ -31,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       passMark: test.passMark,
       maxAttempts: test.maxAttempts,
       validDays: test.validDays,
+      rewardPerAttempt: test.rewardPerAttempt.toString(),
     })),
   };
 }
@@ -39,14 +43,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["requester"]);
   const formData = await readFormData(request);
   await validateCsrf(formData, request.headers);
-  const parsed = parseTestSettings(Object.fromEntries(formData));
+  const parsed = parseTestSettings(Object.fromEntries(formData), await tokenDisplay());
   if (!parsed.ok) return data({ errors: builderErrors(parsed.problems) }, 400);
   const test = await createQualificationTest(db, { ownerId: user.id, ...parsed.settings });
   return redirect(`/tests/${test.id}`);
 }
 
 export default function QualificationTests() {
-  const { tests } = useLoaderData<typeof loader>();
+  const { tests, token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const [drafts, setDrafts] = useState(() => toDrafts(FIRST_QUESTION));
@@ -72,6 +76,7 @@ export default function QualificationTests() {
                 <th scope="col">Pass mark</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">A pass lasts</th>
+                <th scope="col">Pay per attempt</th>
               </tr>
             </thead>
             <tbody>
@@ -84,6 +89,7 @@ export default function QualificationTests() {
                   <td>{Math.round(t.passMark * 100)}%</td>
                   <td>{t.maxAttempts}</td>
                   <td>{t.validDays ? `${t.validDays} days` : "for ever"}</td>
+                  <td>{t.rewardPerAttempt === "0" ? "unpaid" : formatAmount(t.rewardPerAttempt, token)}</td>
                 </tr>
               ))}
             </tbody>
@@ -96,7 +102,7 @@ export default function QualificationTests() {
           <AuthenticityTokenInput />
           <FormErrors errors={errors?.[""]} />
           <div className="stack">
-            <TestSettingsFields errors={errors} />
+            <TestSettingsFields errors={errors} token={token} />
           </div>
           <h3>Questions asked about each item</h3>
           <FormBuilder drafts={drafts} onChange={setDrafts} errors={errors} />

@@ -18,6 +18,8 @@ import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { loadEarnings } from "~/utils/earnings.server.ts";
+import { payAfterApprovalWords } from "~/utils/labeling-offer.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 import { performTaskAction } from "../../../labeling/task-actions.ts";
 import { RateLimitedError, rateLimit } from "~/utils/rate-limit.server.ts";
 import { LabelingPageActionSchema } from "~/utils/schemas.ts";
@@ -60,6 +62,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       categories: project.categories ?? [],
       ratingMin: project.ratingMin ?? 1,
       ratingMax: project.ratingMax ?? 5,
+      // What an answer pays and when: the full rate weighted by quality, once the answer is approved.
+      payTerms:
+        `${formatAmount(project.rewardPerLabel, earnings.token)} per answer at the full rate, weighted by your ` +
+        `quality score; ${payAfterApprovalWords(project.approvalDelayHours)}. Rejected answers are not paid.`,
     },
     task,
     counts: { projectTotal: inProject.total, today: overall.today, total: overall.total },
@@ -203,6 +209,9 @@ export default function Labeling() {
       {/* Open until the labeler's first answer here: on a first visit the instructions come before the work. */}
       <details className="card instructions" open={counts.projectTotal === 0}>
         <summary>Instructions</summary>
+        <p className="small muted" data-testid="pay-terms">
+          <strong>Pay:</strong> {project.payTerms}
+        </p>
         <Markdown>{project.instructions || "_No instructions._"}</Markdown>
       </details>
       {actionData?.error ? (

@@ -5,13 +5,16 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { getLabelerCounts, listOutOfFunds, OUT_OF_FUNDS } from "../../../db/queries/labeling.ts";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
 import { listOpenProjectsForLabeler } from "../../../db/queries/projects.ts";
+import { listRequesterReviewStats } from "../../../db/queries/review-stats.ts";
 import { db } from "~/utils/db.server.ts";
 import { noteDevice } from "~/utils/devices.server.ts";
 import {
+  approvalDelayWords,
   formatItemTime,
   parseOfferSort,
   payPerHour,
   projectSummary,
+  requesterReviewWords,
   sortOffers,
   type OfferSort,
 } from "~/utils/labeling-offer.ts";
@@ -43,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     noteDevice(request, user.id),
     tokenDisplay(),
   ]);
+  const reviews = await listRequesterReviewStats(db, { ownerIds: projects.map((p) => p.ownerId) });
   const pausedOn = new Map(standing.filter((s) => s.pausedReason).map((s) => [s.projectId, s.pausedReason]));
   const outOfFunds = await listOutOfFunds(
     db,
@@ -86,6 +90,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       payPerHour: payPerHour === null ? null : formatAmount(payPerHour, token),
       standing,
       tests: requiredTests(p),
+      approvalDelay: approvalDelayWords(p.approvalDelayHours),
+      requesterReviews: requesterReviewWords(reviews.get(p.ownerId)!),
     })),
     counts,
     warnings: standing.map((s) => qualityWarning(s)).filter((w): w is string => w !== null),
@@ -200,6 +206,14 @@ export default function Work() {
                     {TASK_TYPES[p.taskType] ?? p.taskType} · by {p.requester}
                   </span>
                   {p.summary ? <span className="offer-summary">{p.summary}</span> : null}
+                  <span className="small" data-testid="requester-reviews">
+                    Requester: {p.requesterReviews.approvalRate}
+                    {p.requesterReviews.approvalTime ? ` · ${p.requesterReviews.approvalTime}` : ""} ·{" "}
+                    {p.requesterReviews.appeals}
+                  </span>
+                  <span className="small muted" data-testid="approval-delay">
+                    {p.approvalDelay}
+                  </span>
                   {p.tests.length ? (
                     <span className="small" data-testid="required-tests">
                       Requires:{" "}

@@ -1,5 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { RejectedAnswers } from "~/components/rejected-answers.tsx";
+import { DomainError } from "../../../db/errors.ts";
+import { APPEAL_WINDOW_DAYS } from "../../../db/queries/review-state.ts";
+import { readFormData } from "~/utils/body.server.ts";
+import { validateCsrf } from "~/utils/csrf.server.ts";
+import { AppealSchema } from "~/utils/review-schemas.ts";
+import { appealAsLabeler, loadLabelerReviews } from "~/utils/reviews.server.ts";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { GoldVerification } from "~/components/gold-commitments.tsx";
 import { listLabelerStanding } from "../../../db/queries/consensus.ts";
@@ -38,11 +46,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
       pause: pauseExplanation(s),
     })),
     gold: await loadGoldChecks(standing.map((s) => s.projectId)),
+    rejections: await loadLabelerReviews(user.id),
+    appealWindowDays: APPEAL_WINDOW_DAYS,
+  };
+}
+
+/** Appeals a rejected answer (once, within the appeal window), from the Rejected answers section. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["labeler"]);
+  const formData = await readFormData(request);
+  await validateCsrf(formData, request.headers);
+  const submission = parseWithZod(formData, { schema: AppealSchema });
+  const formId = `appeal-${String(formData.get("labelId"))}`;
+  if (submission.status !== "success")
+    return data({ formId, result: submission.reply(), message: null, error: null }, { status: 400 });
+  try {
+    await appealAsLabeler(user.id, submission.value);
+  } catch (error) {
+    if (error instanceof DomainError)
+      return data({ formId, result: null, message: null, error: error.message }, { status: 409 });
+    throw error;
+  }
+  return {
+    formId,
+    result: submission.reply({ resetForm: true }),
+    message: "Appeal sent. The requester's decision will show here.",
+    error: null,
   };
 }
 
 export default function Quality() {
-  const { standing, gold, minAnswers } = useLoaderData<typeof loader>();
+  const { standing, gold, minAnswers, rejections, appealWindowDays } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   return (
     <>
       <h1>Your quality</h1>
@@ -100,6 +135,7 @@ export default function Quality() {
           <p className="small muted">Updated {s.updated}.</p>
         </section>
       ))}
+      <RejectedAnswers rejections={rejections} appealWindowDays={appealWindowDays} actionData={actionData} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { DomainError } from "../../../db/errors.ts";
 import { getAttempt, getQualificationTest, listQualificationItems } from "../../../db/queries/qualifications.ts";
 import {
   answerQualificationItem,
+  attemptPayOffer,
   eligibilityFor,
   latestResult,
   startQualificationAttempt,
@@ -19,7 +20,9 @@ import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
 import { eligibilityJson } from "~/utils/qualifications.server.ts";
 import { TestPageActionSchema } from "~/utils/schemas.ts";
+import { tokenDisplay } from "~/utils/services.server.ts";
 import { requireUser } from "~/utils/session.server.ts";
+import { formatAmount } from "~/utils/tokens.ts";
 import { utcTime } from "~/utils/utc-time.ts";
 import "~/components/labeling/labeling.css";
 
@@ -48,7 +51,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (next) current = { item: testItemView(test, next), number: answered.size + 1 };
   }
   const result = eligibility.kind === "in_progress" ? null : await latestResult(db, test, user.id);
+  const project = new URL(request.url).searchParams.get("project");
+  const [offer, token] = await Promise.all([attemptPayOffer(db, test, project), tokenDisplay()]);
   return {
+    token,
+    // A paid test: what an attempt pays and whether the project it is taken for can cover it now.
+    pay: offer && { amount: offer.amount.toString(), payable: offer.payable, why: offer.why },
     test: {
       id: test.id,
       title: test.title,
@@ -69,8 +77,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       expiresAt: result.expiresAt && utcTime(result.expiresAt),
       answersShown: result.answersShown,
       wrong: result.wrong,
+      reward: result.reward && {
+        amount: result.reward.amount.toString(),
+        paid: result.reward.paid,
+        why: result.reward.why,
+      },
     },
-    project: new URL(request.url).searchParams.get("project"),
+    project,
   };
 }
 
@@ -141,7 +154,7 @@ function NextAttempt({ eligibility }: { eligibility: EligibilityView }) {
 }
 
 export default function QualificationTestPage() {
-  const { test, eligibility, current, result } = useLoaderData<typeof loader>();
+  const { test, eligibility, current, result, pay, token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const percent = Math.round(test.passMark * 100);
   return (
@@ -152,7 +165,13 @@ export default function QualificationTestPage() {
           Qualification test · {test.items} item{test.items === 1 ? "" : "s"} · pass with {percent}% right ·{" "}
           {test.maxAttempts} attempt{test.maxAttempts === 1 ? "" : "s"}
           {test.validDays ? ` · a pass lasts ${test.validDays} days` : ""}
+          {pay ? <span data-testid="test-pay"> · pays {formatAmount(pay.amount, token)} per attempt</span> : null}
         </p>
+        {pay && !pay.payable && eligibility.kind === "may_start" ? (
+          <p className="notice" data-testid="test-pay-unavailable">
+            {pay.why}
+          </p>
+        ) : null}
       </header>
       <details className="card instructions" open={!current || current.number === 1}>
         <summary>Instructions</summary>
@@ -179,6 +198,18 @@ export default function QualificationTestPage() {
                 {result.correct} of {result.total} right ({Math.round((100 * result.correct) / result.total)}%; the pass
                 mark is {percent}%), finished {result.finishedAt}.
               </p>
+              {result.reward ? (
+                <p className={result.reward.paid ? "notice success" : "notice"} data-testid="test-reward" role="status">
+                  {result.reward.paid ? (
+                    <>
+                      This attempt earned you {formatAmount(result.reward.amount, token)}: a bonus paid with your next
+                      payout (see <Link to="/wallet">Wallet</Link>).
+                    </>
+                  ) : (
+                    result.reward.why
+                  )}
+                </p>
+              ) : null}
               {result.wrong.length ? (
                 <>
                   <h3>What you got wrong</h3>

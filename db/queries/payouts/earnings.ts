@@ -1,13 +1,22 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../client.ts";
 import { queryRows } from "../../rows.ts";
+import { effectiveReviewStatusSql, rejectionOpenSql } from "../review-state.ts";
 
 /** What one labeler has earned on one project, as it stands: answers not yet planned, and the ledger's amounts. */
 export interface ProjectEarningsRow {
   projectId: string;
   title: string;
-  /** Answers outside every planned daily epoch: paid once their day is planned. */
+  /** Answers no payout has counted yet that can earn: those awaiting review and those approved. */
   unplannedLabels: number;
+  /** Not paid, pending inside the project's approval delay: a person may still approve or reject them. */
+  awaitingReviewLabels: number;
+  /** Approved (by a person, on appeal, or automatically past the delay) and not paid yet: in the next payout. */
+  approvedLabels: number;
+  /** Rejected: they earn nothing unless an appeal overturns the rejection. */
+  rejectedLabels: number;
+  /** Of the rejected, those whose appeal is still possible or not decided yet. */
+  rejectedOpenLabels: number;
   rewardPerLabel: bigint;
   /** The labeler's current quality on the project; null until a consensus run has scored them. */
   quality: number | null;
@@ -20,15 +29,19 @@ export interface ProjectEarningsRow {
 }
 
 /**
- * A labeler's earnings per project: the answers no planned daily epoch covers (the payout plan counts exactly
- * those when their day is planned), and from the ledger what was planned, what waits for a wallet and what was paid.
+ * A labeler's earnings per project: the answers no payout has counted yet (each is counted by the first epoch
+ * planned after its approval), split into those awaiting review and those approved, the rejected ones apart, and
+ * from the ledger what was planned, what waits for a wallet and what was paid.
  */
 export async function listProjectEarnings(db: Db, params: { labelerId: string }): Promise<ProjectEarningsRow[]> {
   const { labelerId } = params;
   const rows = await queryRows<{
     project_id: string;
     title: string;
-    unplanned: number;
+    awaiting_review: number;
+    approved: number;
+    rejected: number;
+    rejected_open: number;
     reward_per_label: string;
     quality: number | null;
     flags: string[] | string | null;
@@ -38,10 +51,13 @@ export async function listProjectEarnings(db: Db, params: { labelerId: string })
   }>(
     db,
     sql`with unplanned as (
-          select l.project_id, count(*)::int as labels from labels l
-          where l.labeler_id = ${labelerId} and not exists (
-            select 1 from payout_epochs e
-            where e.kind = 'daily' and e.starts_at <= l.created_at and l.created_at < e.ends_at)
+          select l.project_id,
+            count(*) filter (where ${effectiveReviewStatusSql} = 'pending')::int as awaiting_review,
+            count(*) filter (where ${effectiveReviewStatusSql} = 'approved')::int as approved,
+            count(*) filter (where l.review_status = 'rejected')::int as rejected,
+            count(*) filter (where ${rejectionOpenSql})::int as rejected_open
+          from labels l join projects p on p.id = l.project_id
+          where l.labeler_id = ${labelerId} and l.paid_epoch_id is null
           group by l.project_id
         ),
         wallet as (
@@ -58,7 +74,9 @@ export async function listProjectEarnings(db: Db, params: { labelerId: string })
           where e.labeler_id = ${labelerId}
           group by e.project_id
         )
-        select p.id as project_id, p.title, coalesce(u.labels, 0) as unplanned, p.reward_per_label::text,
+        select p.id as project_id, p.title, coalesce(u.awaiting_review, 0) as awaiting_review,
+          coalesce(u.approved, 0) as approved, coalesce(u.rejected, 0) as rejected,
+          coalesce(u.rejected_open, 0) as rejected_open, p.reward_per_label::text,
           q.quality, q.flags,
           coalesce(g.planned, 0)::text as planned,
           coalesce(g.awaiting_wallet, 0)::text as awaiting_wallet,
@@ -73,7 +91,11 @@ export async function listProjectEarnings(db: Db, params: { labelerId: string })
   return rows.map((r) => ({
     projectId: r.project_id,
     title: r.title,
-    unplannedLabels: r.unplanned,
+    unplannedLabels: r.awaiting_review + r.approved,
+    awaitingReviewLabels: r.awaiting_review,
+    approvedLabels: r.approved,
+    rejectedLabels: r.rejected,
+    rejectedOpenLabels: r.rejected_open,
     rewardPerLabel: BigInt(r.reward_per_label),
     quality: r.quality,
     flags: typeof r.flags === "string" ? JSON.parse(r.flags) : (r.flags ?? []),

@@ -1,6 +1,8 @@
 /**
- * Earnings as they accrue: what the answers no epoch has planned yet would earn if their day were planned now, by
- * the payout plan's own rule (labels × reward per label × the weight of the labeler's current quality).
+ * Earnings as they accrue: what the answers no epoch has planned yet would earn if they were planned now, by the
+ * payout plan's own rule (labels × reward per label × the weight of the labeler's current quality). The answers
+ * approved are paid by the next payout; those awaiting review once approved (by a person, or when the project's
+ * approval delay ends); rejected answers are not counted.
  */
 
 import type { Db } from "../../../db/client.ts";
@@ -13,12 +15,18 @@ export interface EstimatedProjectEarnings extends ProjectEarningsRow {
   weightPpm: number;
   /** An estimate: the plan fixes the amount when the day is planned, with the quality then and the project's funds. */
   estimate: bigint;
+  /** The part of the estimate for the answers awaiting review, and for those approved (they add up to it). */
+  estimateAwaitingReview: bigint;
+  estimateApproved: bigint;
   /** What the same answers earn at a quality weight of 1: the most they can earn. */
   atFullRate: bigint;
 }
 
 export interface EarningsTotals {
   estimate: bigint;
+  /** The estimate's parts: answers awaiting review, and answers approved and waiting for the next payout. */
+  awaitingReview: bigint;
+  approved: bigint;
   planned: bigint;
   awaitingWallet: bigint;
   paid: bigint;
@@ -28,13 +36,31 @@ export function estimateProjectEarnings(row: ProjectEarningsRow): EstimatedProje
   const weightPpm = qualityWeightPpm(row.quality ?? 0, row.flags.includes("adversarial"));
   const atFullRate = BigInt(row.unplannedLabels) * row.rewardPerLabel;
   const estimate = (atFullRate * BigInt(weightPpm)) / PPM;
-  return { ...row, scored: row.quality !== null, weightPpm, estimate, atFullRate };
+  const estimateApproved = (BigInt(row.approvedLabels) * row.rewardPerLabel * BigInt(weightPpm)) / PPM;
+  return {
+    ...row,
+    scored: row.quality !== null,
+    weightPpm,
+    estimate,
+    estimateAwaitingReview: estimate - estimateApproved,
+    estimateApproved,
+    atFullRate,
+  };
 }
 
 export function totalEarnings(rows: readonly EstimatedProjectEarnings[]): EarningsTotals {
-  const totals: EarningsTotals = { estimate: 0n, planned: 0n, awaitingWallet: 0n, paid: 0n };
+  const totals: EarningsTotals = {
+    estimate: 0n,
+    awaitingReview: 0n,
+    approved: 0n,
+    planned: 0n,
+    awaitingWallet: 0n,
+    paid: 0n,
+  };
   for (const r of rows) {
     totals.estimate += r.estimate;
+    totals.awaitingReview += r.estimateAwaitingReview;
+    totals.approved += r.estimateApproved;
     totals.planned += r.planned;
     totals.awaitingWallet += r.awaitingWallet;
     totals.paid += r.paid;

@@ -1,4 +1,4 @@
-import { runCli } from "../../../support/cli.ts";
+import { PAYOUT_TEST_SUPPLY, runPayoutCli } from "../../../support/cli.ts";
 import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
@@ -18,22 +18,11 @@ import { createPostgresTestDb } from "../../../support/db.ts";
 import { answerTasks, makeProject, makeUser, uploadPairs } from "../../../support/fixtures.ts";
 import { makeTempDir } from "../../../support/temp-dir.ts";
 
-const SUPPLY = 10n ** 15n;
 let h: DbHandle;
 let url: string;
 let dataDir: string;
 
-function payout(epoch: string, crashAt?: string) {
-  return runCli(["payout", "--epoch", epoch], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-      TREASURY_INITIAL_SUPPLY: SUPPLY.toString(),
-      ...(crashAt ? { PAIRWISE_CRASH_AT: crashAt } : {}),
-    },
-  });
-}
+const payout = (epoch: string, crashAt?: string) => runPayoutCli({ url, dataDir }, epoch, crashAt);
 
 beforeAll(async () => {
   ({ handle: h, url } = await createPostgresTestDb());
@@ -116,7 +105,9 @@ describe("a payout process killed at any step and restarted", () => {
         expect(await chain.getTokenBalance(account)).toBe(row.amount);
         paid += row.amount;
       }
-      expect(SUPPLY - (await chain.getTokenBalance(getAssociatedTokenAddressSync(mint, treasury)))).toBe(paid);
+      expect(PAYOUT_TEST_SUPPLY - (await chain.getTokenBalance(getAssociatedTokenAddressSync(mint, treasury)))).toBe(
+        paid,
+      );
       for (const b of batches) expect((await chain.getSignatureStatuses([b.signature!]))[0]?.err).toBeNull();
       // The root landed once, before every transfer, and its memo is the tree of the ledger.
       const tree = buildPayoutTree(

@@ -56,7 +56,8 @@ const daysAgo = (days: number) => previousEpoch(new Date(), days);
 
 /** Dates the project's answers (those given after `after`, if set) an hour into `epoch`. */
 const dateAnswers = (projectId: string, epoch: EpochWindow, after?: Date) =>
-  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  h.db
+    .execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${projectId}${after ? sql` and created_at > ${after.toISOString()}` : sql``}`);
 
 /** Twelve pairs answered on `epoch` by three labelers with linked wallets; their addresses by labeler id. */
@@ -293,10 +294,12 @@ describe("two epochs planned at once", () => {
     await answerAll(project.id, labeler.id, () => "a");
     // One answer on each of the two days.
     const [first, second] = [daysAgo(20), daysAgo(21)];
-    await h.db.execute(sql`update labels set created_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour',
+    await h.db
+      .execute(sql`update labels set created_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour',
         review_status = 'approved', reviewed_at = ${first.startsAt.toISOString()}::timestamptz + interval '1 hour'
       where id = (select min(id) from labels where project_id = ${project.id})`);
-    await h.db.execute(sql`update labels set created_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour',
+    await h.db
+      .execute(sql`update labels set created_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour',
         review_status = 'approved', reviewed_at = ${second.startsAt.toISOString()}::timestamptz + interval '1 hour'
       where id = (select max(id) from labels where project_id = ${project.id})`);
     // Each planner takes all the budget it sees as left for the answers it pays.
@@ -323,7 +326,10 @@ describe("two epochs planned at once", () => {
       .where(eq(earnings.projectId, project.id));
     expect(committed.reduce((sum, e) => sum + e.amount, 0n)).toBe(1_000n);
     // Each answer was counted by exactly one of the two epochs.
-    const counted = await h.db.select({ labels: earnings.labels }).from(earnings).where(eq(earnings.projectId, project.id));
+    const counted = await h.db
+      .select({ labels: earnings.labels })
+      .from(earnings)
+      .where(eq(earnings.projectId, project.id));
     expect(counted.reduce((n, e) => n + e.labels, 0)).toBe(2);
   });
 });

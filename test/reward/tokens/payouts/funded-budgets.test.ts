@@ -40,7 +40,8 @@ const balanceOf = async (owner: string) => {
 };
 
 const dateAnswers = (projectId: string, epoch: EpochWindow) =>
-  h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  h.db
+    .execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${projectId}`);
 
 async function labelerWithWallet() {

@@ -74,7 +74,8 @@ async function labelersOn(epoch: { id: string; startsAt: Date }, n: number, with
       wallets.set(labeler.id, address);
     } else without.push(labeler.id);
   }
-  await h.db.execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
+  await h.db
+    .execute(sql`update labels set created_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour', review_status = 'approved', reviewed_at = ${epoch.startsAt.toISOString()}::timestamptz + interval '1 hour'
     where project_id = ${project.id}`);
   return { wallets, without };
 }

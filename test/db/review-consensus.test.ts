@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
+import { consensusIsStale } from "../../db/queries/consensus.ts";
 import { exportConsensus, exportRawAnswers } from "../../db/queries/exports.ts";
 import { labels } from "../../db/schema/index.ts";
 import { runProjectConsensus } from "../../reward/consensus/project-run.ts";
@@ -19,7 +20,7 @@ const collect = async <T>(rows: AsyncIterable<T>) => {
   return out;
 };
 
-describe("exports and review", () => {
+describe("review and the consensus", () => {
   it("marks each raw answer's review and leaves rejected answers out of the consensus votes", async () => {
     const owner = await makeUser(h.db, "requester");
     const project = await makeProject(h.db, owner.id, { labelsPerItem: 3, approvalDelayHours: 24 });
@@ -47,5 +48,27 @@ describe("exports and review", () => {
     ]);
     const [consensus] = await collect(exportConsensus(h.db, project.id));
     expect(consensus.votes).toEqual({ a: 2 });
+  });
+
+  it("is stale after a person reviews an answer, and fresh after the run that follows, even when the newest answer was rejected", async () => {
+    const owner = await makeUser(h.db, "requester");
+    const project = await makeProject(h.db, owner.id, { labelsPerItem: 3 });
+    await uploadPairs(h.db, project, 2);
+    for (let i = 0; i < 3; i++) {
+      const labeler = await makeUser(h.db, "labeler");
+      await answerTasks(h.db, { projectId: project.id, labelerId: labeler.id, answer: () => "a" });
+    }
+    await runProjectConsensus(h.db, project.id);
+    expect(await consensusIsStale(h.db, project.id)).toBe(false);
+    const reject = (which: "min" | "max") =>
+      h.db.execute(sql`update labels set review_status = 'rejected', reviewed_at = clock_timestamp(),
+          rejection_reason = 'incorrect', reviewer_id = ${owner.id}
+        where id = (select ${sql.raw(which)}(id) from labels where project_id = ${project.id})`);
+    await reject("max");
+    expect(await consensusIsStale(h.db, project.id)).toBe(true);
+    await runProjectConsensus(h.db, project.id);
+    expect(await consensusIsStale(h.db, project.id)).toBe(false);
+    await reject("min");
+    expect(await consensusIsStale(h.db, project.id)).toBe(true);
   });
 });
