@@ -11,6 +11,7 @@ const ID = "7d6c1a52-6a5e-4f35-8b9b-2f3c1f0d9e11";
 
 /** Each API route file, a path it serves and the methods it accepts. */
 const ROUTES: Record<string, { path: string; allow: string[] }> = {
+  "appeals.ts": { path: "/api/v1/appeals", allow: ["GET", "HEAD", "POST"] },
   "chat.completions.ts": { path: "/api/v1/chat/completions", allow: ["POST"] },
   "credits.ts": { path: "/api/v1/credits", allow: ["GET", "HEAD"] },
   "deposits.$orderId.ts": { path: `/api/v1/deposits/${ID}`, allow: ["POST"] },
@@ -20,6 +21,9 @@ const ROUTES: Record<string, { path: string; allow: string[] }> = {
   "models.ts": { path: "/api/v1/models", allow: ["GET", "HEAD"] },
   "openapi[.]json.ts": { path: "/api/v1/openapi.json", allow: ["GET", "HEAD"] },
   "payouts.$epoch.proof.ts": { path: "/api/v1/payouts/2026-01-01/proof", allow: ["GET", "HEAD"] },
+  "projects.$projectId.appeals.$labelId.ts": { path: `/api/v1/projects/${ID}/appeals/12`, allow: ["POST"] },
+  "projects.$projectId.appeals.ts": { path: `/api/v1/projects/${ID}/appeals`, allow: ["GET", "HEAD"] },
+  "projects.$projectId.bonuses.ts": { path: `/api/v1/projects/${ID}/bonuses`, allow: ["GET", "HEAD", "POST"] },
   "projects.$projectId.audit-log.ts": { path: `/api/v1/projects/${ID}/audit-log`, allow: ["GET", "HEAD"] },
   "projects.$projectId.close.ts": { path: `/api/v1/projects/${ID}/close`, allow: ["POST"] },
   "projects.$projectId.deposits.ts": { path: `/api/v1/projects/${ID}/deposits`, allow: ["POST"] },
@@ -33,6 +37,7 @@ const ROUTES: Record<string, { path: string; allow: string[] }> = {
     path: `/api/v1/projects/${ID}/qualifications`,
     allow: ["GET", "HEAD", "PUT"],
   },
+  "projects.$projectId.reviews.ts": { path: `/api/v1/projects/${ID}/reviews`, allow: ["GET", "HEAD", "POST"] },
   "projects.$projectId.tasks.ts": { path: `/api/v1/projects/${ID}/tasks`, allow: ["POST"] },
   "projects.$projectId.ts": { path: `/api/v1/projects/${ID}`, allow: ["GET", "HEAD", "PATCH"] },
   "projects.ts": { path: "/api/v1/projects", allow: ["GET", "HEAD", "POST"] },

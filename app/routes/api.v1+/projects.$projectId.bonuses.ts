@@ -23,7 +23,7 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
  */
 export const action = ({ request, params }: ActionFunctionArgs) =>
   api(async () => {
-    requireMethod(request, "POST");
+    requireMethod(request, "GET", "HEAD", "POST");
     const user = await requireApiUser(request, ["requester"]);
     const access = await requireProjectApiAccess(user, params.projectId, "bonus");
     await rateLimit("answer", `bonus:${user.id}`);
