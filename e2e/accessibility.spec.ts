@@ -57,6 +57,7 @@ test("a requester's pages", async ({ requesterPage, project }) => {
     ["new-project", "/projects/new"],
     ["dashboard", `/projects/${project.id}`],
     ["audit-log", `/projects/${project.id}/audit`],
+    ["review", `/projects/${project.id}/review`],
     ["tests", "/tests"],
     ["api-keys", "/settings/api-keys"],
     ["wallet", "/wallet"],

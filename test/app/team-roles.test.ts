@@ -37,6 +37,9 @@ const routes = {
   apiClose: () => import("~/routes/api.v1+/projects.$projectId.close.ts"),
   apiAudit: () => import("~/routes/api.v1+/projects.$projectId.audit-log.ts"),
   apiGold: () => import("~/routes/api.v1+/projects.$projectId.gold.ts"),
+  review: () => import("~/routes/projects+/$projectId.review.tsx"),
+  apiReviews: () => import("~/routes/api.v1+/projects.$projectId.reviews.ts"),
+  apiBonuses: () => import("~/routes/api.v1+/projects.$projectId.bonuses.ts"),
 };
 type Fn = Parameters<typeof call>[0];
 const loaderOf = async (r: keyof typeof routes) => ((await routes[r]()) as { loader?: Fn }).loader;
@@ -252,6 +255,48 @@ const cases: Case[] = [
       ),
   },
   {
+    action: "settings",
+    name: "PATCH /api/v1/projects/{id} (approval delay)",
+    ok: 200,
+    run: async (who) =>
+      call(
+        await actionOf("apiProject"),
+        json("PATCH", `/api/v1/projects/${projectId}`, who, { approvalDelayHours: 48 }),
+        pid(),
+      ),
+  },
+  {
+    action: "review",
+    name: "GET review page",
+    ok: 200,
+    run: async (who) =>
+      call(await loaderOf("review"), request(`/projects/${projectId}/review`, { cookie: cookies[who] }), pid()),
+  },
+  {
+    action: "review",
+    // No such answer: an allowed caller hears it was refused, a refused one never gets that far.
+    name: "POST /api/v1/projects/{id}/reviews",
+    ok: 200,
+    run: async (who) =>
+      call(
+        await actionOf("apiReviews"),
+        json("POST", `/api/v1/projects/${projectId}/reviews`, who, { labelIds: [987654], decision: "approve" }),
+        pid(),
+      ),
+  },
+  {
+    action: "bonus",
+    // Nobody has answered: an allowed caller is told there is no one to pay (409).
+    name: "POST /api/v1/projects/{id}/bonuses",
+    ok: 409,
+    run: async (who) =>
+      call(
+        await actionOf("apiBonuses"),
+        json("POST", `/api/v1/projects/${projectId}/bonuses`, who, { top: 3, amount: "1000", reason: "thanks" }),
+        pid(),
+      ),
+  },
+  {
     action: "team",
     name: "Team card invite",
     ok: 200,
@@ -342,10 +387,9 @@ describe("team roles × actions, through the real routes", () => {
     const upload = rows.find((r) => r.action === "items.uploaded")!;
     expect(upload.details).toMatchObject({ rows: 2, inserted: 2 });
     expect(JSON.stringify(rows.map((r) => r.details))).not.toMatch(/prompt \d/);
-    expect(rows.find((r) => r.action === "settings.changed")!.details).toEqual({
-      setting: "threshold",
-      threshold: 0.4,
-    });
+    const settings = rows.filter((r) => r.action === "settings.changed").map((r) => r.details);
+    expect(settings).toContainEqual({ setting: "threshold", threshold: 0.4 });
+    expect(settings).toContainEqual({ setting: "approval-delay", approvalDelayHours: 48, was: 72 });
   });
 
   it("members see names, never the owner's or each other's emails; the owner sees emails and invitations", async () => {
