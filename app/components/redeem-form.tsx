@@ -120,8 +120,8 @@ export function RedeemForm({
   if (balance === 0n)
     return (
       <p className="muted" data-testid="redeem-empty">
-        Your wallet holds no {token.symbol} yet. Payouts arrive in it once your approved answers are planned and sent; you
-        can then redeem them here for premium AI credits.
+        Your wallet holds no {token.symbol} yet. Payouts arrive in it once your approved answers are planned and sent;
+        you can then redeem them here for premium AI credits.
       </p>
     );
 

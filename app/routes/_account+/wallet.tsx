@@ -246,7 +246,9 @@ export default function Wallet() {
             </table>
           </>
         ) : (
-          <p className="muted">No payouts yet. Approved answers and bonuses are paid after the day (UTC) they were approved or given ends.</p>
+          <p className="muted">
+            No payouts yet. Approved answers and bonuses are paid after the day (UTC) they were approved or given ends.
+          </p>
         )}
         <p className="small muted">
           Before any transfer, each day's payouts are committed on chain as a Merkle root (see{" "}
