@@ -23,7 +23,18 @@ export async function checkAtBothSizes(page: Page, name: string) {
     expect(serious, `${name} at ${size.name}`).toEqual([]);
     if (size.name === "phone") {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} is wider than a phone`).toBeLessThanOrEqual(0);
+      // The deepest elements reaching past the screen's edge, named so that a failure says what to fix.
+      const wide =
+        overflow > 0
+          ? await page.evaluate(() =>
+              [...document.querySelectorAll("body *")]
+                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
+                .slice(0, 8)
+                .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}.${[...e.classList].join(".")}`),
+            )
+          : [];
+      expect(overflow, `${name} is wider than a phone: ${wide.join(", ")}`).toBeLessThanOrEqual(0);
     }
     if (process.env.SCREENSHOTS_DIR) {
       await page.screenshot({
