@@ -1,7 +1,10 @@
 // The app's HTTP server. `npm start`: builds the app when the build is missing or older than the sources, then
-// serves it. `npm run dev`: the same server with Vite in middleware mode (hot reload). Both run the background
-// worker (consensus runs, training, payouts) in this process.
+// serves it, in as many processes as the configuration allows (WEB_CONCURRENCY on PostgreSQL with an RPC chain:
+// node:cluster workers sharing the port; see appProcesses in config/env.ts). `npm run dev`: one process with Vite in
+// middleware mode (hot reload). Every process runs the background worker (consensus runs, training, payouts): jobs,
+// rate limits and watermarks live in the database, so N processes do each piece of work once.
 import { execFileSync } from "node:child_process";
+import cluster from "node:cluster";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 // Backpressure, aborts and early answers to request bodies: see server/request-handler.js.
@@ -24,6 +27,17 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** The built bundle, built first when it is missing or older than the sources. */
+async function productionBuild() {
+  const stale =
+    !existsSync(BUILD) || Math.max(...SOURCES.filter(existsSync).map(newestMtime)) > statSync(BUILD).mtimeMs;
+  if (stale) {
+    console.log("Building the app…");
+    execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
+  }
+  return import(BUILD);
+}
+
 /** The server build: Vite's live module graph in development, the built bundle (rebuilt when stale) otherwise. */
 async function loadBuild(app) {
   if (DEV) {
@@ -32,13 +46,7 @@ async function loadBuild(app) {
     app.use(viteDevServer.middlewares);
     return () => viteDevServer.ssrLoadModule("virtual:remix/server-build");
   }
-  const stale =
-    !existsSync(BUILD) || Math.max(...SOURCES.filter(existsSync).map(newestMtime)) > statSync(BUILD).mtimeMs;
-  if (stale) {
-    console.log("Building the app…");
-    execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "inherit" });
-  }
-  const build = await import(BUILD);
+  const build = await productionBuild();
   app.use(compression({ filter: (req, res) => !req.path.includes("/export") && compression.filter(req, res) }));
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
   app.use(express.static("build/client", { maxAge: "1h" }));
@@ -61,26 +69,55 @@ function securityHeaders(headers) {
   };
 }
 
-const app = express();
-app.disable("x-powered-by");
-const headers = {};
-app.use(securityHeaders(headers));
-const build = await loadBuild(app);
-Object.assign(headers, (await build()).entry.module.securityHeaders());
-// The TCP peer's address, for rate limits: only the app decides (TRUST_PROXY) whether X-Forwarded-For counts.
-app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientAddress: req.socket.remoteAddress }) }));
+/** One app process: the HTTP server and the background worker; `plan` says how many processes run and why. */
+async function serve(plan) {
+  const app = express();
+  app.disable("x-powered-by");
+  const headers = {};
+  app.use(securityHeaders(headers));
+  const build = await loadBuild(app);
+  Object.assign(headers, (await build()).entry.module.securityHeaders());
+  // The TCP peer's address, for rate limits: only the app decides (TRUST_PROXY) whether X-Forwarded-For counts.
+  app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientAddress: req.socket.remoteAddress }) }));
 
-// Where to listen comes from the app's one parse of the environment (PORT, HOST).
-const { port, host } = (await build()).entry.module.listenAddress();
-const server = app.listen(port, host, async () => {
-  console.log(`Pairwise listening on http://${host}:${port}${DEV ? " (development)" : ""}`);
-  (await build()).entry.module.startBackgroundWork?.();
-});
-
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, async () => {
-    server.close();
-    const { entry } = await build();
-    Promise.resolve(entry.module.shutdown?.()).finally(() => process.exit(0));
+  // Where to listen comes from the app's one parse of the environment (PORT, HOST).
+  const { port, host } = (await build()).entry.module.listenAddress();
+  const server = app.listen(port, host, async () => {
+    const which = cluster.isWorker ? ` (process ${cluster.worker.id})` : plan ? ` (${plan.reason})` : "";
+    console.log(`Pairwise listening on http://${host}:${port}${DEV ? " (development)" : ""}${which}`);
+    (await build()).entry.module.startBackgroundWork?.();
   });
+
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, async () => {
+      server.close();
+      const { entry } = await build();
+      Promise.resolve(entry.module.shutdown?.()).finally(() => process.exit(0));
+    });
+  }
 }
+
+/** The primary of several processes: starts them, replaces one that dies, and stops them all on a signal. */
+function supervise(plan) {
+  console.log(`Pairwise: ${plan.reason}`);
+  let stopping = false;
+  for (let i = 0; i < plan.count; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    console.error(`app process ${worker.id} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+    });
+  }
+}
+
+const plan = DEV || cluster.isWorker ? null : (await productionBuild()).entry.module.processPlan();
+if (plan && plan.count > 1) supervise(plan);
+else await serve(plan);

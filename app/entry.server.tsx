@@ -4,7 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { env } from "../config/env.ts";
+import { availableParallelism } from "node:os";
+import { appProcesses, env } from "../config/env.ts";
 import { removeOrphanSpools } from "../datasets/index.ts";
 import { NonceContext } from "./utils/nonce.ts";
 import { newNonce, pageHeaders, securityHeaders } from "./utils/security-headers.server.ts";
@@ -26,6 +27,11 @@ export function startBackgroundWork() {
 /** Where server.js listens (PORT, HOST), from the one parse of the environment. */
 export function listenAddress() {
   return { port: env.PORT, host: env.HOST };
+}
+
+/** How many app processes server.js runs (config/env.ts appProcesses). */
+export function processPlan() {
+  return appProcesses(env, availableParallelism());
 }
 
 /** Called by server.js on SIGINT/SIGTERM: lets a running job finish its step, then PGlite flushes its files. */

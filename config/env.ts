@@ -20,6 +20,8 @@ const schema = z.object({
     .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().default("./data"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** App processes to run (see appProcesses); default one per core where the database and chain allow it. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_SECRET_FILE: z.string().optional(),
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
@@ -123,6 +125,24 @@ export function cookieSecure(e: Env = env): boolean {
 export function publicOrigin(e: Env = env): string {
   const loopback = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i.test(e.PUBLIC_HOST);
   return `${loopback ? "http" : "https"}://${e.PUBLIC_HOST}`;
+}
+
+/**
+ * How many app processes `npm start` runs, and why: WEB_CONCURRENCY (default one per core) on PostgreSQL with an RPC
+ * chain, since every process shares them; one with PGlite (an embedded database belongs to one process) or with the
+ * embedded chain (its state lives in the process that opened it).
+ */
+export function appProcesses(e: Env = env, cores: number): { count: number; reason: string } {
+  const asked = e.WEB_CONCURRENCY;
+  const ignored = asked !== undefined && asked > 1 ? ` (WEB_CONCURRENCY=${asked} is ignored)` : "";
+  if (!e.DATABASE_URL) return { count: 1, reason: `one process: PGlite is an embedded database${ignored}` };
+  if (!e.SOLANA_RPC_URL)
+    return { count: 1, reason: `one process: the embedded chain lives in one process; set SOLANA_RPC_URL${ignored}` };
+  const count = asked ?? cores;
+  return {
+    count,
+    reason: `${count} process${count === 1 ? "" : "es"} on PostgreSQL (${asked === undefined ? "one per core" : "WEB_CONCURRENCY"})`,
+  };
 }
 
 /** The database: PostgreSQL at DATABASE_URL, or PGlite under DATA_DIR/pglite. */

@@ -41,6 +41,23 @@ export function migrationsFolder(): string {
   throw new Error("db/migrations not found");
 }
 
+/** Any number for the advisory lock that serialises migrations (the same in every process of every version). */
+const MIGRATION_LOCK = 72_707_001;
+
+/**
+ * Applies the migrations on one connection of its own holding an advisory lock, so app processes starting together
+ * on a new database migrate it once, one after another, instead of racing to create the same tables.
+ */
+async function migrateOnce(databaseUrl: string) {
+  const client = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(client, { schema }) as never, { migrationsFolder: migrationsFolder() });
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
 export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const client = postgres(options.databaseUrl, {
@@ -49,8 +66,8 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
       // JIT compilation costs far more than it saves on short OLTP queries like ours.
       connection: { jit: "off" },
     });
+    await migrateOnce(options.databaseUrl);
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const releaseLock = options.dataDir ? lockDataDir(options.dataDir) : () => {};

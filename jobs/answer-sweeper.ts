@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
-import { projectsWithNewLabels } from "../db/queries/consensus.ts";
+import { lastConsensusLabelId, projectsWithNewLabels } from "../db/queries/consensus.ts";
+import { advanceWorkerMark } from "../db/queries/jobs.ts";
 import { queueConsensus } from "./queue.ts";
 
 /**
@@ -11,4 +12,12 @@ export async function sweepNewAnswers(db: Db, afterLabelId: number): Promise<num
   const { projectIds, lastLabelId } = await projectsWithNewLabels(db, afterLabelId);
   for (const projectId of projectIds) await queueConsensus(db, projectId);
   return lastLabelId;
+}
+
+/**
+ * One sweep from the watermark every app process shares (the worker_marks row "answer-sweeper"), so N processes
+ * sweep each answer once; returns the new watermark, or null when another process is sweeping right now.
+ */
+export function sweepFromSharedMark(db: Db): Promise<number | null> {
+  return advanceWorkerMark(db, { name: "answer-sweeper", initial: lastConsensusLabelId, step: sweepNewAnswers });
 }

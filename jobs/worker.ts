@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
-import { lastConsensusLabelId } from "../db/queries/consensus.ts";
 import { claimJob, extendJobLock, finishJob, reportJobProgress } from "../db/queries/jobs.ts";
-import { sweepNewAnswers } from "./answer-sweeper.ts";
+import { sweepFromSharedMark } from "./answer-sweeper.ts";
 import { scheduleDailyPayouts } from "./epoch-calendar.ts";
 import { queueUncommittedGold } from "./gold-commitments.ts";
 import { jobHandlers, jobLanes, type Handler, type JobContext } from "./handlers.ts";
@@ -63,14 +62,9 @@ export function startJobWorker(services: Services, pollMs = 1_000): () => Promis
   let stopped = false;
   const stopCalendar = scheduleDailyPayouts(db);
   void queueUncommittedGold(db).catch((error) => console.error("gold commitments:", error));
-  let watermark: Promise<number> = lastConsensusLabelId(db);
+  let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = setInterval(() => {
-    watermark = watermark
-      .then((after) => sweepNewAnswers(db, after))
-      .catch((error) => {
-        console.error("consensus sweep:", error);
-        return lastConsensusLabelId(db);
-      });
+    sweeping = sweeping.then(() => sweepFromSharedMark(db)).catch((error) => console.error("consensus sweep:", error));
   }, SWEEP_MS);
   const lanes = jobLanes(jobHandlers(services)).map((kinds) => {
     const lane = { current: Promise.resolve() as Promise<unknown>, timer: undefined as NodeJS.Timeout | undefined };
@@ -90,7 +84,7 @@ export function startJobWorker(services: Services, pollMs = 1_000): () => Promis
     for (const lane of lanes) clearTimeout(lane.timer);
     stopCalendar();
     clearInterval(sweep);
-    await watermark.catch(() => {});
+    await sweeping;
     await Promise.all(lanes.map((lane) => lane.current));
   };
 }

@@ -111,3 +111,32 @@ export async function finishJob(db: Db, params: { id: number; result?: Record<st
     })
     .where(eq(jobs.id, params.id));
 }
+
+/**
+ * Advances the shared watermark `name` by `step` (given the mark's value, it does its work and returns the new
+ * value), in one transaction holding the mark's row: while another process holds it this returns null at once (SKIP
+ * LOCKED) instead of doing the same work twice. The first run starts from `initial`.
+ */
+export async function advanceWorkerMark(
+  db: Db,
+  params: { name: string; initial: (db: Db) => Promise<number>; step: (db: Db, value: number) => Promise<number> },
+): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    let [row] = await queryRows<{ value: string | number }>(
+      tx,
+      sql`select value from worker_marks where name = ${params.name} for update skip locked`,
+    );
+    if (!row) {
+      [row] = await queryRows<{ value: string | number }>(
+        tx,
+        sql`insert into worker_marks (name, value) values (${params.name}, ${await params.initial(tx)})
+            on conflict (name) do nothing returning value`,
+      );
+      // The row exists and another process holds it.
+      if (!row) return null;
+    }
+    const next = await params.step(tx, Number(row.value));
+    await tx.execute(sql`update worker_marks set value = ${next}, updated_at = now() where name = ${params.name}`);
+    return next;
+  });
+}

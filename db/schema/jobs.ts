@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 export const jobStatusEnum = pgEnum("job_status", ["queued", "running", "done", "failed"]);
 export type JobStatus = (typeof jobStatusEnum.enumValues)[number];
@@ -36,3 +47,13 @@ export const jobs = pgTable(
     index("jobs_key_idx").on(t.kind, t.key, t.createdAt),
   ],
 );
+
+/**
+ * A watermark the background workers of every app process share, e.g. the newest answer the answer sweeper has
+ * seen: one process advances it at a time (its row is locked), so N processes do the work once.
+ */
+export const workerMarks = pgTable("worker_marks", {
+  name: text("name").primaryKey(),
+  value: bigint("value", { mode: "number" }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv, publicOrigin } from "../../config/env.ts";
+import { appProcesses, EnvError, parseEnv, publicOrigin } from "../../config/env.ts";
 
 describe("the environment", () => {
   it("requires PUBLIC_HOST in production once the server listens beyond this machine, saying what to set", () => {
@@ -41,5 +41,30 @@ describe("the environment", () => {
     expect(parseEnv({ NODE_ENV: "test", TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     expect(() => parseEnv({ NODE_ENV: "test", TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY/);
     expect(() => parseEnv({ NODE_ENV: "test", TRUST_PROXY: "-1" })).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe("appProcesses", () => {
+  const pg = { NODE_ENV: "test" as const, DATABASE_URL: "postgres://postgres@127.0.0.1:5432/app" };
+  const rpc = { SOLANA_RPC_URL: "https://rpc.example.test" };
+  it("runs one PGlite process, saying so, whatever WEB_CONCURRENCY asks", () => {
+    expect(appProcesses(parseEnv({ NODE_ENV: "test", WEB_CONCURRENCY: "4" }), 8)).toEqual({
+      count: 1,
+      reason: "one process: PGlite is an embedded database (WEB_CONCURRENCY=4 is ignored)",
+    });
+  });
+  it("runs one process with the embedded chain, even on PostgreSQL", () => {
+    expect(appProcesses(parseEnv({ ...pg }), 8)).toMatchObject({
+      count: 1,
+      reason: expect.stringMatching(/embedded chain/),
+    });
+  });
+  it("runs one process per core on PostgreSQL with an RPC chain, or WEB_CONCURRENCY", () => {
+    expect(appProcesses(parseEnv({ ...pg, ...rpc }), 8)).toEqual({
+      count: 8,
+      reason: "8 processes on PostgreSQL (one per core)",
+    });
+    expect(appProcesses(parseEnv({ ...pg, ...rpc, WEB_CONCURRENCY: "2" }), 8).count).toBe(2);
+    expect(() => parseEnv({ NODE_ENV: "test", WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY/);
   });
 });
