@@ -175,15 +175,20 @@ function AnswerFacts({ answer }: { answer: ReviewAnswerData }) {
   );
 }
 
-/** Approve, or reject with a reason from the list and a note. */
-function ReviewForm({ answer, lastResult }: { answer: ReviewAnswerData; lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useForm({
-    id: `review-${answer.labelId}`,
+/** A form of the review page, checked in the browser with the schema its action uses. */
+function useReviewPageForm(id: string, lastResult?: SubmissionResult<string[]>) {
+  return useForm({
+    id,
     lastResult,
     constraint: getZodConstraint(ReviewPageActionSchema),
     ...VALIDATE_ON_SUBMIT_THEN_INPUT,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReviewPageActionSchema }),
   });
+}
+
+/** Approve, or reject with a reason from the list and a note. */
+function ReviewForm({ answer, lastResult }: { answer: ReviewAnswerData; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useReviewPageForm(`review-${answer.labelId}`, lastResult);
   return (
     <Form method="post" preventScrollReset className="review-form" {...getFormProps(form)}>
       <AuthenticityTokenInput />
@@ -221,13 +226,7 @@ function ReviewForm({ answer, lastResult }: { answer: ReviewAnswerData; lastResu
 
 /** The final decision on an appeal, with the note the labeler reads. */
 function AppealForm({ answer, lastResult }: { answer: ReviewAnswerData; lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useForm({
-    id: `appeal-${answer.labelId}`,
-    lastResult,
-    constraint: getZodConstraint(ReviewPageActionSchema),
-    ...VALIDATE_ON_SUBMIT_THEN_INPUT,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ReviewPageActionSchema }),
-  });
+  const [form, fields] = useReviewPageForm(`appeal-${answer.labelId}`, lastResult);
   return (
     <Form method="post" preventScrollReset className="review-form" {...getFormProps(form)}>
       <AuthenticityTokenInput />

@@ -3,6 +3,9 @@ import { sql } from "drizzle-orm";
 /** Days a labeler has to appeal a rejection. */
 export const APPEAL_WINDOW_DAYS = 7;
 
+/** Over `l` and `p`: when the answer is approved if nobody reviews it (its time plus the project's approval delay). */
+export const autoApprovalAtSql = sql`(l.created_at + make_interval(hours => p.approval_delay_hours))`;
+
 /**
  * When an answer became approved, over `l` (a labels row) and `p` (its project): the review's time for an approved
  * one, the end of the project's approval delay for one nobody reviewed (approved from then on, whether or not the
@@ -10,7 +13,7 @@ export const APPEAL_WINDOW_DAYS = 7;
  */
 export const approvedAtSql = sql`(case l.review_status
   when 'approved' then l.reviewed_at
-  when 'pending' then l.created_at + make_interval(hours => p.approval_delay_hours)
+  when 'pending' then ${autoApprovalAtSql}
   end)`;
 
 /** Over `l`: a rejection that can still be appealed, or whose appeal is not decided yet. */
@@ -28,9 +31,9 @@ export const awaitingPaySql = sql`(l.paid_epoch_id is null and (l.review_status 
 
 /** Over `l` and `p`: the review status as it stands now: a pending answer past its project's approval delay is approved. */
 export const effectiveReviewStatusSql = sql`(case when l.review_status = 'pending'
-  and l.created_at + make_interval(hours => p.approval_delay_hours) <= now() then 'approved'
+  and ${autoApprovalAtSql} <= now() then 'approved'
   else l.review_status::text end)`;
 
 /** Over `l` and `p`: a person may still approve or reject it (pending, inside the approval delay, not paid). */
 export const reviewableSql = sql`(l.review_status = 'pending' and l.paid_epoch_id is null
-  and l.created_at + make_interval(hours => p.approval_delay_hours) > now())`;
+  and ${autoApprovalAtSql} > now())`;

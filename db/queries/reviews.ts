@@ -13,7 +13,7 @@ import type {
   ReviewStatus,
   TextInputSignals,
 } from "../schema/index.ts";
-import { APPEAL_WINDOW_DAYS, effectiveReviewStatusSql, reviewableSql } from "./review-state.ts";
+import { APPEAL_WINDOW_DAYS, autoApprovalAtSql, effectiveReviewStatusSql, reviewableSql } from "./review-state.ts";
 
 export type ReviewDecision = "approve" | "reject";
 export type ReviewQueueStatus = "reviewable" | "approved" | "rejected" | "all";
@@ -119,7 +119,7 @@ const answerColumns = sql`l.id, l.item_id, i.external_id, i.content, l.labeler_i
   l.rationale, l.swapped, a.response_order, l.time_spent_ms, l.input_signals, l.review_status,
   ${effectiveReviewStatusSql} as effective_status, ${reviewableSql} as reviewable, l.reviewed_at, l.rejection_reason,
   l.review_note, l.paid_epoch_id is not null as paid, l.created_at,
-  l.created_at + make_interval(hours => p.approval_delay_hours) as due_at,
+  ${autoApprovalAtSql} as due_at,
   ap.message as appeal_message, ap.created_at as appealed_at, ap.decision as appeal_decision, ap.decision_note,
   ap.decided_at`;
 const answerJoins = sql`labels l join projects p on p.id = l.project_id join items i on i.id = l.item_id
