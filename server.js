@@ -8,7 +8,7 @@ import cluster from "node:cluster";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 // Backpressure, aborts and early answers to request bodies: see server/request-handler.js.
-import { createRequestHandler } from "./server/request-handler.js";
+import { createDirectHandler, createRequestHandler } from "./server/request-handler.js";
 import compression from "compression";
 import express from "express";
 
@@ -77,6 +77,11 @@ async function serve(plan) {
   app.use(securityHeaders(headers));
   const build = await loadBuild(app);
   Object.assign(headers, (await build()).entry.module.securityHeaders());
+  for (const [index, route] of (await build()).entry.module.directRoutes.entries())
+    app[route.method](
+      route.path,
+      createDirectHandler(async () => (await build()).entry.module.directRoutes[index]),
+    );
   // The TCP peer's address, for rate limits: only the app decides (TRUST_PROXY) whether X-Forwarded-For counts.
   app.all("*", createRequestHandler({ build, getLoadContext: (req) => ({ clientAddress: req.socket.remoteAddress }) }));
 

@@ -12,6 +12,7 @@ import { newNonce, pageHeaders, securityHeaders } from "./utils/security-headers
 import { closePlatform, services } from "./utils/services.server.ts";
 import { closeDb } from "./utils/db.server.ts";
 import { startJobWorker } from "../jobs/worker.ts";
+import { handleTaskRequest } from "./utils/labeler-tasks.server.ts";
 
 export const streamTimeout = 5_000;
 
@@ -40,6 +41,18 @@ export async function shutdown() {
   await closePlatform();
   await closeDb();
 }
+
+/**
+ * Routes server.js serves itself, ahead of Remix's routing (whose per-request route matching costs more than the
+ * labeler API's whole answer path); each has a Remix route too, which calls the same handler.
+ */
+export const directRoutes = [
+  {
+    method: "post",
+    path: "/api/v1/projects/:projectId/tasks",
+    handle: (request: Request, params: Record<string, string>) => handleTaskRequest(request, params.projectId),
+  },
+] as const;
 
 /** The headers server.js puts on every response that does not set them itself (API, resource routes, files). */
 export { securityHeaders };

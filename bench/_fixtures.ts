@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { ingestDataset } from "../datasets/index.ts";
 import { createProject, setQualityThreshold } from "../db/queries/projects.ts";
 import { createUser } from "../db/queries/identity.ts";
+import { recordFunding } from "../db/queries/funds.ts";
 
 /** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
 export async function makeBenchProject(db: Db, params: { items: number; labelers: number }) {
@@ -21,6 +22,7 @@ export async function makeBenchProject(db: Db, params: { items: number; labelers
     rewardPerLabel: 10n,
     budget: 10n ** 12n,
   });
+  await recordFunding(db, { projectId: project.id, kind: "admin_credit", amount: 10n ** 12n, reason: "bench funding" });
   // The simulated labelers click at random; the product would rightly pause them, which is not what is measured.
   await setQualityThreshold(db, { projectId: project.id, threshold: null });
   const lines = function* () {

@@ -55,6 +55,36 @@ async function waitForHttp(url: string, server: ChildProcess) {
   throw new Error("the app did not start");
 }
 
+/**
+ * PostgreSQL's own account of where the database time went (pg_stat_statements, when the server preloads it):
+ * reset before the load, the costliest statements after it.
+ */
+async function statementStats(url: string) {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  let available = true;
+  try {
+    await client`create extension if not exists pg_stat_statements`;
+    await client`select pg_stat_statements_reset()`;
+  } catch {
+    available = false;
+    console.log("pg_stat_statements is not preloaded on this server: no per-statement figures");
+  }
+  return {
+    async top(n: number) {
+      try {
+        if (!available) return null;
+        const rows = await client`select calls, round(total_exec_time)::int as total_ms,
+            round((mean_exec_time)::numeric, 3)::float as mean_ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) as query
+          from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+          order by total_exec_time desc limit ${n}`;
+        return rows.map((r) => ({ ...r }));
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 export async function run(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -97,6 +127,7 @@ export async function run(argv: string[]) {
     },
   );
   await waitForHttp(`http://127.0.0.1:${PORT}/`, server);
+  const stats = await statementStats(url);
 
   try {
     let nextKey = 0;
@@ -147,6 +178,7 @@ export async function run(argv: string[]) {
       ),
     });
     const answerRate = answers / seconds;
+    const topStatements = await stats.top(8);
     console.log("\nrunning pgbench on the same database…");
     execFileSync("pgbench", ["-i", "-q", "-s", "10", url], { stdio: "ignore" });
     const tpcb = pgbench(url, Math.min(seconds, 15), 16, "tpcb-like");
@@ -165,6 +197,7 @@ export async function run(argv: string[]) {
       answersPerPgbenchTpcbTransaction: Number((answerRate / tpcb.tps).toFixed(3)),
     };
     console.log(JSON.stringify(report, null, 2));
+    if (topStatements) console.table(topStatements);
   } finally {
     server.kill("SIGTERM");
     await once(server, "exit");

@@ -44,6 +44,12 @@ const schema = z.object({
   MAX_UPLOADS_TOTAL: z.coerce.number().int().positive().default(8),
   /** Uploads written to the database at once (each holds one connection); default half of DB_POOL_SIZE. */
   MAX_UPLOAD_STORES: z.coerce.number().int().positive().optional(),
+  /**
+   * Seconds an API key's account and a project's settings are reused within one process before they are read again
+   * (0: read on every request). The bound on staleness: a revoked key or a paused account is refused by every process
+   * within it (at once by the process that revoked it).
+   */
+  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_ANSWERS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   SOLANA_RPC_URL: optionalUrl,

@@ -58,6 +58,34 @@ async function migrateOnce(databaseUrl: string) {
   }
 }
 
+type Sql = postgres.Sql;
+type Unsafe = Sql["unsafe"];
+
+/**
+ * postgres-js prepares a statement only when asked, and Drizzle asks only for queries it names: every other query
+ * with parameters costs an extra round trip (Describe) and a fresh plan each time. Over `sql`, and the transactions
+ * and savepoints it begins, every query is prepared once per connection (postgres-js keeps them by query text until
+ * it recycles the connection, within max_lifetime).
+ */
+export function preparedByDefault<T extends Sql>(sql: T): T {
+  const inside =
+    (begin: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const body = args.pop() as (tx: Sql) => unknown;
+      return begin(...args, (tx: Sql) => body(preparedByDefault(tx)));
+    };
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === "unsafe")
+        return ((query, params, options) =>
+          (value as Unsafe).call(target, query, params, { ...options, prepare: true })) as Unsafe;
+      if (prop === "begin" || prop === "savepoint") return inside((value as (...a: unknown[]) => unknown).bind(target));
+      return value;
+    },
+  });
+}
+
 export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const client = postgres(options.databaseUrl, {
@@ -67,7 +95,7 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
       connection: { jit: "off" },
     });
     await migrateOnce(options.databaseUrl);
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(preparedByDefault(client), { schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const releaseLock = options.dataDir ? lockDataDir(options.dataDir) : () => {};

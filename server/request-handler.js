@@ -34,6 +34,23 @@ export function createRequestHandler({ build, getLoadContext, mode = process.env
 }
 
 /**
+ * An express handler for one of the app's direct routes (entry.server's directRoutes): the same Request and
+ * Response handling as Remix's, without its routing. `route` is looked up on each request (Vite reloads it).
+ * @param {() => Promise<{ handle: (request: Request, params: Record<string, string>) => Promise<Response> }>} route
+ * @returns {import("express").RequestHandler}
+ */
+export function createDirectHandler(route) {
+  return async (req, res, next) => {
+    try {
+      const response = await (await route()).handle(createRequest(req, res), req.params);
+      await sendResponse(req, res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/**
  * The web Request for an express request (URL and headers as @remix-run/express makes them), its signal aborted
  * when the client goes away before the answer is complete.
  * @param {import("express").Request} req

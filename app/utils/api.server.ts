@@ -6,6 +6,7 @@ import { BodyTooLargeError, readBodyBytes } from "./body.server.ts";
 import { db } from "./db.server.ts";
 import { RateLimitedError } from "./rate-limit.server.ts";
 import { getUser } from "./session.server.ts";
+import { cachedLookup } from "./lookup-cache.server.ts";
 import { UploadRequestError } from "./upload.server.ts";
 import { OrderRejectedError } from "../../reward/tokens/orders/verify.ts";
 import { SiwsError } from "../../reward/tokens/wallets/siws.ts";
@@ -91,6 +92,15 @@ export function apiErrorResponse(status: number, code: string, message: string, 
   return Response.json({ error: { code, message, ...(details ? { details } : {}) } }, { status });
 }
 
+// Keyed by scope and key; what is kept is the account the key belongs to.
+const apiKeyOwners = cachedLookup<PublicUser>((scopedKey) => {
+  const [scope, key] = scopedKey.split(" ", 2) as [ApiKeyScope, string];
+  return findUserByApiKey(db, key, scope);
+});
+
+/** After a key is revoked in this process: no request here is served by its cached account. */
+export const forgetApiKeys = () => apiKeyOwners.clear();
+
 /**
  * Who is calling: the owner of a Bearer API key of the given scope, or the browser session for safe requests (GET,
  * or JSON, which a cross-site form cannot send without a CORS preflight this API never grants).
@@ -100,7 +110,7 @@ async function apiCaller(request: Request, scope: ApiKeyScope): Promise<PublicUs
   if (auth) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new ApiError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
-    const user = await findUserByApiKey(db, match[1], scope);
+    const user = await apiKeyOwners.get(`${scope} ${match[1]}`);
     if (!user) {
       const which = scope === "premium" ? "premium API key (create one under API keys)" : "API key";
       throw new ApiError(401, "unauthorized", `Unknown or revoked ${which}`);

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { queryRows } from "../rows.ts";
@@ -64,16 +64,42 @@ const responseOrderSql = sql`case when i.content->>'kind' = 'form' then (select 
 export const liveLeasesSql = sql`(select count(*) from assignments a
   where a.project_id = p.id and a.status = 'leased' and a.expires_at > now())::int`;
 
+// Over `p`: an upper bound of unplannedLabelsSql that costs sixteen rows, not a count of the project's answers:
+// every answer no payout has paid (project_unpaid_answers, kept by triggers), rejected ones included.
+const unpaidAnswersSql = sql`(select coalesce(sum(c.answers), 0) from project_unpaid_answers c
+  where c.project_id = p.id)::int`;
+
+// Over `p`: what checking a project's funds reads in the same statement as the rest.
+const fundsColumnsSql = sql`p.reward_per_label::text, ${remainingFundsSql}::text as funds_left,
+  ${unpaidAnswersSql} as unpaid_answers, ${liveLeasesSql} as live_leases`;
+
 interface FundsAtRate {
   reward_per_label: string;
   funds_left: string;
-  unplanned_labels: number;
+  unpaid_answers: number;
   live_leases: number;
 }
 
-/** Whether one more answer is still payable at the full rate from what was paid in (so nobody works unpaid). */
-function canPayOneMore(f: FundsAtRate): boolean {
-  return BigInt(f.unplanned_labels + f.live_leases + 1) * BigInt(f.reward_per_label) <= BigInt(f.funds_left);
+/** Whether one more answer is payable at the full rate, with `owed` answers and the live leases held for. */
+function canPayOneMore(f: FundsAtRate, owed: number): boolean {
+  return BigInt(owed + f.live_leases + 1) * BigInt(f.reward_per_label) <= BigInt(f.funds_left);
+}
+
+/**
+ * Of these projects (their fundsColumnsSql), those whose funds cannot pay another answer. The bound decides nearly
+ * always; only a project it cannot clear has its answers awaiting pay counted exactly.
+ */
+async function outOfFunds(db: Db, rows: (FundsAtRate & { id: string })[]): Promise<Set<string>> {
+  const tight = new Map(rows.filter((row) => !canPayOneMore(row, row.unpaid_answers)).map((row) => [row.id, row]));
+  if (tight.size === 0) return new Set();
+  const counted = await queryRows<{ id: string; unplanned_labels: number }>(
+    db,
+    sql`select p.id, ${unplannedLabelsSql} as unplanned_labels from projects p where p.id in (${sql.join(
+      [...tight.keys()].map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
+  return new Set(counted.filter((c) => !canPayOneMore(tight.get(c.id)!, c.unplanned_labels)).map((c) => c.id));
 }
 
 /** Of these projects, those that stopped serving tasks because their funds could not pay another answer. */
@@ -81,14 +107,12 @@ export async function listOutOfFunds(db: Db, projectIds: readonly string[]): Pro
   if (projectIds.length === 0) return new Set();
   const rows = await queryRows<FundsAtRate & { id: string }>(
     db,
-    sql`select p.id, p.reward_per_label::text, ${remainingFundsSql}::text as funds_left,
-          ${unplannedLabelsSql} as unplanned_labels, ${liveLeasesSql} as live_leases
-        from projects p where p.id in (${sql.join(
-          projectIds.map((id) => sql`${id}`),
-          sql`, `,
-        )})`,
+    sql`select p.id, ${fundsColumnsSql} from projects p where p.id in (${sql.join(
+      projectIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
   );
-  return new Set(rows.filter((row) => !canPayOneMore(row)).map((row) => row.id));
+  return outOfFunds(db, rows);
 }
 
 /** Whether the project has stopped serving tasks because its funds could not pay another answer. */
@@ -158,98 +182,113 @@ export async function getHeldTask(db: Db, params: { projectId: string; labelerId
  * capacity is checked again by the insert itself, a fresh statement that sees every lease committed before it.
  */
 export async function leaseNextTask(db: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
-  const { projectId, labelerId } = params;
   return db.transaction(async (tx) => {
     // A lease lost in a crash only returns its item to the pool, so its commit need not wait for the disk flush;
     // answers (submitAnswer) keep full durability.
     await tx.execute(sql`set local synchronous_commit = off`);
-    const [context] = await queryRows<LeaseContext>(
-      tx,
-      sql`select p.paused, p.closed_at is not null as closed, p.lease_seconds, p.reward_per_label::text,
-            ${remainingFundsSql}::text as funds_left, ${unplannedLabelsSql} as unplanned_labels,
-            ${liveLeasesSql} as live_leases,
-            u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason,
-            ${admissionColumnsSql(labelerId)}, h.*
-          from projects p
-          join users u on u.id = ${labelerId}
-          left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
-          left join lateral (
-            select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.response_order, a.expires_at
-            from assignments a join items i on i.id = a.item_id
-            where a.labeler_id = ${labelerId} and a.project_id = p.id and a.status = 'leased' and a.expires_at > now()
-            order by a.leased_at limit 1) h on true
-          where p.id = ${projectId}`,
-    );
-    if (!context) throw new NotFoundError("project");
-    if (context.closed) throw new DomainError("project_closed", "This project is closed.");
-    refuseIfPaused({
-      paused: context.paused,
-      labelerPaused: context.labeler_paused,
-      pausedOnProject: context.project_paused_reason,
-    });
-    refuseIfNotQualified(toAdmissionGaps(context));
-    if (context.assignment_id) return toTask(context as TaskRow);
-    // Labelers never work unpaid: one more answer must still be payable at the full rate from what was paid in.
-    if (!canPayOneMore(context)) throw new DomainError("out_of_funds", OUT_OF_FUNDS);
-
-    const tried: number[] = [];
-    for (let attempt = 0; attempt < 60; attempt++) {
-      const exclude = tried.length
-        ? sql`and i.id not in (${sql.join(
-            tried.map((id) => sql`${id}`),
-            sql`, `,
-          )})`
-        : sql``;
-      // A gold item is served only once its upload's gold commitment is finalized on chain.
-      const eligible = sql`i.project_id = ${projectId} and not i.done and not i.awaiting_responses ${exclude}
-          and (i.gold is null or exists (select 1 from gold_commitments g
-            where g.upload_id = i.upload_id and g.signature is not null))
-          and not exists (select 1 from assignments a
-            where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
-          and i.answers + (select count(*) from assignments a
-            where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted`;
-      // "nulls last" matches items_open_idx, so the scan walks the index in order and stops at the first hit.
-      const [candidate] = await queryRows<{ id: string | number }>(
-        tx,
-        sql`select i.id from items i where ${eligible}
-            order by i.priority desc nulls last, i.id limit 1 for update of i skip locked`,
-      );
-      if (!candidate) {
-        // Everything eligible may only be locked by labelers leasing right now: wait for them rather than
-        // wrongly reporting that nothing is left.
-        const [any] = await queryRows<{ id: string | number }>(
-          tx,
-          sql`select i.id from items i where ${eligible} limit 1`,
-        );
-        if (!any) return null;
-        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
-        continue;
-      }
-      const itemId = Number(candidate.id);
-      const swapped = Math.random() < 0.5;
-      const [row] = await queryRows<TaskRow>(
-        tx,
-        sql`with leased as (
-              insert into assignments (item_id, project_id, labeler_id, status, swapped, response_order, leased_at, expires_at)
-              select i.id, i.project_id, ${labelerId}, 'leased', ${swapped}, ${responseOrderSql}, now(),
-                now() + make_interval(secs => ${context.lease_seconds})
-              from items i
-              where i.id = ${itemId} and i.answers + (select count(*) from assignments a
-                where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
-              on conflict (item_id, labeler_id) do update
-                set status = 'leased', swapped = excluded.swapped, response_order = excluded.response_order,
-                    leased_at = excluded.leased_at,
-                    expires_at = excluded.expires_at
-                where assignments.status = 'leased'
-              returning id, item_id, project_id, swapped, response_order, expires_at)
-            select l.id as assignment_id, l.item_id, l.project_id, i.content, l.swapped, l.response_order, l.expires_at
-            from leased l join items i on i.id = l.item_id`,
-      );
-      if (row) return toTask(row);
-      tried.push(itemId);
-    }
-    return null;
+    return leaseNextTaskIn(tx, params);
   });
+}
+
+/** Over `i` (an items row): open items a labeler may lease, none of `tried`. */
+function eligibleItemsSql(projectId: string, labelerId: string, tried: number[]) {
+  const exclude = tried.length
+    ? sql`and i.id not in (${sql.join(
+        tried.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
+  // A gold item is served only once its upload's gold commitment is finalized on chain.
+  return sql`i.project_id = ${projectId} and not i.done and not i.awaiting_responses ${exclude}
+      and (i.gold is null or exists (select 1 from gold_commitments g
+        where g.upload_id = i.upload_id and g.signature is not null))
+      and not exists (select 1 from assignments a
+        where a.item_id = i.id and a.labeler_id = ${labelerId} and a.status <> 'leased')
+      and i.answers + (select count(*) from assignments a
+        where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted`;
+}
+
+/** The first eligible item, locked; "nulls last" matches items_open_idx, so the scan stops at the first hit. */
+const candidateSql = (eligible: SQL) =>
+  sql`select i.id from items i where ${eligible}
+      order by i.priority desc nulls last, i.id limit 1 for update of i skip locked`;
+
+/**
+ * leaseNextTask inside a transaction the caller holds (the JSON API's answer-and-next-task shares one). The
+ * refusals, the labeler's held lease and the first candidate come back in one statement; the lease is a second.
+ */
+export async function leaseNextTaskIn(tx: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
+  const { projectId, labelerId } = params;
+  const [context] = await queryRows<LeaseContext & { candidate_id: string | number | null }>(
+    tx,
+    sql`with candidate as (${candidateSql(eligibleItemsSql(projectId, labelerId, []))})
+        select p.paused, p.closed_at is not null as closed, p.lease_seconds, ${fundsColumnsSql},
+          u.paused_reason as labeler_paused, q.paused_reason as project_paused_reason,
+          ${admissionColumnsSql(labelerId)}, h.*, (select id from candidate) as candidate_id
+        from projects p
+        join users u on u.id = ${labelerId}
+        left join labeler_quality q on q.project_id = p.id and q.labeler_id = u.id and q.paused_at is not null
+        left join lateral (
+          select a.id as assignment_id, a.item_id, a.project_id, i.content, a.swapped, a.response_order, a.expires_at
+          from assignments a join items i on i.id = a.item_id
+          where a.labeler_id = ${labelerId} and a.project_id = p.id and a.status = 'leased' and a.expires_at > now()
+          order by a.leased_at limit 1) h on true
+        where p.id = ${projectId}`,
+  );
+  if (!context) throw new NotFoundError("project");
+  if (context.closed) throw new DomainError("project_closed", "This project is closed.");
+  refuseIfPaused({
+    paused: context.paused,
+    labelerPaused: context.labeler_paused,
+    pausedOnProject: context.project_paused_reason,
+  });
+  refuseIfNotQualified(toAdmissionGaps(context));
+  if (context.assignment_id) return toTask(context as TaskRow);
+  // Labelers never work unpaid: one more answer must still be payable at the full rate from what was paid in.
+  if ((await outOfFunds(tx, [{ ...context, id: projectId }])).size > 0)
+    throw new DomainError("out_of_funds", OUT_OF_FUNDS);
+
+  const tried: number[] = [];
+  let candidateId = context.candidate_id;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const eligible = eligibleItemsSql(projectId, labelerId, tried);
+    if (attempt > 0)
+      [{ id: candidateId } = { id: null }] = await queryRows<{ id: string | number }>(tx, candidateSql(eligible));
+    if (candidateId === null) {
+      // Everything eligible may only be locked by labelers leasing right now: wait for them rather than
+      // wrongly reporting that nothing is left.
+      const [any] = await queryRows<{ id: string | number }>(
+        tx,
+        sql`select i.id from items i where ${eligible} limit 1`,
+      );
+      if (!any) return null;
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
+      continue;
+    }
+    const itemId = Number(candidateId);
+    const swapped = Math.random() < 0.5;
+    const [row] = await queryRows<TaskRow>(
+      tx,
+      sql`with leased as (
+            insert into assignments (item_id, project_id, labeler_id, status, swapped, response_order, leased_at, expires_at)
+            select i.id, i.project_id, ${labelerId}, 'leased', ${swapped}, ${responseOrderSql}, now(),
+              now() + make_interval(secs => ${context.lease_seconds})
+            from items i
+            where i.id = ${itemId} and i.answers + (select count(*) from assignments a
+              where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted
+            on conflict (item_id, labeler_id) do update
+              set status = 'leased', swapped = excluded.swapped, response_order = excluded.response_order,
+                  leased_at = excluded.leased_at,
+                  expires_at = excluded.expires_at
+              where assignments.status = 'leased'
+            returning id, item_id, project_id, swapped, response_order, expires_at)
+          select l.id as assignment_id, l.item_id, l.project_id, i.content, l.swapped, l.response_order, l.expires_at
+          from leased l join items i on i.id = l.item_id`,
+    );
+    if (row) return toTask(row);
+    tried.push(itemId);
+  }
+  return null;
 }
 
 /** How the assignment showed the item: whether B was on the left (pairs), and the form responses' screen order. */
@@ -327,23 +366,36 @@ async function holdAssignment(
   return row;
 }
 
+export interface StoredAnswer {
+  labelId: number;
+  itemId: number;
+  projectId: string;
+}
+
 export async function submitAnswer(
   db: Db,
   params: { assignmentId: number; labelerId: string; projectId?: string; answer: Answer },
-): Promise<{ labelId: number; itemId: number; projectId: string }> {
-  return db.transaction(async (tx) => {
-    const held = await holdAssignment(tx, params);
-    const { answer } = params;
-    const shown: ShownAs = {
-      swapped: held.swapped,
-      responseOrder: typeof held.response_order === "string" ? JSON.parse(held.response_order) : held.response_order,
-    };
-    const value = typeof answer.value === "function" ? answer.value(shown) : answer.value;
-    const answers = typeof answer.answers === "function" ? answer.answers(shown) : (answer.answers ?? null);
-    const timeSpentMs = Math.max(0, Math.min(answer.timeSpentMs ?? held.elapsed_ms, held.elapsed_ms));
-    const [label] = await queryRows<{ id: string | number }>(
-      tx,
-      sql`with answered as (
+): Promise<StoredAnswer> {
+  return db.transaction((tx) => submitAnswerIn(tx, params));
+}
+
+/** submitAnswer inside a transaction the caller holds. */
+export async function submitAnswerIn(
+  tx: Db,
+  params: { assignmentId: number; labelerId: string; projectId?: string; answer: Answer },
+): Promise<StoredAnswer> {
+  const held = await holdAssignment(tx, params);
+  const { answer } = params;
+  const shown: ShownAs = {
+    swapped: held.swapped,
+    responseOrder: typeof held.response_order === "string" ? JSON.parse(held.response_order) : held.response_order,
+  };
+  const value = typeof answer.value === "function" ? answer.value(shown) : answer.value;
+  const answers = typeof answer.answers === "function" ? answer.answers(shown) : (answer.answers ?? null);
+  const timeSpentMs = Math.max(0, Math.min(answer.timeSpentMs ?? held.elapsed_ms, held.elapsed_ms));
+  const [label] = await queryRows<{ id: string | number }>(
+    tx,
+    sql`with answered as (
             update assignments set status = 'answered', finished_at = now() where id = ${held.id}),
           counted as (
             update items set answers = answers + 1, done = answers + 1 >= labels_wanted where id = ${held.item_id})
@@ -354,9 +406,8 @@ export async function submitAnswer(
             ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, ${held.swapped}, ${timeSpentMs},
             ${answer.inputSignals ? JSON.stringify(answer.inputSignals) : null}::jsonb)
           returning id`,
-    );
-    return { labelId: Number(label.id), itemId: held.item_id, projectId: held.project_id };
-  });
+  );
+  return { labelId: Number(label.id), itemId: held.item_id, projectId: held.project_id };
 }
 
 /** Skips a task, or flags it with a reason; either way the labeler never gets that item again. */
@@ -364,13 +415,19 @@ export async function releaseTask(
   db: Db,
   params: { assignmentId: number; labelerId: string; projectId?: string; flag?: FlagReason },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const held = await holdAssignment(tx, params);
-    await tx
-      .update(assignments)
-      .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
-      .where(eq(assignments.id, held.id));
-  });
+  await db.transaction((tx) => releaseTaskIn(tx, params));
+}
+
+/** releaseTask inside a transaction the caller holds. */
+export async function releaseTaskIn(
+  tx: Db,
+  params: { assignmentId: number; labelerId: string; projectId?: string; flag?: FlagReason },
+): Promise<void> {
+  const held = await holdAssignment(tx, params);
+  await tx
+    .update(assignments)
+    .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
+    .where(eq(assignments.id, held.id));
 }
 
 export async function getLabelerCounts(db: Db, params: { labelerId: string; projectId?: string }) {

@@ -8,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -127,4 +128,21 @@ export const labels = pgTable(
     index("labels_project_idx").on(t.projectId, t.itemId),
     index("labels_labeler_idx").on(t.labelerId, t.createdAt),
   ],
+);
+
+/**
+ * How many of a project's answers no payout has paid yet (labels with no paid_epoch_id), kept by triggers on labels
+ * (migration 0014) and spread over `shard` (the label id modulo 16) so concurrent answers do not queue on one row.
+ * Leasing reads this as a cheap upper bound of what the project may still owe before counting exactly.
+ */
+export const projectUnpaidAnswers = pgTable(
+  "project_unpaid_answers",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    shard: smallint("shard").notNull(),
+    answers: bigint("answers", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.shard] })],
 );

@@ -7,6 +7,9 @@ import { makeTempDir } from "./temp-dir.ts";
 process.env.SESSION_SECRET ??= "test-secret-that-is-long-enough-for-hmac-0123456789";
 process.env.NODE_ENV = "test";
 process.env.RATE_LIMIT_AUTH_PER_MINUTE ??= "1000";
+// Tests change accounts and projects straight in the database and expect the next request to see it; the cache's
+// bound on staleness has tests of its own (test/app/lookup-cache.test.ts).
+process.env.LOOKUP_CACHE_SECONDS ??= "0";
 // Model directories and anything else the app writes under DATA_DIR go to a scratch folder, not ./data.
 process.env.DATA_DIR ??= makeTempDir("app-test");
 

@@ -9,6 +9,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../../../db/queries/ide
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { forgetApiKeys } from "~/utils/api.server.ts";
 import { ApiKeySchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 import { utcTime } from "~/utils/utc-time.ts";
@@ -34,6 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   await validateCsrf(formData, request.headers);
   if (formData.get("intent") === "revoke") {
     const ok = await revokeApiKey(db, { userId: user.id, keyId: String(formData.get("keyId")) });
+    if (ok) forgetApiKeys();
     if (!ok) {
       const error = { code: "not_found", message: "No such key among yours (or it is revoked already)." };
       return data({ result: null, key: null, error }, { status: 404 });

@@ -13,6 +13,7 @@ import { groupAbuseCases, type AbuseAccount, type AbuseCase } from "~/utils/abus
 import { readFormData } from "~/utils/body.server.ts";
 import { validateCsrf } from "~/utils/csrf.server.ts";
 import { db } from "~/utils/db.server.ts";
+import { forgetApiKeys } from "~/utils/api.server.ts";
 import { PauseUserSchema } from "~/utils/schemas.ts";
 import { requireUser } from "~/utils/session.server.ts";
 
@@ -42,11 +43,12 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
   const target = await getUser(db, input.userId);
   if (!target) return { ok: false, error: "That account no longer exists." };
   if (target.role === "admin") return { ok: false, error: "Admins' accounts are not paused here." };
-  if (input.intent === "unpause") {
-    await setUserPaused(db, { userId: target.id, reason: null });
+  const unpause = input.intent === "unpause";
+  await setUserPaused(db, { userId: target.id, reason: unpause ? null : input.reason });
+  // Premium calls see the account's pause through the cached key look-up: refreshed here at once.
+  forgetApiKeys();
+  if (unpause)
     return { ok: true, message: `Unpaused ${target.name}: they can take tasks and make premium calls again.` };
-  }
-  await setUserPaused(db, { userId: target.id, reason: input.reason });
   return { ok: true, message: `Paused ${target.name}: no tasks and no premium calls until you unpause them.` };
 }
 
