@@ -1,8 +1,9 @@
 // The app's HTTP server. `npm start`: builds the app when the build is missing or older than the sources, then
-// serves it, in as many processes as the configuration allows (WEB_CONCURRENCY on PostgreSQL with an RPC chain:
-// node:cluster workers sharing the port; see appProcesses in config/env.ts). `npm run dev`: one process with Vite in
-// middleware mode (hot reload). Every process runs the background worker (consensus runs, training, payouts): jobs,
-// rate limits and watermarks live in the database, so N processes do each piece of work once.
+// serves it, in as many processes as the configuration allows (see appProcesses in config/env.ts): on PostgreSQL with
+// an RPC chain, WEB_CONCURRENCY node:cluster web processes sharing the port and one process for the background jobs
+// (consensus runs, training, payouts), so a long fit never stalls a request; otherwise one process doing both.
+// `npm run dev`: one process with Vite in middleware mode (hot reload). Jobs, rate limits and watermarks live in the
+// database, so every process sees the same.
 import { execFileSync } from "node:child_process";
 import cluster from "node:cluster";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -69,7 +70,20 @@ function securityHeaders(headers) {
   };
 }
 
-/** One app process: the HTTP server and the background worker; `plan` says how many processes run and why. */
+/** A cluster worker's part (PAIRWISE_PROCESS, set by supervise): "web" or "jobs"; one process alone does both. */
+const ROLE = cluster.isWorker ? process.env.PAIRWISE_PROCESS : "both";
+
+/** The process that runs the background jobs and serves nothing. */
+async function runJobs() {
+  const build = await productionBuild();
+  build.entry.module.startBackgroundWork();
+  console.log(`Pairwise background jobs running (process ${cluster.worker.id})`);
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => Promise.resolve(build.entry.module.shutdown()).finally(() => process.exit(0)));
+  }
+}
+
+/** One app process: the HTTP server, and the background worker unless a process of its own runs it. */
 async function serve(plan) {
   const app = express();
   app.disable("x-powered-by");
@@ -90,7 +104,7 @@ async function serve(plan) {
   const server = app.listen(port, host, async () => {
     const which = cluster.isWorker ? ` (process ${cluster.worker.id})` : plan ? ` (${plan.reason})` : "";
     console.log(`Pairwise listening on http://${host}:${port}${DEV ? " (development)" : ""}${which}`);
-    (await build()).entry.module.startBackgroundWork?.();
+    if (ROLE === "both") (await build()).entry.module.startBackgroundWork();
   });
 
   for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -102,18 +116,23 @@ async function serve(plan) {
   }
 }
 
-/** The primary of several processes: starts them, replaces one that dies, and stops them all on a signal. */
+/** The primary of several processes: starts them, replaces one that dies in its part, and stops them all on a signal. */
 function supervise(plan) {
   console.log(`Pairwise: ${plan.reason}`);
   let stopping = false;
-  for (let i = 0; i < plan.count; i++) cluster.fork();
+  const roles = new Map();
+  const start = (role) => roles.set(cluster.fork({ PAIRWISE_PROCESS: role }).id, role);
+  for (let i = 0; i < plan.count; i++) start("web");
+  start("jobs");
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    console.error(`app process ${worker.id} exited (${signal ?? code}); starting another`);
-    cluster.fork();
+    const role = roles.get(worker.id);
+    roles.delete(worker.id);
+    console.error(`app process ${worker.id} (${role}) exited (${signal ?? code}); starting another`);
+    start(role);
   });
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.once(signal, () => {
@@ -124,5 +143,6 @@ function supervise(plan) {
 }
 
 const plan = DEV || cluster.isWorker ? null : (await productionBuild()).entry.module.processPlan();
-if (plan && plan.count > 1) supervise(plan);
+if (plan?.separateJobs) supervise(plan);
+else if (ROLE === "jobs") await runJobs();
 else await serve(plan);

@@ -135,19 +135,26 @@ export function publicOrigin(e: Env = env): string {
 
 /**
  * How many app processes `npm start` runs, and why: WEB_CONCURRENCY (default one per core) on PostgreSQL with an RPC
- * chain, since every process shares them; one with PGlite (an embedded database belongs to one process) or with the
- * embedded chain (its state lives in the process that opened it).
+ * chain, since every process shares them, plus one process of its own for the background jobs (a consensus fit or a
+ * training run then never stalls a process serving labelers); one process doing both with PGlite (an embedded
+ * database belongs to one process) or with the embedded chain (its state lives in the process that opened it).
  */
-export function appProcesses(e: Env = env, cores: number): { count: number; reason: string } {
+export function appProcesses(e: Env = env, cores: number): { count: number; separateJobs: boolean; reason: string } {
   const asked = e.WEB_CONCURRENCY;
   const ignored = asked !== undefined && asked > 1 ? ` (WEB_CONCURRENCY=${asked} is ignored)` : "";
-  if (!e.DATABASE_URL) return { count: 1, reason: `one process: PGlite is an embedded database${ignored}` };
+  if (!e.DATABASE_URL)
+    return { count: 1, separateJobs: false, reason: `one process: PGlite is an embedded database${ignored}` };
   if (!e.SOLANA_RPC_URL)
-    return { count: 1, reason: `one process: the embedded chain lives in one process; set SOLANA_RPC_URL${ignored}` };
+    return {
+      count: 1,
+      separateJobs: false,
+      reason: `one process: the embedded chain lives in one process; set SOLANA_RPC_URL${ignored}`,
+    };
   const count = asked ?? cores;
   return {
     count,
-    reason: `${count} process${count === 1 ? "" : "es"} on PostgreSQL (${asked === undefined ? "one per core" : "WEB_CONCURRENCY"})`,
+    separateJobs: true,
+    reason: `${count} web process${count === 1 ? "" : "es"} on PostgreSQL (${asked === undefined ? "one per core" : "WEB_CONCURRENCY"}) and one for background jobs`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { DomainError } from "../db/errors.ts";
-import { leaseNextTaskIn, releaseTaskIn, submitAnswerIn, type ShownAs, type Task } from "../db/queries/labeling.ts";
+import { releaseTask, submitAnswer, type ShownAs } from "../db/queries/labeling.ts";
 import type { Project } from "../db/queries/projects.ts";
 import { AnswerError, toStoredAnswer } from "./answers.ts";
 import { toStoredFormAnswers } from "./form-answers.ts";
@@ -37,41 +37,11 @@ function mapped<T>(map: () => T): T {
   }
 }
 
-/** Applies one labeling action (answer, skip, flag) for a labeler, in one transaction; used by the labeling page. */
+/** Applies one labeling action (answer, skip, flag) for a labeler; shared by the labeling page and the JSON API. */
 export async function performTaskAction(db: Db, project: Project, labelerId: string, action: TaskAction) {
-  await db.transaction((tx) => applyTaskAction(tx, project, labelerId, action));
-}
-
-export type ActedThenLeased =
-  | { task: Task | null; stopped?: undefined }
-  /** The action was stored, but no next task can be leased (out of funds, closed, paused…). */
-  | { task: null; stopped: DomainError };
-
-/**
- * The JSON API's round trip: applies the action and leases the next task in one transaction. The action is kept
- * when the lease is refused (`stopped` says why); anything wrong with the action itself stores nothing.
- */
-export async function performTaskActionThenLease(
-  db: Db,
-  project: Project,
-  labelerId: string,
-  action: TaskAction,
-): Promise<ActedThenLeased> {
-  return db.transaction(async (tx) => {
-    await applyTaskAction(tx, project, labelerId, action);
-    try {
-      return { task: await leaseNextTaskIn(tx, { projectId: project.id, labelerId }) };
-    } catch (error) {
-      if (error instanceof DomainError) return { task: null, stopped: error };
-      throw error;
-    }
-  });
-}
-
-async function applyTaskAction(tx: Db, project: Project, labelerId: string, action: TaskAction): Promise<void> {
   const target = { assignmentId: action.assignmentId, labelerId, projectId: project.id };
-  if (action.intent === "skip") return releaseTaskIn(tx, target);
-  if (action.intent === "flag") return releaseTaskIn(tx, { ...target, flag: action.reason });
+  if (action.intent === "skip") return releaseTask(db, target);
+  if (action.intent === "flag") return releaseTask(db, { ...target, flag: action.reason });
   const timing = {
     rationale: action.rationale,
     timeSpentMs: action.timeSpentMs,
@@ -80,7 +50,7 @@ async function applyTaskAction(tx: Db, project: Project, labelerId: string, acti
   if (project.taskType === "form") {
     const { answers } = action;
     if (!answers) throw new DomainError("invalid_answer", "answers: give the form's answers by question name");
-    await submitAnswerIn(tx, {
+    return submitAnswer(db, {
       ...target,
       answer: {
         value: FORM_VALUE,
@@ -89,12 +59,11 @@ async function applyTaskAction(tx: Db, project: Project, labelerId: string, acti
         ...timing,
       },
     });
-    return;
   }
   const { choice } = action;
   if (choice === undefined) throw new DomainError("invalid_answer", "choice: choose an answer");
   const decisive = project.taskType === "pairwise" && (choice === "left" || choice === "right");
-  await submitAnswerIn(tx, {
+  return submitAnswer(db, {
     ...target,
     answer: {
       value: ({ swapped }: ShownAs) => mapped(() => toStoredAnswer(project, swapped, choice)),

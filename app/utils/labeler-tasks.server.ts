@@ -1,6 +1,7 @@
 import { getProject } from "../../db/queries/projects.ts";
 import { leaseNextTask } from "../../db/queries/labeling.ts";
-import { performTaskActionThenLease } from "../../labeling/task-actions.ts";
+import { DomainError } from "../../db/errors.ts";
+import { performTaskAction } from "../../labeling/task-actions.ts";
 import { toTaskView } from "../../labeling/task-view.ts";
 import { api, ApiError, readJson, requireApiUser, requireMethod } from "./api.server.ts";
 import { db } from "./db.server.ts";
@@ -14,7 +15,7 @@ const projects = cachedLookup((id) => getProject(db, id));
 
 /**
  * `POST /api/v1/projects/{projectId}/tasks`, the labeler API's hot path: `{}` leases the next task; `{intent,
- * assignmentId, …}` answers, skips or flags one and leases the next in the same transaction. Answers use on-screen
+ * assignmentId, …}` answers, skips or flags one and leases the next in the same round trip. Answers use on-screen
  * terms (left/right for pairs, response slots for forms). An action that was stored is reported as accepted even
  * when no next task can be leased (`stopped` says why: out of funds, closed…). Served by its Remix route and, in
  * production, by server.js directly (entry.server's directRoutes), without the page-rendering path.
@@ -33,7 +34,12 @@ export const handleTaskRequest = (request: Request, projectId: string | undefine
     const parsed = TaskActionSchema.safeParse(body);
     if (!parsed.success) throw new ApiError(400, "invalid_answer", parsed.error.issues[0].message);
     await rateLimit("answer", user.id);
-    const { task, stopped } = await performTaskActionThenLease(db, project, user.id, parsed.data);
-    if (stopped) return { accepted: true, task: null, stopped: { code: stopped.code, message: stopped.message } };
-    return { accepted: true, task: task && toTaskView(task, project.questions) };
+    await performTaskAction(db, project, user.id, parsed.data);
+    try {
+      const task = await leaseNextTask(db, { projectId: project.id, labelerId: user.id });
+      return { accepted: true, task: task && toTaskView(task, project.questions) };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { accepted: true, task: null, stopped: { code: error.code, message: error.message } };
+    }
   });

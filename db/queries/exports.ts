@@ -35,7 +35,9 @@ function consensusItems(db: Db, projectId: string): AsyncGenerator<VoteRow> {
           join item_consensus c on c.item_id = i.id
           join lateral (
             select jsonb_object_agg(value, n) as votes, sum(n)::int as answers
-            from (select value, count(*)::int as n from labels l where l.item_id = i.id and l.review_status <> 'rejected'
+            -- project_id too, so the look-up is one range of labels_project_idx (project_id, item_id), not a scan of it.
+            from (select value, count(*)::int as n from labels l
+                  where l.project_id = i.project_id and l.item_id = i.id and l.review_status <> 'rejected'
                   group by value) c
           ) v on v.answers > 0
           where i.project_id = ${projectId} and i.id > ${after}

@@ -184,9 +184,12 @@ export async function getHeldTask(db: Db, params: { projectId: string; labelerId
 export async function leaseNextTask(db: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
   return db.transaction(async (tx) => {
     // A lease lost in a crash only returns its item to the pool, so its commit need not wait for the disk flush;
-    // answers (submitAnswer) keep full durability.
-    await tx.execute(sql`set local synchronous_commit = off`);
-    return leaseNextTaskIn(tx, params);
+    // answers (submitAnswer) keep full durability. Sent with the first statement, not waited for on its own.
+    const [, task] = await Promise.all([
+      tx.execute(sql`set local synchronous_commit = off`),
+      leaseNextTaskIn(tx, params),
+    ]);
+    return task;
   });
 }
 
@@ -208,16 +211,17 @@ function eligibleItemsSql(projectId: string, labelerId: string, tried: number[])
         where a.item_id = i.id and a.status = 'leased' and a.expires_at > now()) < i.labels_wanted`;
 }
 
-/** The first eligible item, locked; "nulls last" matches items_open_idx, so the scan stops at the first hit. */
+/**
+ * The first eligible item, locked; "nulls last" matches items_open_idx, so the scan stops at the first hit. Leasing
+ * and answering lock items "for no key update": they change no key, so rows that merely reference an item (a
+ * consensus save inserting item_consensus rows takes key-share locks on 200k items) never hold them up.
+ */
 const candidateSql = (eligible: SQL) =>
   sql`select i.id from items i where ${eligible}
-      order by i.priority desc nulls last, i.id limit 1 for update of i skip locked`;
+      order by i.priority desc nulls last, i.id limit 1 for no key update of i skip locked`;
 
-/**
- * leaseNextTask inside a transaction the caller holds (the JSON API's answer-and-next-task shares one). The
- * refusals, the labeler's held lease and the first candidate come back in one statement; the lease is a second.
- */
-export async function leaseNextTaskIn(tx: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
+/** leaseNextTask's work: the refusals, the held lease and the first candidate in one statement; the lease a second. */
+async function leaseNextTaskIn(tx: Db, params: { projectId: string; labelerId: string }): Promise<Task | null> {
   const { projectId, labelerId } = params;
   const [context] = await queryRows<LeaseContext & { candidate_id: string | number | null }>(
     tx,
@@ -348,10 +352,29 @@ async function holdAssignment(
              and o.status = 'leased' and o.expires_at > now()) as other_leases
         from assignments a join items i on i.id = a.item_id
         where a.id = ${params.assignmentId} and a.labeler_id = ${params.labelerId} ${inProject}
-        for update of i, a`,
+        for no key update of i, a`,
   );
   if (!row) throw new NotFoundError("assignment");
-  // Refused before anything is written: a paused project or labeler neither stores the answer nor leases the next.
+  refuseUnlessAnswerable(row);
+  return row;
+}
+
+type HeldChecks = Pick<
+  HeldAssignment,
+  | "status"
+  | "expired"
+  | "closed"
+  | "answers"
+  | "other_leases"
+  | "labels_wanted"
+  | "project_paused"
+  | "labeler_paused"
+  | "paused_on_project"
+>;
+
+/** Refuses an assignment that is not the labeler's to finish now, before anything is written. */
+function refuseUnlessAnswerable(row: HeldChecks) {
+  // A paused project or labeler neither stores the answer nor leases the next.
   refuseIfPaused({
     paused: row.project_paused,
     labelerPaused: row.labeler_paused,
@@ -363,7 +386,6 @@ async function holdAssignment(
   if (row.expired && row.answers + row.other_leases >= row.labels_wanted) {
     throw new DomainError("lease_expired", "Your lease on this task expired and it went to another labeler.");
   }
-  return row;
 }
 
 export interface StoredAnswer {
@@ -372,15 +394,75 @@ export interface StoredAnswer {
   projectId: string;
 }
 
-export async function submitAnswer(
-  db: Db,
-  params: { assignmentId: number; labelerId: string; projectId?: string; answer: Answer },
-): Promise<StoredAnswer> {
-  return db.transaction((tx) => submitAnswerIn(tx, params));
+type AnswerParams = { assignmentId: number; labelerId: string; projectId?: string; answer: Answer };
+
+/**
+ * Stores a labeler's answer to the task they hold. An answer to a live lease that depends only on the side the
+ * responses were shown on (every fixed shape) is one statement, so no lock outlives it; a form's answer, mapped
+ * from the screen's response order, and one to an expired lease, which must count the item's other leases under
+ * its lock, are a transaction.
+ */
+export async function submitAnswer(db: Db, params: AnswerParams): Promise<StoredAnswer> {
+  if (typeof params.answer.answers !== "function") {
+    const stored = await submitToLiveLease(db, params);
+    if (stored) return stored;
+  }
+  return db.transaction((tx) => submitLocked(tx, params));
 }
 
-/** submitAnswer inside a transaction the caller holds. */
-export async function submitAnswerIn(
+/** The statement of submitAnswer: null when the lease has expired (submitLocked decides those). */
+async function submitToLiveLease(db: Db, params: AnswerParams): Promise<StoredAnswer | null> {
+  const { answer } = params;
+  const valueShown = (swapped: boolean) =>
+    typeof answer.value === "function" ? answer.value({ swapped, responseOrder: null }) : answer.value;
+  const answers = (answer.answers as FormAnswers | null | undefined) ?? null;
+  const inProject = params.projectId ? sql`and a.project_id = ${params.projectId}` : sql``;
+  const [row] = await queryRows<HeldChecks & { label_id: string | number | null; item_id: number; project_id: string }>(
+    db,
+    sql`with held as (
+          select a.id, a.status, a.swapped, a.expires_at <= now() as expired,
+            (extract(epoch from (now() - a.leased_at)) * 1000)::int as elapsed_ms,
+            i.id::int as item_id, i.project_id, i.answers, i.labels_wanted,
+            p.closed_at is not null as closed, p.paused as project_paused, u.paused_reason as labeler_paused,
+            (select q.paused_reason from labeler_quality q
+               where q.project_id = i.project_id and q.labeler_id = a.labeler_id and q.paused_at is not null) as paused_on_project,
+            0 as other_leases
+          from assignments a join items i on i.id = a.item_id join projects p on p.id = i.project_id
+            join users u on u.id = a.labeler_id
+          where a.id = ${params.assignmentId} and a.labeler_id = ${params.labelerId} ${inProject}
+          for no key update of a),
+        live as (
+          select * from held where status = 'leased' and not expired and not project_paused
+            and labeler_paused is null and paused_on_project is null),
+        answered as (
+          update assignments set status = 'answered', finished_at = now() where id = (select id from live)),
+        counted as (
+          update items set answers = answers + 1, done = answers + 1 >= labels_wanted
+          where id = (select item_id from live)),
+        stored as (
+          insert into labels (assignment_id, item_id, project_id, labeler_id, value, answers, strength, rationale, swapped,
+            time_spent_ms, input_signals)
+          select l.id, l.item_id, l.project_id, ${params.labelerId},
+            case when l.swapped then ${valueShown(true)} else ${valueShown(false)} end,
+            ${answers === null ? null : JSON.stringify(answers)}::jsonb,
+            ${answer.strength ?? null}, ${answer.rationale?.trim() || null}, l.swapped,
+            greatest(0, least(coalesce(${answer.timeSpentMs ?? null}::int, l.elapsed_ms), l.elapsed_ms)),
+            ${answer.inputSignals ? JSON.stringify(answer.inputSignals) : null}::jsonb
+          from live l
+          returning id)
+        select h.status, h.expired, h.closed, h.answers, h.other_leases, h.labels_wanted, h.project_paused,
+          h.labeler_paused, h.paused_on_project, h.item_id, h.project_id, (select id from stored) as label_id
+        from held h`,
+  );
+  if (!row) throw new NotFoundError("assignment");
+  if (row.label_id !== null) return { labelId: Number(row.label_id), itemId: row.item_id, projectId: row.project_id };
+  // Not stored: a refusal says why, and an expired lease is decided again under the item's lock.
+  refuseUnlessAnswerable({ ...row, expired: false });
+  return null;
+}
+
+/** submitAnswer as a transaction, with the item locked. */
+async function submitLocked(
   tx: Db,
   params: { assignmentId: number; labelerId: string; projectId?: string; answer: Answer },
 ): Promise<StoredAnswer> {
@@ -415,19 +497,13 @@ export async function releaseTask(
   db: Db,
   params: { assignmentId: number; labelerId: string; projectId?: string; flag?: FlagReason },
 ): Promise<void> {
-  await db.transaction((tx) => releaseTaskIn(tx, params));
-}
-
-/** releaseTask inside a transaction the caller holds. */
-export async function releaseTaskIn(
-  tx: Db,
-  params: { assignmentId: number; labelerId: string; projectId?: string; flag?: FlagReason },
-): Promise<void> {
-  const held = await holdAssignment(tx, params);
-  await tx
-    .update(assignments)
-    .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
-    .where(eq(assignments.id, held.id));
+  await db.transaction(async (tx) => {
+    const held = await holdAssignment(tx, params);
+    await tx
+      .update(assignments)
+      .set({ status: params.flag ? "flagged" : "skipped", flagReason: params.flag ?? null, finishedAt: new Date() })
+      .where(eq(assignments.id, held.id));
+  });
 }
 
 export async function getLabelerCounts(db: Db, params: { labelerId: string; projectId?: string }) {

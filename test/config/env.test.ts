@@ -50,21 +50,28 @@ describe("appProcesses", () => {
   it("runs one PGlite process, saying so, whatever WEB_CONCURRENCY asks", () => {
     expect(appProcesses(parseEnv({ NODE_ENV: "test", WEB_CONCURRENCY: "4" }), 8)).toEqual({
       count: 1,
+      separateJobs: false,
       reason: "one process: PGlite is an embedded database (WEB_CONCURRENCY=4 is ignored)",
     });
   });
   it("runs one process with the embedded chain, even on PostgreSQL", () => {
     expect(appProcesses(parseEnv({ ...pg }), 8)).toMatchObject({
       count: 1,
+      separateJobs: false,
       reason: expect.stringMatching(/embedded chain/),
     });
   });
-  it("runs one process per core on PostgreSQL with an RPC chain, or WEB_CONCURRENCY", () => {
+  it("runs one web process per core on PostgreSQL with an RPC chain, or WEB_CONCURRENCY, and one for jobs", () => {
     expect(appProcesses(parseEnv({ ...pg, ...rpc }), 8)).toEqual({
       count: 8,
-      reason: "8 processes on PostgreSQL (one per core)",
+      separateJobs: true,
+      reason: "8 web processes on PostgreSQL (one per core) and one for background jobs",
     });
     expect(appProcesses(parseEnv({ ...pg, ...rpc, WEB_CONCURRENCY: "2" }), 8).count).toBe(2);
+    expect(appProcesses(parseEnv({ ...pg, ...rpc, WEB_CONCURRENCY: "1" }), 8)).toMatchObject({
+      count: 1,
+      separateJobs: true,
+    });
     expect(() => parseEnv({ NODE_ENV: "test", WEB_CONCURRENCY: "0" })).toThrow(/WEB_CONCURRENCY/);
   });
 });

@@ -85,13 +85,14 @@ afterAll(async () => {
   await h.close();
 });
 
-describe("two app processes on one PostgreSQL", () => {
-  it("both serve, share the answer limit and the sweeper's watermark", { timeout: 240_000 }, async () => {
+describe("two web processes and a jobs process on one PostgreSQL", () => {
+  it("both serve, share the answer limit, and the jobs process keeps the sweeper's watermark", { timeout: 240_000 }, async () => {
     await until(
       "two processes listening",
       async () => (output.match(/listening on .* \(process \d+\)/g) ?? []).length === 2,
     );
-    expect(output).toContain("Pairwise: 2 processes on PostgreSQL (WEB_CONCURRENCY)");
+    expect(output).toContain("Pairwise: 2 web processes on PostgreSQL (WEB_CONCURRENCY) and one for background jobs");
+    await until("the jobs process", async () => /background jobs running \(process \d+\)/.test(output));
 
     const labeler = await makeUser(h.db, "labeler");
     const headers = {
