@@ -1,9 +1,27 @@
 import { Readable } from "node:stream";
+import postgres from "postgres";
 import type { Db } from "../db/client.ts";
 import { ingestDataset } from "../datasets/index.ts";
 import { createProject, setQualityThreshold } from "../db/queries/projects.ts";
 import { createUser } from "../db/queries/identity.ts";
 import { recordFunding } from "../db/queries/funds.ts";
+
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** Runs `body` on a new database `name` on BENCH_POSTGRES_URL's server, dropped afterwards. */
+export async function withFreshDatabase<T>(name: string, body: (url: string) => Promise<T>): Promise<T> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  try {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}"`);
+    return await body(url.toString());
+  } finally {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
 
 /** A pairwise project with `items` items and `labelers` labeler accounts, for load benchmarks. */
 export async function makeBenchProject(db: Db, params: { items: number; labelers: number }) {

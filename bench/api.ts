@@ -11,27 +11,12 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { openDb } from "../db/client.ts";
 import { createApiKey } from "../db/queries/identity.ts";
-import { makeBenchProject } from "./_fixtures.ts";
+import { makeBenchProject, withFreshDatabase } from "./_fixtures.ts";
 import { inMemoryChain } from "../test/support/chain.ts";
 import { startRpcFacade } from "../test/support/rpc-facade.ts";
 import { makeTempDir } from "../test/support/temp-dir.ts";
 
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PORT = 3300;
-
-function dbUrl(name: string) {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function freshDatabase(name: string) {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  return dbUrl(name);
-}
 
 function pgbench(url: string, seconds: number, clients: number, builtin: string) {
   const out = execFileSync(
@@ -90,7 +75,13 @@ async function statementStats(url: string) {
 }
 
 /** Labelers leasing and answering as fast as the app lets them, or at `rate` requests per second overall. */
-async function answerLoad(params: { url: string; keys: string[]; connections: number; seconds: number; rate?: number }) {
+async function answerLoad(params: {
+  url: string;
+  keys: string[];
+  connections: number;
+  seconds: number;
+  rate?: number;
+}) {
   const { keys } = params;
   let nextKey = 0;
   let answers = 0;
@@ -208,7 +199,19 @@ export async function run(argv: string[]) {
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
   const processCounts = values.processes.split(",").map(Number);
-  const url = await freshDatabase("pairwise_bench");
+  await withFreshDatabase("pairwise_bench", (url) => measure(url, { seconds, connections, processCounts, values }));
+}
+
+async function measure(
+  url: string,
+  options: {
+    seconds: number;
+    connections: number;
+    processCounts: number[];
+    values: { items: string; labelers: string };
+  },
+) {
+  const { seconds, connections, processCounts, values } = options;
   console.log(`database: ${url}`);
 
   const handle = await openDb({ databaseUrl: url, maxConnections: 8 });

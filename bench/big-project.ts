@@ -37,8 +37,8 @@ import { createProject, getProject, type Project } from "../db/queries/projects.
 import { performTaskAction } from "../labeling/task-actions.ts";
 import { runProjectConsensus, type ConsensusOutcome } from "../reward/consensus/project-run.ts";
 import { Rng } from "../trainer/rng.ts";
+import { withFreshDatabase } from "./_fixtures.ts";
 
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const DATABASE = "pairwise_bigbench";
 const CHILD_JOB = "PAIRWISE_BIG_PROJECT_JOB";
 /** What exportsFor offers a pairwise project. */
@@ -468,20 +468,6 @@ async function inChild<T>(job: ChildJob, env: Record<string, string> = {}): Prom
 
 // ---------- the benchmark ----------
 
-async function withFreshDatabase<T>(body: (url: string) => Promise<T>): Promise<T> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  try {
-    await admin.unsafe(`drop database if exists "${DATABASE}" with (force)`);
-    await admin.unsafe(`create database "${DATABASE}"`);
-    return await body(url.toString());
-  } finally {
-    await admin.unsafe(`drop database if exists "${DATABASE}" with (force)`);
-    await admin.end();
-  }
-}
-
 type ConsensusFigures = Awaited<ReturnType<typeof measureConsensus>>;
 
 /** A consensus run while the live labelers answer, against a quiet window of `quietMs` before it. */
@@ -561,7 +547,7 @@ export async function run(argv: string[]) {
   const inProcess = values["in-process"];
   const benchStarted = now();
 
-  const report = await withFreshDatabase(async (url) => {
+  const report = await withFreshDatabase(DATABASE, async (url) => {
     console.log(`database ${DATABASE}: writing ${items} items × ${perItem} answers from ${labelers} labelers…`);
     const setupStarted = now();
     const setup = await setUp(url, { items, perItem, labelers, live: Number(values.live) });

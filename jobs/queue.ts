@@ -4,6 +4,11 @@ import { previousEpoch } from "../reward/tokens/payouts/epochs.ts";
 
 /** New answers wait this long before consensus reruns, so a burst of answers costs one run. */
 export const CONSENSUS_DEBOUNCE_MS = 5_000;
+/**
+ * ...and at least this many times as long as the project's last run took, so a big project's reruns (a minute each
+ * at a million answers) take at most about a fifth of the jobs process, however fast answers come.
+ */
+export const CONSENSUS_PACING = 4;
 
 /** Pays an epoch (default yesterday, UTC); re-running a paid epoch only settles what is left. */
 export function queuePayout(db: Db, epochId = previousEpoch(new Date()).id) {
@@ -27,7 +32,7 @@ export function queueConsensus(db: Db, projectId: string, options: { now?: boole
     kind: "consensus",
     key: projectId,
     payload: { projectId },
-    delayMs: options.now ? 0 : CONSENSUS_DEBOUNCE_MS,
+    ...(options.now ? {} : { delayMs: CONSENSUS_DEBOUNCE_MS, pacing: CONSENSUS_PACING }),
   });
 }
 

@@ -11,9 +11,21 @@ export type Job = typeof jobs.$inferSelect;
  */
 export async function enqueueJob(
   db: Db,
-  params: { kind: string; key: string; payload?: Record<string, unknown>; delayMs?: number },
+  params: {
+    kind: string;
+    key: string;
+    payload?: Record<string, unknown>;
+    delayMs?: number;
+    /** Also wait this many times as long as the last finished job of this kind and key took (due to done). */
+    pacing?: number;
+  },
 ): Promise<number> {
-  const runAt = sql`now() + make_interval(secs => ${(params.delayMs ?? 0) / 1000})`;
+  const lastTook = sql`coalesce((select extract(epoch from j.finished_at - j.run_at) from jobs j
+    where j.kind = ${params.kind} and j.key = ${params.key} and j.status = 'done'
+    order by j.created_at desc limit 1), 0)`;
+  const delay = sql`${(params.delayMs ?? 0) / 1000}::float8`;
+  const seconds = params.pacing ? sql`greatest(${delay}, ${params.pacing}::float8 * ${lastTook})` : delay;
+  const runAt = sql`now() + make_interval(secs => ${seconds})`;
   const [row] = await queryRows<{ id: string | number }>(
     db,
     sql`insert into jobs (kind, key, payload, run_at)

@@ -27,6 +27,35 @@ describe("job queue", () => {
     expect(await getJob(h.db, first)).toMatchObject({ status: "done", result: { ok: true } });
   });
 
+  it("paces a job by how long its key's last run took", async () => {
+    const seconds = async (id: number) => {
+      const [job] = await h.db.select().from(jobs).where(eq(jobs.id, id));
+      return (job.runAt.getTime() - Date.now()) / 1000;
+    };
+    // Never run: the plain delay.
+    const first = await enqueueJob(h.db, { kind: "paced", key: "p", delayMs: 5_000, pacing: 4 });
+    expect(await seconds(first)).toBeGreaterThan(3);
+    expect(await seconds(first)).toBeLessThanOrEqual(5);
+    // Its run took 30 s: the next waits four times that, far beyond the delay.
+    await h.db
+      .update(jobs)
+      .set({
+        status: "done",
+        runAt: sql`now() - interval '40 seconds'`,
+        finishedAt: sql`now() - interval '10 seconds'`,
+      })
+      .where(eq(jobs.id, first));
+    const next = await enqueueJob(h.db, { kind: "paced", key: "p", delayMs: 5_000, pacing: 4 });
+    expect(await seconds(next)).toBeGreaterThan(110);
+    expect(await seconds(next)).toBeLessThanOrEqual(120);
+    // Another key, or no pacing, is not held back by it.
+    expect(
+      await seconds(await enqueueJob(h.db, { kind: "paced", key: "q", delayMs: 5_000, pacing: 4 })),
+    ).toBeLessThanOrEqual(5);
+    await h.db.delete(jobs).where(eq(jobs.id, next));
+    expect(await seconds(await enqueueJob(h.db, { kind: "paced", key: "p", delayMs: 5_000 }))).toBeLessThanOrEqual(5);
+  });
+
   it("hands a job to one worker at a time and reclaims it when the worker's lock runs out", async () => {
     const id = await enqueueJob(h.db, { kind: "k2", key: "x" });
     const claims = await Promise.all(

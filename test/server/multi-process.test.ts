@@ -86,35 +86,39 @@ afterAll(async () => {
 });
 
 describe("two web processes and a jobs process on one PostgreSQL", () => {
-  it("both serve, share the answer limit, and the jobs process keeps the sweeper's watermark", { timeout: 240_000 }, async () => {
-    await until(
-      "two processes listening",
-      async () => (output.match(/listening on .* \(process \d+\)/g) ?? []).length === 2,
-    );
-    expect(output).toContain("Pairwise: 2 web processes on PostgreSQL (WEB_CONCURRENCY) and one for background jobs");
-    await until("the jobs process", async () => /background jobs running \(process \d+\)/.test(output));
+  it(
+    "both serve, share the answer limit, and the jobs process keeps the sweeper's watermark",
+    { timeout: 240_000 },
+    async () => {
+      await until(
+        "two processes listening",
+        async () => (output.match(/listening on .* \(process \d+\)/g) ?? []).length === 2,
+      );
+      expect(output).toContain("Pairwise: 2 web processes on PostgreSQL (WEB_CONCURRENCY) and one for background jobs");
+      await until("the jobs process", async () => /background jobs running \(process \d+\)/.test(output));
 
-    const labeler = await makeUser(h.db, "labeler");
-    const headers = {
-      Authorization: `Bearer ${await createApiKey(h.db, { userId: labeler.id, name: "k" })}`,
-      "Content-Type": "application/json",
-    };
-    const owner = await makeUser(h.db, "requester");
-    const project = await makeProject(h.db, owner.id);
-    await uploadPairs(h.db, project, 3);
-    const tasks = `/api/v1/projects/${project.id}/tasks`;
-    // Each action counts against the labeler's limit (3 a minute) in whichever process takes it.
-    const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push(await post(tasks, headers, { intent: "skip", assignmentId: 999_999 }));
-    expect(statuses.slice(0, 3)).not.toContain(429);
-    expect(statuses[3]).toBe(429);
+      const labeler = await makeUser(h.db, "labeler");
+      const headers = {
+        Authorization: `Bearer ${await createApiKey(h.db, { userId: labeler.id, name: "k" })}`,
+        "Content-Type": "application/json",
+      };
+      const owner = await makeUser(h.db, "requester");
+      const project = await makeProject(h.db, owner.id);
+      await uploadPairs(h.db, project, 3);
+      const tasks = `/api/v1/projects/${project.id}/tasks`;
+      // Each action counts against the labeler's limit (3 a minute) in whichever process takes it.
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push(await post(tasks, headers, { intent: "skip", assignmentId: 999_999 }));
+      expect(statuses.slice(0, 3)).not.toContain(429);
+      expect(statuses[3]).toBe(429);
 
-    // The sweeper keeps one watermark for both processes, in the database.
-    const [mark] = await until("the sweeper's shared watermark", async () =>
-      (await queryRows<{ name: string }>(h.db, sql`select name from worker_marks`)).length
-        ? queryRows<{ name: string }>(h.db, sql`select name from worker_marks`)
-        : null,
-    );
-    expect(mark.name).toBe("answer-sweeper");
-  });
+      // The sweeper keeps one watermark for both processes, in the database.
+      const [mark] = await until("the sweeper's shared watermark", async () =>
+        (await queryRows<{ name: string }>(h.db, sql`select name from worker_marks`)).length
+          ? queryRows<{ name: string }>(h.db, sql`select name from worker_marks`)
+          : null,
+      );
+      expect(mark.name).toBe("answer-sweeper");
+    },
+  );
 });
