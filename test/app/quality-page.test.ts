@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.ts";
 import { labelerQuality } from "../../db/schema/index.ts";
 import { runProjectConsensus } from "../../reward/consensus/project-run.ts";
+import { setQualityThreshold } from "../../db/queries/projects.ts";
 import { bootApp, call, request, sessionCookie } from "../support/app.ts";
 import { answerTasks, makeProject, makeUser, uploadPairs } from "../support/fixtures.ts";
 
@@ -41,11 +42,8 @@ describe("My quality", () => {
     const owner = await makeUser(h.db, "requester");
     // A minimum of 0.45: the warning margin (0.1) then starts at 0.55, clear of where four answers with one wrong
     // land (0.3–0.45, by how the sides happened to be shown).
-    const project = await makeProject(h.db, owner.id, {
-      title: "Helpfulness",
-      labelsPerItem: 3,
-      qualityThreshold: 0.45,
-    });
+    const project = await makeProject(h.db, owner.id, { title: "Helpfulness", labelsPerItem: 3 });
+    await setQualityThreshold(h.db, { projectId: project.id, threshold: 0.45 });
     await uploadPairs(h.db, project, 12);
     for (const name of ["steady", "sure"]) {
       const peer = await makeUser(h.db, "labeler", name);
